@@ -1,0 +1,37 @@
+package org.pvrun.scheduler;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a batch job script needs, already decided by the planner. Values are raw (unquoted):
+ * the template renderer quotes each one with {@link org.pvrun.util.Shell}.
+ *
+ * @param jobName     scheduler job name (already restricted to [A-Za-z0-9._-])
+ * @param runDir      absolute run directory on the target; the job cds there
+ * @param ranks       MPI ranks for pvbatch
+ * @param resources   scheduler resources: partition, account, time (HH:MM:SS), memory, nodes, qos, ...
+ * @param setup       shell lines run verbatim before pvbatch (the user's own shell, e.g. "module load ...")
+ * @param environment variables exported before launch (names are [A-Za-z_][A-Za-z0-9_]*)
+ * @param display     offscreen | xvfb | egl | auto
+ * @param launch      the complete launch argument list, e.g. [srun, -n, 2, pvbatch, ..., driver.py, job.json]
+ * @param arraySize   number of array elements (1 = a plain job, no array directive)
+ * @param maxParallel at most this many array elements at once (0 = no limit)
+ * @param jobDir      absolute directory for the job's own files on the target: the job writes its stdout and
+ *                    stderr to {@code jobDir/job-<I>.out} and, after its outputs, its launch exit status to
+ *                    {@code jobDir/job-<I>.exit} (written to a temporary name, then renamed), where I is the
+ *                    array index (0 for a plain job); the job exports it as PVRUN_ARRAY_INDEX
+ */
+public record JobSpec(
+        String jobName,
+        String runDir,
+        int ranks,
+        Map<String, String> resources,
+        List<String> setup,
+        Map<String, String> environment,
+        String display,
+        List<String> launch,
+        int arraySize,
+        int maxParallel,
+        String jobDir) {
+}

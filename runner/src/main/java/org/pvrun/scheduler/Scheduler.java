@@ -1,0 +1,36 @@
+package org.pvrun.scheduler;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A batch scheduler as pure functions: it builds scripts and commands and parses their output, and does
+ * no I/O. The engine runs the commands through a {@link org.pvrun.transport.Transport}.
+ */
+public interface Scheduler {
+
+    /** "slurm", "pbs" or "none". */
+    String name();
+
+    /** The job script for a job, rendered from this scheduler's template. */
+    String renderJobScript(JobSpec job);
+
+    /** The submit command for a job script already on the target. */
+    List<String> submitCommand(String jobScriptPath);
+
+    /** The job id from the submit command's standard output. */
+    String parseJobId(String submitStdout);
+
+    /** One status query for all the given jobs (never one query per job). */
+    List<String> statusCommand(Collection<String> jobIds);
+
+    /**
+     * Parses the status query's output into a state per job id as it appears in the output (array elements
+     * as {@code 12_3} / {@code 12[3]}); a job the queue has forgotten is simply absent.
+     */
+    Map<String, JobState> parseStatus(String statusStdout);
+
+    /** The cancel command for the given jobs. */
+    List<String> cancelCommand(Collection<String> jobIds);
+}

@@ -1,0 +1,34 @@
+package org.pvrun.transport;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How commands run and files move on a target: this machine (local processes) or a remote host (SSH).
+ * Independent of any scheduler. Remote paths are POSIX path strings on the target.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** A short human description, e.g. "local" or "ssh jdoe@hopper:22 via bastion". */
+    String describe();
+
+    /**
+     * Runs one command given as an argument list (never through a local shell; a remote transport quotes
+     * it with {@link org.pvrun.util.Shell#join}) and captures its output.
+     */
+    ExecResult exec(List<String> argv, Duration timeout) throws IOException, InterruptedException;
+
+    /** Creates a directory and its parents with the given POSIX mode (e.g. 0700) for the directories it creates. */
+    void mkdirs(String remoteDir, int mode) throws IOException, InterruptedException;
+
+    /** Copies a local file to the target: written under a temporary name, renamed when complete. */
+    void upload(Path local, String remotePath) throws IOException, InterruptedException;
+
+    /** Copies a target file to a local path: written under a temporary name, renamed when complete. */
+    void download(String remotePath, Path local) throws IOException, InterruptedException;
+
+    @Override
+    void close() throws IOException;
+}
