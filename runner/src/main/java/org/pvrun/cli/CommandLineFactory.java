@@ -1,0 +1,71 @@
+package org.pvrun.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+import picocli.CommandLine;
+
+/** Builds the configured picocli CommandLine; used by {@link Main} and by the tests alike. */
+public final class CommandLineFactory {
+    private CommandLineFactory() {}
+
+    public static CommandLine create(PrintStream out, PrintStream err, Map<String, String> env) {
+        PvrunCommand top = new PvrunCommand(out, err, env);
+        CommandLine cl = new CommandLine(top);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            boolean verbose = top.verbose(line);
+            if (ex instanceof PvrunException pe) {
+                err.println("pvrun: " + pe.getMessage().replace("\n", "\n  ").replace("\n  pvrun: ", "\n"));
+                if (verbose && pe.getCause() != null) {
+                    pe.getCause().printStackTrace(err);
+                }
+                return pe.exitCode();
+            }
+            err.println("pvrun: internal error: " + ex);
+            if (verbose) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("  (run with --verbose for the stack trace)");
+            }
+            return 70;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            err.println("pvrun: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("  see '" + c.getCommandSpec().qualifiedName() + " --help'");
+            return ExitCode.INVALID_INPUT;
+        });
+        return cl;
+    }
+
+    /** {@code pvrun SPEC.yaml ...} means {@code pvrun run SPEC.yaml ...}. */
+    public static String[] normalize(String[] args) {
+        if (args.length == 0) {
+            return args;
+        }
+        List<String> subcommands = List.of("run", "validate", "help");
+        for (String a : args) {
+            if (subcommands.contains(a)) {
+                return args;
+            }
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                if (args[0].equals(a)) {
+                    return args;
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        out.add("run");
+        out.addAll(List.of(args));
+        return out.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,79 @@
+package org.pvrun.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+import org.pvrun.plan.Plan;
+import org.pvrun.plan.Planner;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.run.Interruption;
+import org.pvrun.run.LocalRunner;
+import org.pvrun.run.RunOptions;
+import org.pvrun.run.RunResult;
+import org.pvrun.spec.PipelineSpec;
+import org.pvrun.spec.SpecLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code pvrun run SPEC.yaml}: validate, plan, run, collect, report. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a pipeline spec (the default command: 'pvrun SPEC.yaml' is 'pvrun run SPEC.yaml').",
+        footerHeading = "%nExamples:%n",
+        footer = {"  pvrun run pipelines/quickstart.yaml",
+            "  pvrun run pipelines/quickstart.yaml -s width=1920 -s height=1080 -o /tmp/figs",
+            "  pvrun run pipelines/parallel.yaml --dry-run"})
+public final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    PvrunCommand parent;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "SPEC.yaml", description = "The pipeline spec.")
+    Path spec;
+
+    @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Where to run (default: the spec's target, else local).")
+    String target;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "Override a param; the value is typed like YAML (180, 1.5, true, [1,2], text).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = {"-o", "--results"}, paramLabel = "DIR", defaultValue = "results",
+            description = "Results folder (default: ./results); runs go to DIR/NAME/RUN-ID/.")
+    Path results;
+
+    @Option(names = "--dry-run", description = "Print the plan and the exact commands; run and write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print a machine-readable summary (the manifest plus run_dir) on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineSpec s = new SpecLoader().load(spec, overrides);
+        String targetName = target != null ? target : s.target();
+        if (!"local".equals(targetName)) {
+            throw PvrunException.invalid("unknown target '" + targetName + "'; known targets: local (docs/targets.md)");
+        }
+        Plan plan = Planner.plan(s);
+        Interruption.install();
+        boolean quiet = common.quiet || json;
+        RunOptions o = new RunOptions(results, dryRun, common.verbose, quiet,
+                json ? parent.err : parent.out, parent.err, parent.env);
+        RunResult r = new LocalRunner(o).run(plan);
+        if (json && r.manifest() != null) {
+            var node = ManifestIO.JSON.valueToTree(r.manifest());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("run_dir", r.runDir().toString());
+            parent.out.println(ManifestIO.JSON.writeValueAsString(node));
+        }
+        return r.exitCode() == ExitCode.OK || !Interruption.interrupted() ? r.exitCode() : ExitCode.INTERRUPTED;
+    }
+}

@@ -1,0 +1,54 @@
+package org.pvrun.results;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What a run did and how each output was made (docs/manifest.md). Field names are part of pvrun's
+ * stable interface; add fields, never rename them.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+        int manifestVersion,
+        String pipeline,
+        String runId,
+        String status,
+        String target,
+        String scheduler,
+        String transport,
+        String paraviewVersion,
+        String paraviewConstraint,
+        String spec,
+        String specSha256,
+        String script,
+        String scriptSha256,
+        List<InputRecord> inputs,
+        int ranks,
+        String display,
+        List<String> command,
+        String host,
+        String pvrunVersion,
+        String started,
+        String finished,
+        Double durationSeconds,
+        List<TaskRecord> tasks) {
+
+    public record InputRecord(String name, String source, long bytes, String sha256) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskRecord(
+            int index,
+            Map<String, Object> params,
+            List<String> argv,
+            String status,
+            Integer exitCode,
+            String reason,
+            String log,
+            String started,
+            String finished,
+            List<OutputRecord> outputs) {}
+
+    public record OutputRecord(String path, long bytes, String sha256) {}
+}

@@ -1,0 +1,129 @@
+package org.pvrun.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.pvrun.PvrunException;
+import org.pvrun.transport.ExecResult;
+import org.pvrun.transport.LocalTransport;
+
+/** Finding pvbatch and mpiexec on this machine, asking pvbatch its version, building the launch command. */
+public final class Pvbatch {
+    private static final Pattern VERSION = Pattern.compile("paraview version (\\S+)", Pattern.CASE_INSENSITIVE);
+    static final String INSTALL_HINT = "install ParaView (Debian/Ubuntu: apt-get install paraview python3-paraview), "
+            + "put pvbatch on PATH, or set PVRUN_PVBATCH to its path";
+
+    private Pvbatch() {}
+
+    /** The pvbatch to use: $PVRUN_PVBATCH, else the first on PATH; exit 3 with how to install when missing. */
+    public static Path locate(Map<String, String> env) {
+        String override = env.get("PVRUN_PVBATCH");
+        if (override != null && !override.isBlank()) {
+            Path p = Path.of(override);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+            Path found = onPath("pvbatch".equals(override) ? override : override, env);
+            if (found != null) {
+                return found;
+            }
+            throw PvrunException.environment("PVRUN_PVBATCH=" + override + " is not an executable file; " + INSTALL_HINT);
+        }
+        Path found = onPath("pvbatch", env);
+        if (found == null) {
+            throw PvrunException.environment("pvbatch not found on PATH; " + INSTALL_HINT);
+        }
+        return found;
+    }
+
+    /** The mpiexec to use for ranks > 1: $PVRUN_MPIEXEC, else mpiexec on PATH. */
+    public static Path locateMpiexec(Map<String, String> env) {
+        String name = env.getOrDefault("PVRUN_MPIEXEC", "mpiexec");
+        Path p = name.contains("/") ? Path.of(name) : onPath(name, env);
+        if (p == null || !Files.isExecutable(p)) {
+            throw PvrunException.environment(name + " not found; ranks > 1 runs pvbatch under MPI: install the MPI "
+                    + "that pvbatch was built with (Debian/Ubuntu: apt-get install openmpi-bin), or set PVRUN_MPIEXEC");
+        }
+        return p;
+    }
+
+    public static Path onPath(String name, Map<String, String> env) {
+        if (name.contains("/")) {
+            Path p = Path.of(name);
+            return Files.isExecutable(p) ? p : null;
+        }
+        String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, name);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Asks pvbatch for its version ("5.11.0"). */
+    public static String version(Path pvbatch) {
+        try (LocalTransport local = new LocalTransport()) {
+            ExecResult r = local.exec(List.of(pvbatch.toString(), "--version"), Duration.ofSeconds(60));
+            String v = parseVersion(r.stdout() + "\n" + r.stderr());
+            if (v == null) {
+                throw PvrunException.environment("cannot tell the version of " + pvbatch + ":\n" + r.evidence());
+            }
+            return v;
+        } catch (IOException e) {
+            throw PvrunException.environment("cannot run " + pvbatch + " --version: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PvrunException(130, "interrupted");
+        }
+    }
+
+    /** The version in {@code pvbatch --version} output ("paraview version 5.11.0"), or null. */
+    public static String parseVersion(String output) {
+        Matcher m = VERSION.matcher(output);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The launch argument list: [mpiexec -n N ...] pvbatch --force-offscreen-rendering DRIVER JOB.
+     *
+     * @param launcher "mpiexec" (OpenMPI-style), "srun", "none" or a template such as "mpirun -np {ranks}"
+     */
+    public static List<String> launchCommand(String launcher, String mpiexec, int ranks, boolean oversubscribe,
+            String pvbatch, String driver, String job) {
+        List<String> argv = new ArrayList<>();
+        if (ranks > 1 || !launcher.equals("mpiexec")) {
+            switch (launcher) {
+                case "none" -> { }
+                case "mpiexec" -> {
+                    argv.addAll(List.of(mpiexec, "-n", Integer.toString(ranks)));
+                    if (oversubscribe) {
+                        argv.add("--oversubscribe");
+                    }
+                }
+                case "srun" -> argv.addAll(List.of("srun", "-n", Integer.toString(ranks)));
+                default -> {
+                    for (String word : launcher.trim().split("\\s+")) {
+                        argv.add(word.replace("{ranks}", Integer.toString(ranks)));
+                    }
+                }
+            }
+        }
+        argv.add(pvbatch);
+        argv.add("--force-offscreen-rendering");
+        argv.add(driver);
+        argv.add(job);
+        return argv;
+    }
+}

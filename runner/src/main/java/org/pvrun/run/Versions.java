@@ -1,0 +1,11 @@
+package org.pvrun.run;
+
+/** pvrun's own version, from the jar manifest (or "dev" when run from classes). */
+public final class Versions {
+    private Versions() {}
+
+    public static String pvrun() {
+        String v = Versions.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,46 @@
+package org.pvrun.spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated pipeline spec (docs/spec.md). Paths are absolute; params are plain Java values
+ * (String, Long, Double, Boolean, null, List, Map) after any {@code --set} overrides.
+ *
+ * @param specFile    the spec file
+ * @param specSha256  SHA-256 of the spec file's bytes
+ * @param name        pipeline name, [A-Za-z0-9._-]
+ * @param script      the pvbatch script
+ * @param paraview    version constraint, or null for any
+ * @param params      parameters
+ * @param args        script arguments as written, with {param} placeholders
+ * @param ranks       MPI ranks
+ * @param inputs      files shipped with the script
+ * @param outputs     output globs relative to the task directory (empty = everything the task wrote)
+ * @param target      target name
+ * @param timeout     per-task timeout, or null for none
+ * @param display     how pvbatch gets a display
+ * @param resources   scheduler resources overriding the target's
+ */
+public record PipelineSpec(
+        Path specFile,
+        String specSha256,
+        String name,
+        String description,
+        Path script,
+        VersionConstraint paraview,
+        Map<String, Object> params,
+        List<String> args,
+        int ranks,
+        List<InputFile> inputs,
+        List<String> outputs,
+        String target,
+        Duration timeout,
+        Display display,
+        Map<String, String> resources) {
+
+    /** One input file: where it is, and the name it gets in each task's working directory. */
+    public record InputFile(Path source, String name) {}
+}

@@ -1,0 +1,220 @@
+package org.pvrun.spec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.pvrun.util.Hashes;
+
+/**
+ * Loads and validates a pipeline spec (docs/spec.md). Every problem is reported with the file, line and
+ * column where it was written; nothing is run or written on the way.
+ */
+public final class SpecLoader {
+    public static final List<String> KEYS = List.of("name", "description", "script", "paraview", "params", "args",
+            "ranks", "inputs", "outputs", "target", "timeout", "display", "resources");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+
+    private final YamlReader yaml = new YamlReader();
+
+    /**
+     * @param specPath  the spec file as the user named it
+     * @param overrides {@code --set key=value} pairs; values are typed like YAML
+     */
+    public PipelineSpec load(Path specPath, Map<String, String> overrides) {
+        String shown = specPath.toString();
+        Path specFile = specPath.toAbsolutePath().normalize();
+        YamlNode root = yaml.read(specFile, shown);
+        List<SpecError> errors = new ArrayList<>();
+        MapReader r = new MapReader(root, "the pipeline spec", KEYS, errors);
+        Path specDir = specFile.getParent();
+
+        String name = r.string("name", true);
+        if (name != null && (!NAME.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
+            r.error(r.where("name"), "bad name '" + name + "'; use 1 to 100 of A-Z a-z 0-9 . _ - (no '/', not '..')");
+        }
+        String description = r.string("description", false);
+
+        Path script = null;
+        String scriptText = r.string("script", true);
+        if (scriptText != null) {
+            script = specDir.resolve(scriptText).normalize();
+            if (!Files.exists(script)) {
+                r.error(r.where("script"), "script not found: " + script);
+                script = null;
+            } else if (!Files.isRegularFile(script) || !Files.isReadable(script)) {
+                r.error(r.where("script"), "script is not a readable file: " + script);
+                script = null;
+            }
+        }
+
+        VersionConstraint paraview = null;
+        YamlNode pv = r.raw("paraview");
+        if (pv instanceof YamlNode.Scalar s && s.value() instanceof Number) {
+            // 5.10 written as a YAML number reads back as 5.1: insist on a string
+            r.error(pv.where(), "'paraview' must be a quoted string such as \"" + s.value()
+                    + "\", not a number (5.10 would read as 5.1)");
+        } else {
+            String pvText = r.string("paraview", false);
+            if (pvText != null) {
+                try {
+                    paraview = VersionConstraint.parse(pvText);
+                } catch (IllegalArgumentException e) {
+                    r.error(r.where("paraview"), e.getMessage());
+                }
+            }
+        }
+
+        Map<String, Object> params = new LinkedHashMap<>();
+        Map<String, YamlNode> paramNodes = r.map("params");
+        paramNodes.forEach((k, v) -> {
+            if (!PARAM_NAME.matcher(k).matches()) {
+                r.error(v.where(), "bad param name '" + k + "'; use letters, digits, _ . - and start with a letter or _");
+            }
+            params.put(k, YamlNode.toPlain(v));
+        });
+        applyOverrides(overrides, params, errors);
+
+        List<String> args = new ArrayList<>();
+        for (Located.Text a : r.strings("args")) {
+            try {
+                for (String ref : ArgTemplate.names(a.value())) {
+                    if (!params.containsKey(ref)) {
+                        String near = MapReader.nearest(ref, params.keySet());
+                        r.error(a.where(), "argument '" + a.value() + "' refers to param '" + ref
+                                + "', which is not in params" + (near != null ? "; did you mean '" + near + "'?" : ""));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                r.error(a.where(), e.getMessage());
+            }
+            args.add(a.value());
+        }
+
+        int ranks = 1;
+        Long ranksValue = r.integer("ranks");
+        if (ranksValue != null) {
+            if (ranksValue < 1 || ranksValue > 100_000) {
+                r.error(r.where("ranks"), "ranks must be at least 1, found " + ranksValue);
+            } else {
+                ranks = ranksValue.intValue();
+            }
+        }
+
+        List<PipelineSpec.InputFile> inputs = new ArrayList<>();
+        Map<String, Path> inputNames = new HashMap<>();
+        for (Located.Text g : r.strings("inputs")) {
+            if (g.value().isBlank()) {
+                r.error(g.where(), "empty input glob");
+                continue;
+            }
+            List<PipelineSpec.InputFile> matched;
+            try {
+                matched = InputGlobs.resolve(specDir, g.value());
+            } catch (UncheckedIOException | IllegalArgumentException e) {
+                r.error(g.where(), "bad input glob '" + g.value() + "': " + e.getMessage());
+                continue;
+            }
+            if (matched.isEmpty()) {
+                r.error(g.where(), "input glob '" + g.value() + "' matches no file (relative to " + specDir + ")");
+            }
+            for (PipelineSpec.InputFile f : matched) {
+                Path prev = inputNames.putIfAbsent(f.name(), f.source());
+                if (prev != null && !prev.equals(f.source())) {
+                    r.error(g.where(), "two inputs would both be named '" + f.name() + "' in the task directory: "
+                            + prev + " and " + f.source());
+                } else if (prev == null) {
+                    inputs.add(f);
+                }
+            }
+        }
+
+        List<String> outputs = new ArrayList<>();
+        for (Located.Text o : r.strings("outputs")) {
+            String problem = OutputGlobs.problem(o.value());
+            if (problem != null) {
+                r.error(o.where(), problem);
+            }
+            outputs.add(o.value());
+        }
+
+        String target = r.has("target") ? r.string("target", false) : "local";
+        if (target != null && !NAME.matcher(target).matches()) {
+            r.error(r.where("target"), "bad target name '" + target + "'");
+        }
+
+        Duration timeout = null;
+        YamlNode tn = r.raw("timeout");
+        if (tn instanceof YamlNode.Scalar s && s.value() != null) {
+            try {
+                timeout = Durations.parse(String.valueOf(s.value()));
+            } catch (IllegalArgumentException e) {
+                r.error(tn.where(), e.getMessage());
+            }
+        } else if (tn != null && !(tn instanceof YamlNode.Scalar)) {
+            r.error(tn.where(), "'timeout' must be a duration such as 20m, found " + tn.kind());
+        }
+
+        Display display = Display.AUTO;
+        String displayText = r.string("display", false);
+        if (displayText != null) {
+            try {
+                display = Display.parse(displayText);
+            } catch (IllegalArgumentException e) {
+                r.error(r.where("display"), "bad display '" + displayText + "'; expected auto, offscreen, xvfb or egl");
+            }
+        }
+
+        Map<String, String> resources = new LinkedHashMap<>();
+        r.map("resources").forEach((k, v) -> {
+            if (v instanceof YamlNode.Scalar s && s.value() != null) {
+                resources.put(k, String.valueOf(s.value()));
+            } else {
+                r.error(v.where(), "resource '" + k + "' must be a single value, found " + v.kind());
+            }
+        });
+
+        if (!errors.isEmpty()) {
+            throw new SpecException(errors);
+        }
+        String sha;
+        try {
+            sha = Hashes.sha256(specFile);
+        } catch (IOException e) {
+            throw new SpecException(new Located(shown, 0, 0), "cannot read: " + e.getMessage());
+        }
+        return new PipelineSpec(specFile, sha, name, description, script, paraview, Map.copyOf(params).isEmpty()
+                ? Map.of() : java.util.Collections.unmodifiableMap(params), List.copyOf(args), ranks,
+                List.copyOf(inputs), List.copyOf(outputs), target, timeout, display, Map.copyOf(resources));
+    }
+
+    private void applyOverrides(Map<String, String> overrides, Map<String, Object> params, List<SpecError> errors) {
+        if (overrides == null) {
+            return;
+        }
+        overrides.forEach((k, v) -> {
+            Located where = new Located("--set " + k, 0, 0);
+            if (!params.containsKey(k)) {
+                String near = MapReader.nearest(k, params.keySet());
+                errors.add(new SpecError(where, "no param '" + k + "' in the spec"
+                        + (near != null ? "; did you mean '" + near + "'?" : "; params: " + params.keySet())));
+                return;
+            }
+            try {
+                YamlNode n = yaml.parse(v.isEmpty() ? "''" : v, "--set " + k);
+                params.put(k, YamlNode.toPlain(n));
+            } catch (SpecException e) {
+                errors.addAll(e.errors());
+            }
+        });
+    }
+}

@@ -1,0 +1,2 @@
+# a pvbatch script for spec tests; never run
+print("hello")
