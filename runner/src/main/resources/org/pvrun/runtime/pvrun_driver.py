@@ -68,8 +68,8 @@ def run_task(task, rank):
         runpy.run_path(script, run_name="__main__")
     except SystemExit as exc:
         code = _exit_code(exc)
-    except BaseException:  # the task failed; report it and go on with the next one
-        traceback.print_exc()
+    except BaseException as exc:  # the task failed; report it and go on with the next one
+        _print_script_traceback(exc, task["script"])
         code = 1
     finally:
         sys.stdout.flush()
@@ -83,6 +83,17 @@ def run_task(task, rank):
     if rank == 0:
         _write_status(task["status"], code)
     return code
+
+
+def _print_script_traceback(exc, script):
+    """The traceback from the script's first frame on: the driver's and runpy's frames say nothing."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != script:
+        tb = tb.tb_next
+    if tb is None and isinstance(exc, SyntaxError):
+        traceback.print_exception(type(exc), exc, None)  # file, line and caret say it all
+        return
+    traceback.print_exception(type(exc), exc, tb if tb is not None else exc.__traceback__)
 
 
 def _reset_session():

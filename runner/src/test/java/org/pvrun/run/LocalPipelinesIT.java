@@ -1,0 +1,136 @@
+package org.pvrun.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.testing.Cli;
+import org.pvrun.testing.Images;
+import org.pvrun.testing.Repo;
+import org.pvrun.util.Hashes;
+
+/** The shipped pipelines rendered for real by pvbatch on this machine (under Xvfb, and MPI for 2 ranks). */
+@Tag("integration")
+class LocalPipelinesIT {
+
+    @Test
+    void quickstartRendersTheRequestedSizeAndTheManifestMatchesTheFiles(@TempDir Path results) throws IOException {
+        Cli.Result r = Cli.run("run", Repo.pipeline("quickstart.yaml").toString(), "-o", results.toString(),
+                "-s", "width=640", "-s", "height=480");
+        assertEquals(0, r.exitCode(), r.toString());
+        Path runDir = onlyRun(results.resolve("quickstart"));
+        JsonNode m = ManifestIO.JSON.readTree(runDir.resolve("manifest.json").toFile());
+        assertEquals("succeeded", m.get("status").asText());
+        assertEquals("5.11.0", m.get("paraview_version").asText());
+        assertEquals(Hashes.sha256(Repo.pipeline("quickstart.yaml")), m.get("spec_sha256").asText());
+        assertEquals(Hashes.sha256(Repo.root().resolve("samples/wavelet/contour.py")), m.get("script_sha256").asText());
+        JsonNode task = m.get("tasks").get(0);
+        assertEquals(640, task.get("params").get("width").asInt());
+        assertEquals(0, task.get("exit_code").asInt());
+        assertOutputsMatchFiles(runDir, task);
+        Path png = runDir.resolve("tasks/0000/contour.png");
+        BufferedImage img = Images.read(png);
+        assertEquals(640, img.getWidth());
+        assertEquals(480, img.getHeight());
+        assertTrue(Images.luminanceVariance(img) > 50, "image looks blank");
+        assertTrue(r.out().contains("tasks/0000/contour.png"), r.out());
+        assertFalse(Files.exists(runDir.resolve(".work")), "scratch left behind");
+    }
+
+    @Test
+    void twoRanksCooperateUnderMpi(@TempDir Path results) throws IOException {
+        Cli.Result r = Cli.run("run", Repo.pipeline("parallel.yaml").toString(), "-o", results.toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode summary = ManifestIO.JSON.readTree(r.out());
+        Path runDir = Path.of(summary.get("run_dir").asText());
+        assertEquals(2, summary.get("ranks").asInt());
+        assertTrue(summary.get("command").get(0).asText().endsWith("mpiexec"), summary.get("command").toString());
+        JsonNode partitions = ManifestIO.JSON.readTree(runDir.resolve("tasks/0000/partitions.json").toFile());
+        // both ranks computed part of the data: the process-id array spans 0 and 1
+        assertEquals(2, partitions.get("ranks").asInt(), partitions.toString());
+        assertEquals(List.of(0, 1), ManifestIO.JSON.convertValue(partitions.get("process_ids"), List.class));
+        BufferedImage img = Images.read(runDir.resolve("tasks/0000/ranks.png"));
+        assertEquals(800, img.getWidth());
+        assertEquals(600, img.getHeight());
+        assertTrue(Images.luminanceVariance(img) > 50, "image looks blank");
+        assertOutputsMatchFiles(runDir, summary.get("tasks").get(0));
+    }
+
+    @Test
+    void extractsPipelineWritesDataBesidesImages(@TempDir Path results) throws IOException {
+        Cli.Result r = Cli.run("run", Repo.pipeline("extracts.yaml").toString(), "-o", results.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        Path runDir = onlyRun(results.resolve("slice-extracts"));
+        JsonNode m = ManifestIO.JSON.readTree(runDir.resolve("manifest.json").toFile());
+        List<String> paths = m.get("tasks").get(0).get("outputs").findValuesAsText("path");
+        assertTrue(paths.stream().anyMatch(p -> p.endsWith(".png")), paths.toString());
+        assertTrue(paths.stream().anyMatch(p -> p.startsWith("tasks/0000/extracts/") && p.endsWith(".vtp")), paths.toString());
+        assertTrue(paths.stream().anyMatch(p -> p.endsWith(".csv")), paths.toString());
+        assertEquals(1, m.get("inputs").size());
+        assertOutputsMatchFiles(runDir, m.get("tasks").get(0));
+    }
+
+    @Test
+    void failingScriptShowsTracebackAndLogAndExits1(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("boom.py"), "import sys\nprint('starting', sys.argv[1:])\n"
+                + "def render():\n    raise ValueError('isovalue out of range')\nrender()\n");
+        Files.writeString(dir.resolve("boom.yaml"), "name: boom\nscript: boom.py\nparams: {x: \"$(touch "
+                + dir.resolve("canary") + ")\"}\nargs: [\"--x\", \"{x}\"]\n");
+        Cli.Result r = Cli.run("run", dir.resolve("boom.yaml").toString(), "-o", dir.resolve("res").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("ValueError: isovalue out of range"), r.err());
+        assertTrue(r.err().contains("boom.py\", line 5"), r.err());
+        assertFalse(r.err().contains("pvrun_driver.py"), "driver frames leak into the traceback:\n" + r.err());
+        assertTrue(r.err().contains("log: "), r.err());
+        Path runDir = onlyRun(dir.resolve("res/boom"));
+        String log = Files.readString(runDir.resolve("logs/0000.log"));
+        // the argument arrived as one piece of data, never run by a shell
+        assertTrue(log.contains("starting ['--x', '$(touch " + dir.resolve("canary") + ")']"), log);
+        assertFalse(Files.exists(dir.resolve("canary")));
+        JsonNode m = ManifestIO.JSON.readTree(runDir.resolve("manifest.json").toFile());
+        assertEquals("failed", m.get("status").asText());
+        assertEquals(1, m.get("tasks").get(0).get("exit_code").asInt());
+    }
+
+    @Test
+    void timeoutStopsPvbatchAndSaysSo(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("slow.py"), "import time\ntime.sleep(600)\n");
+        Files.writeString(dir.resolve("slow.yaml"), "name: slow\nscript: slow.py\ntimeout: 3s\n");
+        long t0 = System.nanoTime();
+        Cli.Result r = Cli.run(Map.of(), "run", dir.resolve("slow.yaml").toString(), "-o", dir.resolve("res").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("timed out after 3s"), r.err());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "timeout not enforced");
+    }
+
+    static Path onlyRun(Path pipelineDir) throws IOException {
+        try (Stream<Path> s = Files.list(pipelineDir)) {
+            List<Path> runs = s.toList();
+            assertEquals(1, runs.size(), runs.toString());
+            return runs.get(0);
+        }
+    }
+
+    static void assertOutputsMatchFiles(Path runDir, JsonNode task) throws IOException {
+        assertTrue(task.get("outputs").size() > 0, "no outputs recorded");
+        for (JsonNode o : task.get("outputs")) {
+            Path f = runDir.resolve(o.get("path").asText());
+            assertTrue(Files.isRegularFile(f), "missing " + f);
+            assertEquals(o.get("bytes").asLong(), Files.size(f));
+            assertEquals(o.get("sha256").asText(), Hashes.sha256(f), "hash of " + f);
+        }
+    }
+}
