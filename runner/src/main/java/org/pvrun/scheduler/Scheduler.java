@@ -33,4 +33,10 @@ public interface Scheduler {
 
     /** The cancel command for the given jobs. */
     List<String> cancelCommand(Collection<String> jobIds);
+
+    /**
+     * The id under which {@link #parseStatus} reports array element {@code index} of a submitted job
+     * ({@code 12_3} for Slurm, {@code 12[3].server} for PBS); the job id itself when {@code arraySize} is 1.
+     */
+    String elementId(String jobId, int index, int arraySize);
 }

@@ -1,0 +1,283 @@
+package org.pvrun.scheduler;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Slurm: {@code sbatch --parsable} to submit, {@code squeue} for status, {@code scancel} to cancel, and
+ * {@code sacct} / {@code scontrol show job} as fallbacks when the queue has forgotten a job. Written and
+ * tested against Slurm 22.05.
+ */
+public final class SlurmScheduler implements Scheduler {
+
+    private record Code(String code, String name, JobState state) {}
+
+    /**
+     * Slurm job states by short code (squeue {@code %t}) and by name (sacct, scontrol {@code JobState=}):
+     * https://slurm.schedmd.com/squeue.html#SECTION_JOB-STATE-CODES
+     */
+    private static final List<Code> CODES = List.of(
+            new Code("BF", "BOOT_FAIL", JobState.FAILED),        // launch failure, typically hardware
+            new Code("CA", "CANCELLED", JobState.CANCELLED),
+            new Code("CD", "COMPLETED", JobState.COMPLETED),
+            new Code("CF", "CONFIGURING", JobState.PENDING),     // allocated, nodes still booting
+            new Code("CG", "COMPLETING", JobState.RUNNING),      // processes may linger: exit file maybe not yet written
+            new Code("DL", "DEADLINE", JobState.TIMEOUT),        // terminated on its --deadline
+            new Code("F", "FAILED", JobState.FAILED),
+            new Code("NF", "NODE_FAIL", JobState.FAILED),
+            new Code("OOM", "OUT_OF_MEMORY", JobState.FAILED),
+            new Code("PD", "PENDING", JobState.PENDING),
+            new Code("PR", "PREEMPTED", JobState.FAILED),        // terminated by preemption (a requeue shows as PD)
+            new Code("R", "RUNNING", JobState.RUNNING),
+            new Code("RD", "RESV_DEL_HOLD", JobState.PENDING),   // held after its reservation was deleted
+            new Code("RF", "REQUEUE_FED", JobState.PENDING),
+            new Code("RH", "REQUEUE_HOLD", JobState.PENDING),
+            new Code("RQ", "REQUEUED", JobState.PENDING),
+            new Code("RS", "RESIZING", JobState.RUNNING),
+            new Code("RV", "REVOKED", JobState.UNKNOWN),         // federation: runs on a sibling cluster, if at all
+            new Code("SE", "SPECIAL_EXIT", JobState.FAILED),     // requeued and held after a special exit value
+            new Code("SI", "SIGNALING", JobState.RUNNING),
+            new Code("SO", "STAGE_OUT", JobState.RUNNING),
+            new Code("ST", "STOPPED", JobState.RUNNING),         // SIGSTOPped, allocation kept
+            new Code("S", "SUSPENDED", JobState.RUNNING),        // will resume; not over
+            new Code("TO", "TIMEOUT", JobState.TIMEOUT));
+
+    private static final Map<String, JobState> BY_CODE = new HashMap<>();
+    private static final Map<String, JobState> BY_NAME = new HashMap<>();
+
+    static {
+        for (Code c : CODES) {
+            BY_CODE.put(c.code(), c.state());
+            BY_NAME.put(c.name(), c.state());
+        }
+    }
+
+    private static final Pattern SUBMITTED = Pattern.compile("(?:Submitted batch job )?(\\d+)(?:;\\S+)?");
+    /** {@code 7}, {@code 5_0}, or a pending array collapsed as {@code 5_[2-3%2]}. */
+    private static final Pattern JOB_ID = Pattern.compile("(\\d+)(?:_(\\d+|\\[([^\\]]*)\\]))?");
+    private static final Pattern EXIT_CODE = Pattern.compile("(\\d+):(\\d+)");
+
+    @Override
+    public String name() {
+        return "slurm";
+    }
+
+    /**
+     * Resources: partition, account, time, memory (per node, {@code --mem}), nodes, qos; any other key is
+     * rejected (see {@link JobResources}). Slurm stays in {@code runDir} through {@code --chdir}; stdout and
+     * stderr go together to {@code jobDir/job-%a.out} for arrays ({@code %a} = array index) and to
+     * {@code jobDir/job-0.out} for a plain job, where {@code %a} would not be the index.
+     */
+    @Override
+    public String renderJobScript(JobSpec job) {
+        JobResources res = JobResources.of(job.resources());
+        Map<String, Object> view = JobScripts.commonView(job, "${SLURM_ARRAY_TASK_ID:-0}");
+        boolean array = job.arraySize() > 1;
+        String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
+
+        List<String> d = new ArrayList<>();
+        d.add("--job-name=" + job.jobName());
+        d.add("--chdir=" + JobScripts.directivePath("runDir", job.runDir()));
+        d.add("--output=" + jobDir + (array ? "/job-%a.out" : "/job-0.out"));
+        d.add("--ntasks=" + job.ranks());
+        if (res.nodes() != null) {
+            d.add("--nodes=" + res.nodes());
+        }
+        if (res.partition() != null) {
+            d.add("--partition=" + res.partition());
+        }
+        if (res.account() != null) {
+            d.add("--account=" + res.account());
+        }
+        if (res.time() != null) {
+            d.add("--time=" + res.time());
+        }
+        if (res.memory() != null) {
+            d.add("--mem=" + res.memory().slurm());
+        }
+        if (res.qos() != null) {
+            d.add("--qos=" + res.qos());
+        }
+        if (array) {
+            boolean throttle = job.maxParallel() > 0 && job.maxParallel() < job.arraySize();
+            d.add("--array=0-" + (job.arraySize() - 1) + (throttle ? "%" + job.maxParallel() : ""));
+        }
+        view.put("directives", d);
+        return JobScripts.render("slurm.sh.mustache", view);
+    }
+
+    @Override
+    public List<String> submitCommand(String jobScriptPath) {
+        return List.of("sbatch", "--parsable", jobScriptPath);
+    }
+
+    /** {@code 12345} or, on a multi-cluster setup, {@code 12345;cluster}. */
+    @Override
+    public String parseJobId(String submitStdout) {
+        for (String line : submitStdout.strip().split("\n")) {
+            Matcher m = SUBMITTED.matcher(line.strip());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        throw new IllegalArgumentException("no job id in the output of sbatch --parsable:\n"
+                + indent(submitStdout));
+    }
+
+    /**
+     * All of the user's jobs ({@code --me}, Slurm 20.11 and later), one line per array element, including
+     * recently finished ones ({@code --states=all}). The job ids are deliberately not passed: {@code squeue
+     * --jobs=...} fails outright ("Invalid job id specified", exit 1) once Slurm has forgotten one of them
+     * (MinJobAge, 300 s by default), which would hide the state of all the others. Listing by user also
+     * needs no user name: the engine does not know the remote one. Jobs of other runs in the output are
+     * simply not looked up.
+     */
+    @Override
+    public List<String> statusCommand(Collection<String> jobIds) {
+        return List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t");
+    }
+
+    /**
+     * Lines of {@code ID CODE}: {@code 7 R}, {@code 5_0 R}, and a pending array collapsed as
+     * {@code 5_[2-3%2] PD} (what squeue prints without {@code --array}), expanded to 5_2 and 5_3.
+     * Unknown codes map to UNKNOWN; lines of another shape are skipped.
+     */
+    @Override
+    public Map<String, JobState> parseStatus(String statusStdout) {
+        Map<String, JobState> states = new LinkedHashMap<>();
+        for (String line : statusStdout.split("\n")) {
+            String[] cols = line.strip().split("\\s+");
+            if (cols.length != 2) {
+                continue;
+            }
+            JobState state = BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN);
+            for (String id : expandIds(cols[0])) {
+                states.put(id, state);
+            }
+        }
+        return states;
+    }
+
+    @Override
+    public List<String> cancelCommand(Collection<String> jobIds) {
+        List<String> argv = new ArrayList<>();
+        argv.add("scancel");
+        argv.addAll(jobIds);
+        return argv;
+    }
+
+    @Override
+    public String elementId(String jobId, int index, int arraySize) {
+        return arraySize > 1 ? jobId + "_" + index : jobId;
+    }
+
+    /**
+     * Slurm accounting for jobs the queue has forgotten: one line per job or array element, no steps.
+     * Works only where accounting is configured (AccountingStorageType); elsewhere sacct fails and the
+     * exit file alone decides.
+     */
+    public List<String> accountingCommand(Collection<String> jobIds) {
+        return List.of("sacct", "--noheader", "--parsable2", "--allocations", "--jobs=" + String.join(",", jobIds),
+                "--format=JobID,State,ExitCode");
+    }
+
+    /** Lines of {@code JobID|State|ExitCode}, e.g. {@code 5_1|COMPLETED|0:0}, {@code 7|CANCELLED by 0|0:15}. */
+    public Map<String, JobRecord> parseAccounting(String sacctStdout) {
+        Map<String, JobRecord> records = new LinkedHashMap<>();
+        for (String line : sacctStdout.split("\n")) {
+            String[] cols = line.strip().split("\\|");
+            if (cols.length != 3) {
+                continue;
+            }
+            JobRecord record = record(cols[1], cols[2]);
+            for (String id : expandIds(cols[0])) {
+                records.put(id, record);
+            }
+        }
+        return records;
+    }
+
+    /** {@code scontrol show job ID}: works without accounting, for as long as slurmctld remembers the job. */
+    public List<String> showJobCommand(String jobId) {
+        return List.of("scontrol", "show", "job", jobId);
+    }
+
+    /**
+     * The {@code JobState=} and {@code ExitCode=} of each record (records are separated by blank lines);
+     * array elements are keyed {@code ArrayJobId_ArrayTaskId}, pending ranges expanded.
+     */
+    public Map<String, JobRecord> parseShowJob(String scontrolStdout) {
+        Map<String, JobRecord> records = new LinkedHashMap<>();
+        for (String block : scontrolStdout.split("\n\\s*\n")) {
+            String jobId = field(block, "JobId");
+            String state = field(block, "JobState");
+            if (jobId == null || state == null) {
+                continue;
+            }
+            String exit = field(block, "ExitCode");
+            JobRecord record = record(state, exit == null ? "0:0" : exit);
+            String arrayJobId = field(block, "ArrayJobId");
+            String taskIds = field(block, "ArrayTaskId");
+            List<String> ids = arrayJobId != null && taskIds != null
+                    ? expandIds(arrayJobId + "_[" + taskIds + "]")
+                    : List.of(jobId);
+            for (String id : ids) {
+                records.put(id, record);
+            }
+        }
+        return records;
+    }
+
+    private static JobRecord record(String stateText, String exitCode) {
+        // sacct appends who cancelled: "CANCELLED by 0"
+        String name = stateText.strip().split("\\s+")[0];
+        JobState state = BY_NAME.getOrDefault(name, JobState.UNKNOWN);
+        Matcher m = EXIT_CODE.matcher(exitCode.strip());
+        if (!m.matches()) {
+            return new JobRecord(state, -1, 0);
+        }
+        return new JobRecord(state, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    private static String field(String block, String key) {
+        Matcher m = Pattern.compile("(?:^|\\s)" + key + "=(\\S+)").matcher(block);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * {@code 7} and {@code 5_0} as they are; {@code 5_[1,3-5%2]} as 5_1, 5_3, 5_4, 5_5 (the {@code %N}
+     * throttle and {@code :step} are understood). Ids of another shape (het jobs {@code 7+0}, a range cut
+     * short with "...") are kept verbatim: they match no id pvrun looks up.
+     */
+    static List<String> expandIds(String token) {
+        Matcher m = JOB_ID.matcher(token);
+        if (!m.matches() || m.group(3) == null) {
+            return List.of(token);
+        }
+        String spec = m.group(3).replaceFirst("%\\d+$", "");
+        List<String> ids = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            Matcher r = Pattern.compile("(\\d+)(?:-(\\d+)(?::(\\d+))?)?").matcher(part);
+            if (!r.matches()) {
+                return List.of(token);
+            }
+            int from = Integer.parseInt(r.group(1));
+            int to = r.group(2) == null ? from : Integer.parseInt(r.group(2));
+            int step = r.group(3) == null ? 1 : Math.max(1, Integer.parseInt(r.group(3)));
+            for (int i = from; i <= to; i += step) {
+                ids.add(m.group(1) + "_" + i);
+            }
+        }
+        return ids;
+    }
+
+    static String indent(String text) {
+        return text.isBlank() ? "    (no output)" : text.strip().replaceAll("(?m)^", "    ");
+    }
+}

@@ -1,0 +1,171 @@
+package org.pvrun.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pvrun.scheduler.JobState.CANCELLED;
+import static org.pvrun.scheduler.JobState.COMPLETED;
+import static org.pvrun.scheduler.JobState.FAILED;
+import static org.pvrun.scheduler.JobState.PENDING;
+import static org.pvrun.scheduler.JobState.RUNNING;
+import static org.pvrun.scheduler.JobState.TIMEOUT;
+import static org.pvrun.scheduler.JobState.UNKNOWN;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Slurm commands and parsers, over output captured from Slurm 22.05.8 (see scheduler-output/README.md). */
+class SlurmSchedulerTest {
+    private final SlurmScheduler slurm = new SlurmScheduler();
+
+    static String sample(String name) throws IOException {
+        try (InputStream in = SlurmSchedulerTest.class.getResourceAsStream("/scheduler-output/" + name)) {
+            if (in == null) {
+                throw new IOException("missing sample " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static Stream<Arguments> squeueSamples() {
+        Map<String, JobState> running = Map.of("4", CANCELLED, "3", FAILED, "2_2", PENDING, "2_3", PENDING,
+                "1", RUNNING, "2_0", RUNNING, "2_1", RUNNING);
+        return Stream.of(
+                Arguments.of("slurm/squeue-array-running.txt", running),
+                Arguments.of("slurm/squeue-collapsed-running.txt", running),
+                Arguments.of("slurm/squeue-array-finished.txt", Map.of("4", CANCELLED, "1", COMPLETED,
+                        "2_0", COMPLETED, "2_1", COMPLETED, "2_2", COMPLETED, "2_3", COMPLETED, "3", FAILED,
+                        "11", TIMEOUT)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("squeueSamples")
+    void parsesCapturedSqueue(String file, Map<String, JobState> expected) throws IOException {
+        assertEquals(expected, slurm.parseStatus(sample(file)));
+    }
+
+    @Test
+    void expandsCollapsedRangesWithListsStepsAndThrottle() {
+        assertEquals(Map.of("5_1", PENDING, "5_3", PENDING, "5_5", PENDING, "5_9", PENDING, "7+0", RUNNING),
+                slurm.parseStatus("5_[1,3-5:2,9%4] PD\n7+0 R\nnot a status line at all\n\n"));
+        assertEquals(Map.of(), slurm.parseStatus(""));
+    }
+
+    /** Every code of https://slurm.schedmd.com/squeue.html#SECTION_JOB-STATE-CODES, and one unknown. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "PD,PENDING", "R,RUNNING", "CG,RUNNING", "CD,COMPLETED", "F,FAILED", "CA,CANCELLED", "TO,TIMEOUT",
+            "NF,FAILED", "OOM,FAILED", "PR,FAILED", "BF,FAILED", "DL,TIMEOUT", "RQ,PENDING", "RS,RUNNING",
+            "RV,UNKNOWN", "RD,PENDING", "RF,PENDING", "RH,PENDING", "SE,FAILED", "SI,RUNNING", "SO,RUNNING",
+            "ST,RUNNING", "S,RUNNING", "CF,PENDING", "XX,UNKNOWN"})
+    void mapsEveryStateCode(String code, JobState state) {
+        assertEquals(Map.of("42", state), slurm.parseStatus("42 " + code + "\n"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            12345                    | 12345
+            12345;cluster2           | 12345
+            Submitted batch job 77   | 77
+            """)
+    void parsesJobIds(String stdout, String id) {
+        assertEquals(id, slurm.parseJobId(stdout + "\n"));
+    }
+
+    @Test
+    void parsesCapturedSbatchOutputAndRejectsErrors() throws IOException {
+        assertEquals("1", slurm.parseJobId(sample("slurm/sbatch-parsable.txt")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> slurm.parseJobId("sbatch: error: Batch job submission failed: Invalid account\n"));
+        assertEquals("no job id in the output of sbatch --parsable:\n"
+                + "    sbatch: error: Batch job submission failed: Invalid account", e.getMessage());
+    }
+
+    static Stream<Arguments> scontrolSamples() {
+        return Stream.of(
+                Arguments.of("slurm/scontrol-plain-running.txt", Map.of("1", new JobRecord(RUNNING, 0, 0))),
+                Arguments.of("slurm/scontrol-plain-completed.txt", Map.of("1", new JobRecord(COMPLETED, 0, 0))),
+                Arguments.of("slurm/scontrol-failed.txt", Map.of("3", new JobRecord(FAILED, 3, 0))),
+                Arguments.of("slurm/scontrol-cancelled.txt", Map.of("4", new JobRecord(CANCELLED, 0, 15))),
+                Arguments.of("slurm/scontrol-timeout.txt", Map.of("11", new JobRecord(TIMEOUT, 0, 15))),
+                Arguments.of("slurm/scontrol-array.txt", Map.of(
+                        "2_2", new JobRecord(PENDING, 0, 0), "2_3", new JobRecord(PENDING, 0, 0),
+                        "2_1", new JobRecord(RUNNING, 0, 0), "2_0", new JobRecord(RUNNING, 0, 0))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scontrolSamples")
+    void parsesCapturedScontrol(String file, Map<String, JobRecord> expected) throws IOException {
+        assertEquals(expected, slurm.parseShowJob(sample(file)));
+    }
+
+    @Test
+    void parsesDocumentedSacct() throws IOException {
+        assertEquals(Map.of(
+                        "7", new JobRecord(COMPLETED, 0, 0),
+                        "8", new JobRecord(FAILED, 3, 0),
+                        "9", new JobRecord(CANCELLED, 0, 15),
+                        "10", new JobRecord(TIMEOUT, 0, 15),
+                        "11", new JobRecord(FAILED, 0, 125),
+                        "12_0", new JobRecord(COMPLETED, 0, 0),
+                        "12_1", new JobRecord(FAILED, 1, 0),
+                        "12_2", new JobRecord(PENDING, 0, 0),
+                        "12_3", new JobRecord(PENDING, 0, 0),
+                        "13", new JobRecord(RUNNING, 0, 0)),
+                slurm.parseAccounting(sample("slurm/sacct-documented.txt")));
+        assertEquals(Map.of("7", new JobRecord(UNKNOWN, -1, 0)), slurm.parseAccounting("7|WEIRD|n/a\n"));
+    }
+
+    @Test
+    void buildsCommands() {
+        assertEquals(List.of("sbatch", "--parsable", "/s/job.sh"), slurm.submitCommand("/s/job.sh"));
+        assertEquals(List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t"),
+                slurm.statusCommand(List.of("1", "2")));
+        assertEquals(List.of("scancel", "1", "2_3"), slurm.cancelCommand(List.of("1", "2_3")));
+        assertEquals(List.of("sacct", "--noheader", "--parsable2", "--allocations", "--jobs=1,2",
+                "--format=JobID,State,ExitCode"), slurm.accountingCommand(List.of("1", "2")));
+        assertEquals(List.of("scontrol", "show", "job", "2"), slurm.showJobCommand("2"));
+        assertEquals("2_3", slurm.elementId("2", 3, 4));
+        assertEquals("2", slurm.elementId("2", 0, 1));
+    }
+
+    @Test
+    void directivesAreValidatedAndNamed() {
+        JobSpec ok = JobSpecs.plain("/r", "/r/jobs", Map.of());
+        assertTrue(slurm.renderJobScript(ok).contains("#SBATCH --output=/r/jobs/job-0.out\n"));
+
+        assertEquals("resource 'partition' must be a name of letters, digits and _.@+-, got 'debug\\n#SBATCH --uid=0'",
+                assertThrows(IllegalArgumentException.class, () -> slurm.renderJobScript(
+                        JobSpecs.plain("/r", "/r/jobs", Map.of("partition", "debug\n#SBATCH --uid=0")))).getMessage());
+        assertEquals("unknown resource 'gres': supported are account, memory, nodes, partition, qos, time",
+                assertThrows(IllegalArgumentException.class, () -> slurm.renderJobScript(
+                        JobSpecs.plain("/r", "/r/jobs", Map.of("gres", "gpu:1")))).getMessage());
+        assertEquals("resource 'time' must be H:MM:SS, e.g. 02:30:00, got '90'",
+                assertThrows(IllegalArgumentException.class, () -> slurm.renderJobScript(
+                        JobSpecs.plain("/r", "/r/jobs", Map.of("time", "90")))).getMessage());
+        assertEquals("resource 'nodes' must be a positive whole number, got '0'",
+                assertThrows(IllegalArgumentException.class, () -> slurm.renderJobScript(
+                        JobSpecs.plain("/r", "/r/jobs", Map.of("nodes", "0")))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> slurm.renderJobScript(
+                JobSpecs.plain("/r", "/r/my jobs", Map.of()))).getMessage().startsWith("jobDir '/r/my jobs' cannot go"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> slurm.renderJobScript(
+                JobSpecs.plain("/r/100%", "/r/jobs", Map.of()))).getMessage().startsWith("runDir '/r/100%' cannot go"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource({"4G,--mem=4G", "512,--mem=512M", "2 GB,--mem=2G", "1t,--mem=1T", "100KB,--mem=100K"})
+    void normalisesMemory(String memory, String directive) {
+        String script = slurm.renderJobScript(JobSpecs.plain("/r", "/r/jobs", Map.of("memory", memory)));
+        assertTrue(script.contains("#SBATCH " + directive + "\n"), script);
+    }
+}

@@ -1,0 +1,48 @@
+#!/bin/bash
+# pvrun job script without a scheduler: pvrun starts it detached (setsid nohup bash SCRIPT &), so it records
+# its own pid first and sends its own output to the job's .out file.
+pvrun_job_dir='/home/me/pv runs/it'"'"'s run-1/jobs/j0'
+printf '%s\n' "$$" >"$pvrun_job_dir/job-0.pid.tmp" && mv -f "$pvrun_job_dir/job-0.pid.tmp" "$pvrun_job_dir/job-0.pid"
+exec >"$pvrun_job_dir/job-0.out" 2>&1 </dev/null
+# ---- shared body: org/pvrun/templates/_body.sh.mustache ----
+# No "set -e": whatever fails, the exit file at the end must still be written.
+# "set -u" guards pvrun's own lines only: the setup lines (module scripts and the like) are often not
+# written for it, so it is switched off before them.
+set -u
+export PVRUN_ARRAY_INDEX="0"
+pvrun_job_dir='/home/me/pv runs/it'"'"'s run-1/jobs/j0'
+
+# The exit file is the job's verdict, read by pvrun even after the scheduler has forgotten the job. It is
+# written under a temporary name and renamed, so a reader never sees a half-written number.
+pvrun_finish() {
+    printf '%s\n' "$1" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" &&
+        mv -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit"
+    exit "$1"
+}
+
+cd '/home/me/pv runs/it'"'"'s run-1' || pvrun_finish 1
+
+# OpenMPI refuses to start as root unless both of these are set (containers and test clusters run as root).
+if [ "$(id -u)" = 0 ]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+export LABEL='two words'
+export OMP_NUM_THREADS=1
+export PV_TITLE='it'"'"'s a "test" with $(touch /tmp/pvrun-pwned) and `id`'
+set +u
+
+# setup lines of the target, run verbatim
+module load paraview/5.11.0
+source "$HOME/venvs/pv/bin/activate"
+
+# where the job ran, for the manifest
+pvrun_nodes="${SLURM_JOB_NODELIST:-}"
+if [ -z "$pvrun_nodes" ] && [ -r "${PBS_NODEFILE:-}" ]; then
+    pvrun_nodes=$(sort -u "$PBS_NODEFILE" | paste -sd, -)
+fi
+printf '%s\n' "${pvrun_nodes:-$(hostname)}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.nodes"
+
+# a setup line may have switched errexit on; the launch status must reach the exit file either way
+set +e
+mpiexec -n 2 pvbatch --force-offscreen-rendering /scratch/pvrun/run-1/driver.py '--title=It'"'"'s $(whoami)' '`id`' ''
+pvrun_finish $?

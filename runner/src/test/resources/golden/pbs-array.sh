@@ -1,0 +1,80 @@
+#!/bin/bash
+#PBS -N wavelet-contour
+#PBS -o /scratch/pvrun/run-1/jobs/j0/job-^array_index^.out
+#PBS -j oe
+#PBS -k od
+#PBS -l select=2:ncpus=2:mpiprocs=2:mem=2000mb
+#PBS -l walltime=01:30:00
+#PBS -q debug
+#PBS -A proj-42
+#PBS -J 0-2
+# pvrun job script for PBS Pro: PBS starts the script in the home directory (the body cds to the run
+# directory) and sets PBS_ARRAY_INDEX in each subjob of an array.
+# ---- shared body: org/pvrun/templates/_body.sh.mustache ----
+# No "set -e": whatever fails, the exit file at the end must still be written.
+# "set -u" guards pvrun's own lines only: the setup lines (module scripts and the like) are often not
+# written for it, so it is switched off before them.
+set -u
+export PVRUN_ARRAY_INDEX="${PBS_ARRAY_INDEX:-0}"
+pvrun_job_dir=/scratch/pvrun/run-1/jobs/j0
+
+# The exit file is the job's verdict, read by pvrun even after the scheduler has forgotten the job. It is
+# written under a temporary name and renamed, so a reader never sees a half-written number.
+pvrun_finish() {
+    printf '%s\n' "$1" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" &&
+        mv -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit"
+    exit "$1"
+}
+
+cd /scratch/pvrun/run-1 || pvrun_finish 1
+
+# OpenMPI refuses to start as root unless both of these are set (containers and test clusters run as root).
+if [ "$(id -u)" = 0 ]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+export LABEL='two words'
+export OMP_NUM_THREADS=1
+export PV_TITLE='it'"'"'s a "test" with $(touch /tmp/pvrun-pwned) and `id`'
+set +u
+
+# setup lines of the target, run verbatim
+module load paraview/5.11.0
+source "$HOME/venvs/pv/bin/activate"
+
+# A private X server. With -displayfd, Xvfb picks a free display itself and writes its number once it
+# accepts connections, so concurrent jobs on one node never race for a display number.
+pvrun_start_xvfb() {
+    pvrun_xvfb_file="$pvrun_job_dir/xvfb-$PVRUN_ARRAY_INDEX.display"
+    : >"$pvrun_xvfb_file"
+    Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3>"$pvrun_xvfb_file" \
+        >"$pvrun_job_dir/xvfb-$PVRUN_ARRAY_INDEX.log" 2>&1 &
+    pvrun_xvfb_pid=$!
+    trap 'kill "$pvrun_xvfb_pid" 2>/dev/null' EXIT
+    pvrun_wait=0
+    while [ ! -s "$pvrun_xvfb_file" ] && [ "$pvrun_wait" -lt 300 ] && kill -0 "$pvrun_xvfb_pid" 2>/dev/null; do
+        sleep 0.1
+        pvrun_wait=$((pvrun_wait + 1))
+    done
+    if [ -s "$pvrun_xvfb_file" ]; then
+        export DISPLAY=":$(head -n 1 "$pvrun_xvfb_file")"
+        echo "pvrun: Xvfb on display $DISPLAY"
+    else
+        echo "pvrun: Xvfb reported no display within 30 s, see $pvrun_job_dir/xvfb-$PVRUN_ARRAY_INDEX.log" >&2
+    fi
+}
+# display "auto": a DISPLAY already set wins, then a private Xvfb if installed, else offscreen rendering
+if [ -z "${DISPLAY:-}" ] && command -v Xvfb >/dev/null 2>&1; then
+    pvrun_start_xvfb
+fi
+
+# where the job ran, for the manifest
+pvrun_nodes="${SLURM_JOB_NODELIST:-}"
+if [ -z "$pvrun_nodes" ] && [ -r "${PBS_NODEFILE:-}" ]; then
+    pvrun_nodes=$(sort -u "$PBS_NODEFILE" | paste -sd, -)
+fi
+printf '%s\n' "${pvrun_nodes:-$(hostname)}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.nodes"
+
+# a setup line may have switched errexit on; the launch status must reach the exit file either way
+set +e
+mpiexec -n 2 pvbatch --force-offscreen-rendering /scratch/pvrun/run-1/driver.py '--title=It'"'"'s $(whoami)' '`id`' ''
+pvrun_finish $?

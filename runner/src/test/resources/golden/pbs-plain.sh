@@ -1,0 +1,43 @@
+#!/bin/bash
+#PBS -N wavelet-contour
+#PBS -o /scratch/pvrun/run-1/jobs/j1/job-0.out
+#PBS -j oe
+#PBS -k od
+#PBS -l select=1:ncpus=1:mpiprocs=1
+# pvrun job script for PBS Pro: PBS starts the script in the home directory (the body cds to the run
+# directory) and sets PBS_ARRAY_INDEX in each subjob of an array.
+# ---- shared body: org/pvrun/templates/_body.sh.mustache ----
+# No "set -e": whatever fails, the exit file at the end must still be written.
+# "set -u" guards pvrun's own lines only: the setup lines (module scripts and the like) are often not
+# written for it, so it is switched off before them.
+set -u
+export PVRUN_ARRAY_INDEX="${PBS_ARRAY_INDEX:-0}"
+pvrun_job_dir=/scratch/pvrun/run-1/jobs/j1
+
+# The exit file is the job's verdict, read by pvrun even after the scheduler has forgotten the job. It is
+# written under a temporary name and renamed, so a reader never sees a half-written number.
+pvrun_finish() {
+    printf '%s\n' "$1" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" &&
+        mv -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit"
+    exit "$1"
+}
+
+cd /scratch/pvrun/run-1 || pvrun_finish 1
+
+# OpenMPI refuses to start as root unless both of these are set (containers and test clusters run as root).
+if [ "$(id -u)" = 0 ]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+set +u
+
+# where the job ran, for the manifest
+pvrun_nodes="${SLURM_JOB_NODELIST:-}"
+if [ -z "$pvrun_nodes" ] && [ -r "${PBS_NODEFILE:-}" ]; then
+    pvrun_nodes=$(sort -u "$PBS_NODEFILE" | paste -sd, -)
+fi
+printf '%s\n' "${pvrun_nodes:-$(hostname)}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.nodes"
+
+# a setup line may have switched errexit on; the launch status must reach the exit file either way
+set +e
+pvbatch driver.py job.json
+pvrun_finish $?
