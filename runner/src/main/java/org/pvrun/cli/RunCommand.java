@@ -6,16 +6,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
-import org.pvrun.PvrunException;
 import org.pvrun.plan.Plan;
 import org.pvrun.plan.Planner;
 import org.pvrun.results.ManifestIO;
+import org.pvrun.run.BatchRunner;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.LocalRunner;
 import org.pvrun.run.RunOptions;
 import org.pvrun.run.RunResult;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
+import org.pvrun.spec.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,19 +57,28 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a machine-readable summary (the manifest plus run_dir) on stdout.")
     boolean json;
 
+    @Option(names = "--targets", paramLabel = "FILE",
+            description = "Targets file (default: $PVRUN_TARGETS, else ~/.config/pvrun/targets.yaml).")
+    Path targets;
+
+    @Option(names = "--accept-new-host-key",
+            description = "Accept and remember the host key of an SSH host not yet in known_hosts (a changed key is always refused).")
+    boolean acceptNewHostKey;
+
+    @Option(names = "--detach", description = "On Ctrl-C, leave the submitted jobs running instead of cancelling them.")
+    boolean detach;
+
     @Override
     public Integer call() throws Exception {
-        PipelineSpec s = new SpecLoader().load(spec, overrides);
-        String targetName = target != null ? target : s.target();
-        if (!"local".equals(targetName)) {
-            throw PvrunException.invalid("unknown target '" + targetName + "'; known targets: local (docs/targets.md)");
-        }
+        PipelineSpec s = new SpecLoader().load(spec, overrides, parent.env);
+        Target t = Targets.resolve(target != null ? target : s.target(), s, targets, parent.env);
         Plan plan = Planner.plan(s);
         Interruption.install();
         boolean quiet = common.quiet || json;
         RunOptions o = new RunOptions(results, dryRun, common.verbose, quiet,
                 json ? parent.err : parent.out, parent.err, parent.env);
-        RunResult r = new LocalRunner(o).run(plan);
+        RunResult r = t.isLocalDirect() ? new LocalRunner(o).run(plan)
+                : new BatchRunner(o, t, acceptNewHostKey, detach).run(plan);
         if (json && r.manifest() != null) {
             var node = ManifestIO.JSON.valueToTree(r.manifest());
             ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("run_dir", r.runDir().toString());

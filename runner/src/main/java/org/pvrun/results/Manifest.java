@@ -33,6 +33,10 @@ public record Manifest(
         String started,
         String finished,
         Double durationSeconds,
+        List<String> jobIds,
+        List<String> nodes,
+        String remoteDir,
+        List<String> setup,
         List<TaskRecord> tasks) {
 
     public record InputRecord(String name, String source, long bytes, String sha256) {}

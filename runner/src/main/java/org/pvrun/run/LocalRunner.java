@@ -39,7 +39,6 @@ import org.pvrun.util.Shell;
  */
 public final class LocalRunner {
     static final String WORK = ".work";
-    private static final int LOG_TAIL_LINES = 25;
 
     private final RunOptions o;
 
@@ -90,11 +89,6 @@ public final class LocalRunner {
         for (Task t : plan.tasks()) {
             Path dir = Files.createDirectories(work.resolve("tasks").resolve(t.id()));
             ManifestIO.writeAtomically(dir.resolve("params.json"), ManifestIO.JSON.writeValueAsBytes(t.params()));
-            for (PipelineSpec.InputFile in : spec.inputs()) {
-                Path link = dir.resolve(in.name());
-                Files.createDirectories(link.getParent());
-                Files.createSymbolicLink(link, in.source());
-            }
             Map<String, Object> jt = new LinkedHashMap<>();
             jt.put("index", t.index());
             jt.put("dir", dir.toString());
@@ -103,6 +97,9 @@ public final class LocalRunner {
             jt.put("log", runDir.resolve("logs").resolve(t.id() + ".log").toString());
             jt.put("status", work.resolve("status").resolve(t.id() + ".exit").toString());
             jt.put("run_dir", runDir.toString());
+            Map<String, String> links = new LinkedHashMap<>();
+            spec.inputs().forEach(in -> links.put(in.name(), in.source().toString()));
+            jt.put("inputs", links);
             jobTasks.add(jt);
         }
         Path job = work.resolve("job-0.json");
@@ -120,8 +117,6 @@ public final class LocalRunner {
                     xvfb = XvfbServer.start(e.xvfb);
                     penv.put("DISPLAY", xvfb.display());
                 }
-                String pp = o.env().get("PYTHONPATH");
-                penv.put("PYTHONPATH", runtime + (pp == null || pp.isEmpty() ? "" : ":" + pp));
                 if (o.verbose()) {
                     o.err().println("pvrun: " + Shell.join(command));
                 }
@@ -221,12 +216,13 @@ public final class LocalRunner {
                 spec.specSha256(),
                 "pipeline/" + spec.script().getFileName(), Hashes.sha256(spec.script()), inputs(spec),
                 spec.ranks(), e.displayDescription, command, hostName(), Versions.pvrun(), started.toString(),
-                finished.toString(), Duration.between(started, finished).toMillis() / 1000.0, tasks);
+                finished.toString(), Duration.between(started, finished).toMillis() / 1000.0, null, List.of(hostName()),
+                null, null, tasks);
         FileUtils.deleteDirectory(work.toFile());
         ManifestIO.write(runDir, m);
         int exit = runStatus.equals("succeeded") ? ExitCode.OK
                 : runStatus.equals("cancelled") ? ExitCode.INTERRUPTED : ExitCode.TASK_FAILED;
-        report(m, runDir);
+        Reports.print(o, m, runDir);
         return new RunResult(m, runDir, exit);
     }
 
@@ -272,34 +268,6 @@ public final class LocalRunner {
         return out;
     }
 
-    private void report(Manifest m, Path runDir) {
-        PrintStream out = o.out();
-        Path shown = relativeToCwd(runDir);
-        if (!o.quiet()) {
-            out.printf("pvrun: %s run %s %s (%d task%s, %.1f s)%n", m.pipeline(), m.runId(), m.status(),
-                    m.tasks().size(), m.tasks().size() == 1 ? "" : "s", m.durationSeconds());
-        }
-        for (Manifest.TaskRecord t : m.tasks()) {
-            if (!t.status().equals("succeeded")) {
-                o.err().printf("pvrun: task %04d %s: %s%n", t.index(), t.status(), t.reason());
-                String tail = tail(runDir.resolve(t.log()), LOG_TAIL_LINES);
-                if (!tail.isBlank()) {
-                    o.err().println("  ---- end of " + shown.resolve(t.log()) + " ----");
-                    tail.lines().forEach(l -> o.err().println("  " + l));
-                }
-                o.err().println("  log: " + shown.resolve(t.log()));
-            }
-            if (!o.quiet()) {
-                for (Manifest.OutputRecord r : t.outputs()) {
-                    out.println("  " + shown.resolve(r.path()));
-                }
-            }
-        }
-        if (!o.quiet()) {
-            out.println("  manifest: " + shown.resolve(ManifestIO.FILE));
-        }
-    }
-
     private void printDryRun(Plan plan, Environment e, Path runParent) {
         PipelineSpec spec = plan.spec();
         PrintStream out = o.out();
@@ -329,7 +297,7 @@ public final class LocalRunner {
         List<String> command = e.launch(work.resolve("runtime").resolve(PythonRuntime.DRIVER).toString(),
                 work.resolve("job-0.json").toString());
         out.println("command:   " + Shell.join(command));
-        out.println("env:       PYTHONPATH=" + work.resolve("runtime") + (e.startXvfb ? "  DISPLAY=<private Xvfb>" : "")
+        out.println("env:      " + (e.startXvfb ? " DISPLAY=<private Xvfb>" : "")
                 + (e.processEnv.containsKey("OMPI_ALLOW_RUN_AS_ROOT") ? "  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1" : ""));
         out.println("(dry run: nothing was run or written)");
     }
@@ -350,13 +318,7 @@ public final class LocalRunner {
         }
     }
 
-    static String tail(Path file, int lines) {
-        String text = readIfExists(file);
-        List<String> all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    private static String readIfExists(Path f) {
+    static String readIfExists(Path f) {
         try {
             return Files.exists(f) ? new String(Files.readAllBytes(f), StandardCharsets.UTF_8) : "";
         } catch (IOException ex) {
@@ -364,12 +326,7 @@ public final class LocalRunner {
         }
     }
 
-    private static Path relativeToCwd(Path p) {
-        Path cwd = Path.of("").toAbsolutePath();
-        return p.startsWith(cwd) ? cwd.relativize(p) : p;
-    }
-
-    private static String hostName() {
+    static String hostName() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (IOException ex) {

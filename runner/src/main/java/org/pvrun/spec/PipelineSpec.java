@@ -19,7 +19,8 @@ import java.util.Map;
  * @param ranks       MPI ranks
  * @param inputs      files shipped with the script
  * @param outputs     output globs relative to the task directory (empty = everything the task wrote)
- * @param target      target name
+ * @param target      target name ("inline" when the spec defines its own)
+ * @param inlineTarget the target defined in the spec itself, or null
  * @param timeout     per-task timeout, or null for none
  * @param display     how pvbatch gets a display
  * @param resources   scheduler resources overriding the target's
@@ -37,6 +38,7 @@ public record PipelineSpec(
         List<InputFile> inputs,
         List<String> outputs,
         String target,
+        Target inlineTarget,
         Duration timeout,
         Display display,
         Map<String, String> resources) {

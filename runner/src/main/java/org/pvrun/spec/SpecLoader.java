@@ -31,6 +31,10 @@ public final class SpecLoader {
      * @param overrides {@code --set key=value} pairs; values are typed like YAML
      */
     public PipelineSpec load(Path specPath, Map<String, String> overrides) {
+        return load(specPath, overrides, System.getenv());
+    }
+
+    public PipelineSpec load(Path specPath, Map<String, String> overrides, Map<String, String> env) {
         String shown = specPath.toString();
         Path specFile = specPath.toAbsolutePath().normalize();
         YamlNode root = yaml.read(specFile, shown);
@@ -147,9 +151,16 @@ public final class SpecLoader {
             outputs.add(o.value());
         }
 
-        String target = r.has("target") ? r.string("target", false) : "local";
-        if (target != null && !NAME.matcher(target).matches()) {
-            r.error(r.where("target"), "bad target name '" + target + "'");
+        String target = "local";
+        Target inlineTarget = null;
+        if (r.raw("target") instanceof YamlNode.Mapping tm) {
+            target = "inline";
+            inlineTarget = new TargetsLoader().parse(target, tm, env, errors);
+        } else if (r.has("target")) {
+            target = r.string("target", false);
+            if (target != null && !NAME.matcher(target).matches()) {
+                r.error(r.where("target"), "bad target name '" + target + "'");
+            }
         }
 
         Duration timeout = null;
@@ -194,7 +205,7 @@ public final class SpecLoader {
         }
         return new PipelineSpec(specFile, sha, name, description, script, paraview, Map.copyOf(params).isEmpty()
                 ? Map.of() : java.util.Collections.unmodifiableMap(params), List.copyOf(args), ranks,
-                List.copyOf(inputs), List.copyOf(outputs), target, timeout, display, Map.copyOf(resources));
+                List.copyOf(inputs), List.copyOf(outputs), target, inlineTarget, timeout, display, Map.copyOf(resources));
     }
 
     private void applyOverrides(Map<String, String> overrides, Map<String, Object> params, List<SpecError> errors) {

@@ -29,6 +29,15 @@ public interface Transport extends AutoCloseable {
     /** Copies a target file to a local path: written under a temporary name, renamed when complete. */
     void download(String remotePath, Path local) throws IOException, InterruptedException;
 
+    /**
+     * Copies many files of {@code remoteDir} (paths relative to it, '/'-separated) into {@code localDir} in one
+     * stream; each file is written under a temporary name and renamed when complete. Links are never followed.
+     */
+    void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException;
+
+    /** Copies many files of {@code localDir} (relative paths) into {@code remoteDir} in one stream. */
+    void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException;
+
     @Override
     void close() throws IOException;
 }

@@ -5,13 +5,15 @@ the unmodified user script runs as if pvbatch had started it: current directory 
 directory, sys.argv = [script] + the task's arguments, __name__ == '__main__'. Its stdout and stderr (file
 descriptors 1 and 2, so ParaView's C++ messages too) go to the task's log; its exit status goes to the task's
 status file, written after its outputs, under a temporary name and then renamed. A failing task does not stop
-the tasks after it. See docs/runtime.md.
+the tasks after it. pvbatch's exit status is 0 once every task has run, whatever their verdicts. See
+docs/runtime.md.
 """
+import gc
 import json
 import os
-import runpy
 import sys
 import traceback
+import types
 
 
 def _rank():
@@ -47,9 +49,22 @@ def _exit_code(exc):
     return 1
 
 
+def _link_inputs(task):
+    """Each input appears in the task directory under its name, as a link to the staged file."""
+    for name, source in sorted(task.get("inputs", {}).items()):
+        link = os.path.join(task["dir"], name)
+        if not os.path.lexists(link):
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            try:
+                os.symlink(source, link)
+            except FileExistsError:  # another rank made it first
+                pass
+
+
 def run_task(task, rank):
     import pvrun
 
+    _link_inputs(task)
     pvrun._load(task)
     log_fd = os.open(task["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     saved = (os.dup(1), os.dup(2))
@@ -65,11 +80,12 @@ def run_task(task, rank):
         script = task["script"]
         sys.argv = [script] + list(task.get("argv", []))
         sys.path.insert(0, os.path.dirname(script))
-        runpy.run_path(script, run_name="__main__")
+        _run_as_main(script)
     except SystemExit as exc:
         code = _exit_code(exc)
     except BaseException as exc:  # the task failed; report it and go on with the next one
         _print_script_traceback(exc, task["script"])
+        exc.__traceback__ = None  # its frames hold the script's objects
         code = 1
     finally:
         sys.stdout.flush()
@@ -83,6 +99,28 @@ def run_task(task, rank):
     if rank == 0:
         _write_status(task["status"], code)
     return code
+
+
+def _run_as_main(script):
+    """Runs a script as __main__ (what runpy.run_path does), then drops everything it created.
+
+    The script's globals must be gone before the next task and before ParaView shuts down: a render view
+    that outlives its session into interpreter exit ends pvbatch with an X error (GLXBadContext) on
+    Debian's 5.11 under Xvfb, so the module is cleared and collected here, whatever the script did.
+    """
+    with open(script, "rb") as f:
+        code = compile(f.read(), script, "exec")
+    module = types.ModuleType("__main__")
+    module.__file__ = script
+    module.__builtins__ = __builtins__
+    saved_main = sys.modules.get("__main__")
+    sys.modules["__main__"] = module
+    try:
+        exec(code, module.__dict__)
+    finally:
+        sys.modules["__main__"] = saved_main
+        module.__dict__.clear()
+        gc.collect()
 
 
 def _print_script_traceback(exc, script):
@@ -103,20 +141,22 @@ def _reset_session():
 
 
 def main():
+    # the pvrun accessor module lives beside this file
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     if len(sys.argv) != 2:
         print("usage: pvbatch pvrun_driver.py JOB.json|JOBDIR", file=sys.stderr)
-        return 2
+        sys.exit(2)  # nothing rendered yet, so exiting through SystemExit is safe
     with open(_job_file(sys.argv[1])) as f:
         job = json.load(f)
     rank = _rank()
-    failed = 0
     for i, task in enumerate(job["tasks"]):
         if i > 0:
             _reset_session()
-        if run_task(task, rank) != 0:
-            failed += 1
-    return 1 if failed else 0
+        run_task(task, rank)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # No sys.exit here: pvbatch 5.11 ending through SystemExit tears its render windows down after the X
+    # connection and dies of GLXBadContext (exit 1). Task verdicts are in the status files; pvbatch's own
+    # exit status only says whether the driver ran to its end.
+    main()

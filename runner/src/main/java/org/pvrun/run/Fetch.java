@@ -1,0 +1,124 @@
+package org.pvrun.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.io.FileUtils;
+import org.pvrun.PvrunException;
+import org.pvrun.plan.Plan;
+import org.pvrun.plan.Task;
+import org.pvrun.results.Manifest;
+import org.pvrun.spec.OutputGlobs;
+import org.pvrun.transport.ExecResult;
+import org.pvrun.transport.Transport;
+import org.pvrun.util.Hashes;
+
+/**
+ * Copies a finished run back: lists the run directory's regular files with their SHA-256 on the target
+ * ({@code find -type f} never follows links), selects outputs by the spec's globs, logs and job files,
+ * streams them in one go, verifies every hash locally, then moves each into the results layout.
+ */
+final class Fetch {
+    private final Transport t;
+    private final String remoteRun;
+    private final Path localRun;
+    private final Map<Integer, Integer> exitCodes = new HashMap<>();
+    private final Map<Integer, List<Manifest.OutputRecord>> outputs = new HashMap<>();
+    private final List<String> nodes = new ArrayList<>();
+
+    Fetch(Transport t, String remoteRun, Path localRun) {
+        this.t = t;
+        this.remoteRun = remoteRun;
+        this.localRun = localRun;
+    }
+
+    void run(Plan plan, OutputGlobs globs) throws IOException, InterruptedException {
+        ExecResult list = t.exec(List.of("sh", "-c", "cd \"$1\" && find tasks logs status jobs -type f -exec sha256sum -- {} + ; exit 0",
+                "sh", remoteRun), Duration.ofMinutes(30));
+        if (!list.ok()) {
+            throw PvrunException.environment("cannot list the run directory " + remoteRun + ":\n" + list.evidence());
+        }
+        Map<String, String> remote = RemoteFiles.parseSha256sum(list.stdout());
+        Map<String, Task> tasksById = new HashMap<>();
+        plan.tasks().forEach(task -> tasksById.put(task.id(), task));
+        List<String> wanted = new ArrayList<>();
+        for (String path : remote.keySet()) {
+            String[] parts = path.split("/", 3);
+            if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
+                if (!parts[2].equals("params.json") && globs.matches(Path.of(parts[2]))) {
+                    wanted.add(path);
+                }
+            } else if (parts[0].equals("logs") || parts[0].equals("status")
+                    || (parts[0].equals("jobs") && (path.endsWith(".out") || path.endsWith(".nodes")))) {
+                wanted.add(path);
+            }
+        }
+        Path staging = Files.createDirectories(localRun.resolve(".fetch"));
+        if (!wanted.isEmpty()) {
+            t.downloadTree(remoteRun, wanted, staging);
+        }
+        for (String path : wanted) {
+            Path got = staging.resolve(path);
+            String hash = Hashes.sha256(got);
+            if (!hash.equals(remote.get(path))) {
+                throw PvrunException.environment(path + " arrived corrupted from " + remoteRun
+                        + " (SHA-256 differs); the run directory is kept on the target, fetch it again");
+            }
+            String[] parts = path.split("/", 3);
+            switch (parts[0]) {
+                case "tasks" -> {
+                    Path dest = move(got, localRun.resolve(path));
+                    int index = tasksById.get(parts[1]).index();
+                    outputs.computeIfAbsent(index, k -> new ArrayList<>())
+                            .add(new Manifest.OutputRecord(path, Files.size(dest), hash));
+                }
+                case "status" -> {
+                    String name = got.getFileName().toString();
+                    String text = Files.readString(got, StandardCharsets.UTF_8).strip();
+                    if (name.endsWith(".exit") && text.matches("-?\\d+")) {
+                        exitCodes.put(Integer.parseInt(name.substring(0, name.length() - 5)), Integer.parseInt(text));
+                    }
+                }
+                case "jobs" -> {
+                    if (path.endsWith(".nodes")) {
+                        Files.readString(got).lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(nodes::add);
+                    } else {
+                        move(got, localRun.resolve("logs").resolve(got.getFileName()));
+                    }
+                }
+                default -> move(got, localRun.resolve(path));
+            }
+        }
+        FileUtils.deleteDirectory(staging.toFile());
+        for (Task task : plan.tasks()) {
+            Files.createDirectories(localRun.resolve("tasks").resolve(task.id()));
+            outputs.computeIfAbsent(task.index(), k -> new ArrayList<>())
+                    .sort((a, b) -> a.path().compareTo(b.path()));
+        }
+    }
+
+    private static Path move(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        return Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    Integer exitCode(Task task) {
+        return exitCodes.get(task.index());
+    }
+
+    List<Manifest.OutputRecord> outputs(Task task) {
+        return outputs.getOrDefault(task.index(), List.of());
+    }
+
+    List<String> nodes() {
+        return nodes;
+    }
+}

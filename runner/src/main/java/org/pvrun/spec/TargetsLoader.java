@@ -1,0 +1,177 @@
+package org.pvrun.spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads the targets file (docs/targets.md): {@code --targets FILE}, else {@code $PVRUN_TARGETS}, else
+ * {@code ~/.config/pvrun/targets.yaml}. Secrets are refused: pvrun authenticates with keys, the agent or
+ * a prompt, never with a password written in a file.
+ */
+public final class TargetsLoader {
+    public static final List<String> KEYS = List.of("host", "port", "user", "identity", "jump", "known_hosts",
+            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env");
+    private static final Set<String> SECRET_WORDS = Set.of("password", "passwd", "pass", "passphrase", "secret",
+            "token", "otp", "private_key", "key_data");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern HOSTISH = Pattern.compile("[A-Za-z0-9._@:\\[\\]%-]+");
+
+    private final YamlReader yaml = new YamlReader();
+
+    /** The targets file to read, or null when none is configured and the default does not exist. */
+    public static Path locate(Path option, Map<String, String> env) {
+        if (option != null) {
+            return option;
+        }
+        String fromEnv = env.get("PVRUN_TARGETS");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        Path def = Path.of(home, ".config", "pvrun", "targets.yaml");
+        return Files.exists(def) ? def : null;
+    }
+
+    public Map<String, Target> load(Path file, Map<String, String> env) {
+        YamlNode root = yaml.read(file, file.toString());
+        List<SpecError> errors = new ArrayList<>();
+        MapReader top = new MapReader(root, "the targets file", List.of("targets"), errors);
+        Map<String, Target> out = new LinkedHashMap<>();
+        YamlNode targets = top.raw("targets");
+        if (targets == null) {
+            errors.add(new SpecError(root.where(), "missing required key 'targets'"));
+        } else if (!(targets instanceof YamlNode.Mapping m)) {
+            errors.add(new SpecError(targets.where(), "'targets' must be a map of target names, found " + targets.kind()));
+        } else {
+            for (YamlNode.Entry e : m.entries().values()) {
+                if (!SpecLoader.NAME.matcher(e.key()).matches()) {
+                    errors.add(new SpecError(e.keyWhere(), "bad target name '" + e.key() + "'; use A-Z a-z 0-9 . _ -"));
+                }
+                if (e.key().equals(Target.LOCAL)) {
+                    errors.add(new SpecError(e.keyWhere(), "'local' is the built-in target; give yours another name"));
+                }
+                Target t = parse(e.key(), e.value(), env, errors);
+                out.put(e.key(), t);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new SpecException(errors);
+        }
+        return out;
+    }
+
+    /** Parses one target's map (from a targets file, or inline in a spec). */
+    public Target parse(String name, YamlNode node, Map<String, String> env, List<SpecError> errors) {
+        if (node instanceof YamlNode.Mapping m) {
+            for (YamlNode.Entry e : List.copyOf(m.entries().values())) {
+                if (isSecret(e.key())) {
+                    errors.add(new SpecError(e.keyWhere(), "'" + e.key() + "': pvrun never reads passwords or other "
+                            + "secrets from files; use an SSH key (encrypted keys are asked for their passphrase), "
+                            + "ssh-agent, or answer the login prompt"));
+                    m.entries().remove(e.key());
+                }
+            }
+        }
+        MapReader r = new MapReader(node, "target '" + name + "'", KEYS, errors);
+        String host = r.string("host", false);
+        if (host != null && (!HOSTISH.matcher(host).matches() || host.startsWith("-"))) {
+            r.error(r.where("host"), "bad host '" + host + "'");
+        }
+        Integer port = null;
+        Long p = r.integer("port");
+        if (p != null) {
+            if (p < 1 || p > 65535) {
+                r.error(r.where("port"), "port must be 1 to 65535, found " + p);
+            } else {
+                port = p.intValue();
+            }
+        }
+        String user = r.string("user", false);
+        if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*")) {
+            r.error(r.where("user"), "bad user name '" + user + "'");
+        }
+        String identity = expandHome(r.string("identity", false), env);
+        List<String> jump = new ArrayList<>();
+        for (Located.Text j : r.strings("jump")) {
+            if (!HOSTISH.matcher(j.value()).matches() || j.value().startsWith("-")) {
+                r.error(j.where(), "bad jump host '" + j.value() + "'; expected [user@]host[:port]");
+            }
+            jump.add(j.value());
+        }
+        String knownHosts = expandHome(r.string("known_hosts", false), env);
+        String scheduler = r.has("scheduler") ? r.string("scheduler", false) : "none";
+        if (scheduler != null && !List.of("none", "slurm", "pbs").contains(scheduler)) {
+            r.error(r.where("scheduler"), "bad scheduler '" + scheduler + "'; expected slurm, pbs or none");
+        }
+        String workdir = r.string("workdir", false);
+        if (workdir != null && host == null) {
+            workdir = expandHome(workdir, env);
+        }
+        if (workdir != null && !workdir.startsWith("/") && !workdir.startsWith("~/")) {
+            r.error(r.where("workdir"), "workdir must be an absolute path (or start with ~/), found '" + workdir + "'");
+        }
+        List<String> setup = r.strings("setup").stream().map(Located.Text::value).toList();
+        String launcher = r.has("launcher") ? r.string("launcher", false)
+                : "slurm".equals(scheduler) ? "srun" : "mpiexec";
+        String pvbatch = r.has("pvbatch") ? r.string("pvbatch", false) : "pvbatch";
+        Display display = Display.AUTO;
+        String d = r.string("display", false);
+        if (d != null) {
+            try {
+                display = Display.parse(d);
+            } catch (IllegalArgumentException e) {
+                r.error(r.where("display"), "bad display '" + d + "'; expected auto, offscreen, xvfb or egl");
+            }
+        }
+        Duration poll = Duration.ofSeconds(10);
+        String pollText = r.has("poll") ? String.valueOf(((YamlNode.Scalar) r.raw("poll")).value()) : null;
+        if (pollText != null) {
+            try {
+                poll = Durations.parse(pollText);
+            } catch (IllegalArgumentException e) {
+                r.error(r.where("poll"), e.getMessage());
+            }
+        }
+        Map<String, String> resources = scalars(r, "resources");
+        Map<String, String> envVars = scalars(r, "env");
+        envVars.keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).forEach(k ->
+                r.error(r.where("env"), "bad environment variable name '" + k + "'"));
+        if (host == null && (port != null || user != null || identity != null || !jump.isEmpty())) {
+            r.error(r.node().where(), "target '" + name + "' sets SSH options but no host");
+        }
+        return new Target(name, host, port, user, identity, List.copyOf(jump), knownHosts,
+                scheduler == null ? "none" : scheduler, workdir, setup, launcher, pvbatch, display, poll,
+                Map.copyOf(resources), Map.copyOf(envVars));
+    }
+
+    private static Map<String, String> scalars(MapReader r, String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        r.map(key).forEach((k, v) -> {
+            if (v instanceof YamlNode.Scalar s && s.value() != null) {
+                out.put(k, String.valueOf(s.value()));
+            } else {
+                r.error(v.where(), "'" + key + "." + k + "' must be a single value, found " + v.kind());
+            }
+        });
+        return out;
+    }
+
+    static boolean isSecret(String key) {
+        String k = key.toLowerCase();
+        return SECRET_WORDS.contains(k) || k.contains("password") || k.contains("secret") || k.endsWith("_token");
+    }
+
+    static String expandHome(String path, Map<String, String> env) {
+        if (path == null || !path.startsWith("~/")) {
+            return path;
+        }
+        return env.getOrDefault("HOME", System.getProperty("user.home")) + path.substring(1);
+    }
+}
