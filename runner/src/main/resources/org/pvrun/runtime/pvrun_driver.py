@@ -1,11 +1,12 @@
-"""Runs pipeline tasks inside one pvbatch process (on every MPI rank).
+"""Runs pipeline tasks inside one pvbatch process.
 
 pvbatch runs this file with one argument, a job file (JSON) that lists the tasks of this job. For each task
 the unmodified user script runs as if pvbatch had started it: current directory = the task's own working
 directory, sys.argv = [script] + the task's arguments, __name__ == '__main__'. Its stdout and stderr (file
 descriptors 1 and 2, so ParaView's C++ messages too) go to the task's log; its exit status goes to the task's
 status file, written after its outputs, under a temporary name and then renamed. A failing task does not stop
-the tasks after it. pvbatch's exit status is 0 once every task has run, whatever their verdicts. See
+the tasks after it. Under MPI, pvbatch runs this on rank 0 only; the other ranks execute the ParaView
+pipeline in parallel (pvbatch's default, non-symmetric mode). pvbatch's exit status is 0 once every task has run, whatever their verdicts. See
 docs/runtime.md.
 """
 import gc
@@ -153,6 +154,9 @@ def main():
         if i > 0:
             _reset_session()
         run_task(task, rank)
+    # A script that used only paraview.servermanager leaves pvbatch 5.11 waiting in MPI_Barrier at exit
+    # when paraview.simple was never imported; importing it costs nothing once ParaView is up.
+    import paraview.simple  # noqa: F401
 
 
 if __name__ == "__main__":

@@ -1,0 +1,353 @@
+package org.pvrun.transport.ssh;
+
+import com.jcraft.jsch.AgentIdentityRepository;
+import com.jcraft.jsch.AgentProxyException;
+import com.jcraft.jsch.HostKeyRepository;
+import com.jcraft.jsch.Identity;
+import com.jcraft.jsch.IdentityRepository;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.SSHAgentConnector;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.UIKeyboardInteractive;
+import com.jcraft.jsch.UserInfo;
+import java.io.ByteArrayInputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Vector;
+import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+
+/**
+ * Turns {@link SshOptions} into a connected, authenticated {@link SshConnection}: one JSch session per hop, each
+ * hop after the first carried in a direct-tcpip channel of the one before ({@link JumpProxy}).
+ *
+ * <ul>
+ *   <li>Host keys: strict checking against the known_hosts file, optionally accept-new ({@link HostKeyVerifier}).
+ *   <li>Authentication: public keys from ssh-agent (when {@code SSH_AUTH_SOCK} is set; JSch talks to the socket
+ *       with Java 16's Unix-domain sockets, no extra dependency) and then the identity files; then
+ *       keyboard-interactive (one-time codes) and password, asked through the {@link SshPrompter}. An encrypted
+ *       key's passphrase is asked only once the server has accepted its public key.
+ *   <li>Keepalives every {@link SshOptions#keepAliveInterval()}, three unanswered ones end the session.
+ *   <li>Algorithms are JSch's defaults (aes128-gcm@openssh.com is negotiated with OpenSSH).
+ * </ul>
+ * Every failure is a {@link PvrunException} with exit status {@link ExitCode#ENVIRONMENT} and a message meant for
+ * the user; secrets never appear in messages.
+ */
+public final class SshSessionFactory {
+    private final SshPrompter prompter;
+    private final String agentSocket;
+
+    /** Asks questions on the terminal; uses ssh-agent if {@code SSH_AUTH_SOCK} is set. */
+    public SshSessionFactory() {
+        this(SshPrompter.console());
+    }
+
+    public SshSessionFactory(SshPrompter prompter) {
+        this(prompter, System.getenv("SSH_AUTH_SOCK"));
+    }
+
+    /** @param agentSocket the ssh-agent socket, or null for none */
+    public SshSessionFactory(SshPrompter prompter, String agentSocket) {
+        this.prompter = prompter;
+        this.agentSocket = agentSocket;
+    }
+
+    public SshConnection connect(SshOptions options) {
+        JSch jsch = new JSch();
+        HostKeyRepository known = knownHosts(jsch, options.knownHosts());
+        Credentials credentials = credentials(options);
+        List<SshOptions.Hop> route = options.route();
+        List<Session> open = new ArrayList<>();
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis());
+        try {
+            for (int i = 0; i < route.size(); i++) {
+                SshOptions.Hop hop = route.get(i);
+                SshOptions.Hop via = i > 0 ? route.get(i - 1) : null;
+                HostKeyVerifier verifier = new HostKeyVerifier(known, options.knownHosts(), options.acceptNewHostKey());
+                Session session;
+                try {
+                    session = jsch.getSession(hop.user(), hop.host(), hop.port());
+                    session.setIdentityRepository(credentials);
+                    session.setHostKeyRepository(verifier);
+                    session.setUserInfo(new Prompts(prompter, hop.toString()));
+                    session.setConfig("StrictHostKeyChecking", "yes");
+                    session.setConfig("PreferredAuthentications", "publickey,keyboard-interactive,password");
+                    session.setDaemonThread(true);
+                    if (!options.keepAliveInterval().isZero()) {
+                        session.setServerAliveInterval((int) Math.min(Integer.MAX_VALUE, options.keepAliveInterval().toMillis()));
+                        session.setServerAliveCountMax(3);
+                    }
+                    if (via != null) {
+                        session.setProxy(new JumpProxy(open.get(i - 1), via.toString()));
+                    }
+                    session.connect(timeoutMs);
+                } catch (JSchException e) {
+                    throw translate(e, hop, via, verifier, credentials);
+                }
+                open.add(session);
+            }
+            return new SshConnection(open, "ssh " + options.describe());
+        } catch (RuntimeException e) {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).disconnect();
+            }
+            throw e;
+        }
+    }
+
+    private static HostKeyRepository knownHosts(JSch jsch, Path file) {
+        try {
+            if (Files.isRegularFile(file)) {
+                jsch.setKnownHosts(file.toString());
+            } else {
+                jsch.setKnownHosts(new ByteArrayInputStream(new byte[0]));
+            }
+        } catch (JSchException e) {
+            throw PvrunException.environment("cannot read the known hosts file " + file + ": " + e.getMessage(), e);
+        }
+        return jsch.getHostKeyRepository();
+    }
+
+    private Credentials credentials(SshOptions options) {
+        List<Identity> files = new ArrayList<>();
+        for (Path p : options.identityFiles()) {
+            if (!Files.isRegularFile(p)) {
+                throw PvrunException.environment("The SSH identity file " + p + " does not exist.");
+            }
+            // a throw-away JSch only to parse the key: adding keys to the session's own JSch while an agent is in use
+            // would upload them into the agent
+            JSch loader = new JSch();
+            try {
+                loader.addIdentity(p.toString());
+                files.addAll(loader.getIdentityRepository().getIdentities());
+            } catch (JSchException e) {
+                throw PvrunException.environment("cannot use the SSH private key " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return new Credentials(agent(), files, options.identityFiles());
+    }
+
+    private IdentityRepository agent() {
+        if (agentSocket == null || agentSocket.isBlank()) {
+            return null;
+        }
+        try {
+            SSHAgentConnector connector = new SSHAgentConnector(Path.of(agentSocket));
+            return connector.isAvailable() ? new AgentIdentityRepository(connector) : null;
+        } catch (AgentProxyException | RuntimeException | LinkageError e) {
+            return null; // an agent that cannot be reached is no reason to fail: the identity files may do
+        }
+    }
+
+    private static PvrunException translate(JSchException e, SshOptions.Hop hop, SshOptions.Hop via,
+            HostKeyVerifier verifier, Credentials credentials) {
+        PvrunException refusal = verifier.refusal();
+        if (refusal != null) {
+            return refusal;
+        }
+        String where = hop + (via != null ? " (through jump host " + via + ")" : "");
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof InterruptedException || root instanceof InterruptedIOException
+                && !(root instanceof SocketTimeoutException)) {
+            Thread.currentThread().interrupt();
+            return new PvrunException(ExitCode.INTERRUPTED, "interrupted while connecting to " + where, e);
+        }
+        if (msg.startsWith("Auth fail") || msg.startsWith("Auth cancel")) {
+            return PvrunException.environment("Could not log in to " + where + ": the server accepted none of the"
+                    + " credentials offered (JSch: " + msg + ").\n"
+                    + "  keys offered: " + credentials.describe() + "\n"
+                    + "Check the user name, and that the public key is in ~/.ssh/authorized_keys of " + hop.user()
+                    + " on " + hop.host() + ". Test with: ssh -p " + hop.port() + " " + hop.user() + "@" + hop.host(), e);
+        }
+        if (msg.contains("Too many authentication failures")) {
+            return PvrunException.environment("Could not log in to " + where + ": the server gave up after too many"
+                    + " keys were offered (its MaxAuthTries).\n"
+                    + "  keys offered: " + credentials.describe() + "\n"
+                    + "Name the right key as identity file, or remove unrelated keys from ssh-agent (ssh-add -D).", e);
+        }
+        if (root instanceof UnknownHostException) {
+            return PvrunException.environment("Cannot connect to " + where + ": unknown host name " + hop.host() + ".", e);
+        }
+        if (root instanceof ConnectException || root instanceof NoRouteToHostException
+                || root instanceof SocketTimeoutException || msg.startsWith("timeout")) {
+            String reason = root.getMessage() != null ? root.getMessage() : msg;
+            return PvrunException.environment("Cannot connect to " + where + ": " + reason
+                    + ". Check the host name and port, and that the host is reachable from here (VPN, firewall).", e);
+        }
+        if (msg.contains("closed by foreign host")) {
+            return PvrunException.environment("Cannot connect to " + where + ": the server closed the connection"
+                    + " during the SSH handshake (too many connections at once, a firewall, or not an SSH server).", e);
+        }
+        return PvrunException.environment("SSH connection to " + where + " failed: " + msg, e);
+    }
+
+    /**
+     * The keys to offer, in OpenSSH's order: the configured identity files (through the agent when it holds the
+     * same key, so an encrypted file needs no passphrase), then the agent's other keys. Offering unrelated agent
+     * keys first could exhaust the server's MaxAuthTries. Never adds to or removes from the agent.
+     */
+    private static final class Credentials implements IdentityRepository {
+        private final IdentityRepository agent;
+        private final List<Identity> files;
+        private final List<Path> fileNames;
+
+        Credentials(IdentityRepository agent, List<Identity> files, List<Path> fileNames) {
+            this.agent = agent;
+            this.files = files;
+            this.fileNames = fileNames;
+        }
+
+        @Override
+        public String getName() {
+            return "pvrun";
+        }
+
+        @Override
+        public int getStatus() {
+            return RUNNING;
+        }
+
+        @Override
+        public Vector<Identity> getIdentities() {
+            List<Identity> fromAgent = new ArrayList<>(agentIdentities());
+            Vector<Identity> ordered = new Vector<>();
+            for (Identity file : files) {
+                Identity same = null;
+                for (Identity a : fromAgent) {
+                    if (file.getPublicKeyBlob() != null && Arrays.equals(file.getPublicKeyBlob(), a.getPublicKeyBlob())) {
+                        same = a;
+                        break;
+                    }
+                }
+                if (same != null) {
+                    fromAgent.remove(same);
+                    ordered.add(same);
+                } else {
+                    ordered.add(file);
+                }
+            }
+            ordered.addAll(fromAgent);
+            return ordered;
+        }
+
+        private List<Identity> agentIdentities() {
+            if (agent == null) {
+                return List.of();
+            }
+            try {
+                return agent.getIdentities();
+            } catch (RuntimeException e) {
+                return List.of();
+            }
+        }
+
+        String describe() {
+            String keys = fileNames.isEmpty() ? "no identity files" : "identity files " + fileNames;
+            String agentPart = agent == null ? "no ssh-agent" : "ssh-agent with " + agentIdentities().size() + " key(s)";
+            return keys + "; " + agentPart;
+        }
+
+        @Override
+        public boolean add(byte[] identity) {
+            return false;
+        }
+
+        @Override
+        public boolean remove(byte[] blob) {
+            return false;
+        }
+
+        @Override
+        public void removeAll() {}
+    }
+
+    /** Answers JSch's questions through the prompter; when nobody can answer, fails with what was asked. */
+    static final class Prompts implements UserInfo, UIKeyboardInteractive {
+        private final SshPrompter prompter;
+        private final String target;
+        private String passphrase;
+        private String password;
+
+        Prompts(SshPrompter prompter, String target) {
+            this.prompter = prompter;
+            this.target = target;
+        }
+
+        @Override
+        public String getPassphrase() {
+            return passphrase;
+        }
+
+        @Override
+        public String getPassword() {
+            return password;
+        }
+
+        @Override
+        public boolean promptPassphrase(String message) {
+            String answer = prompter.ask(message + ": ", false);
+            if (answer == null) {
+                String key = message.startsWith("Passphrase for ") ? message.substring("Passphrase for ".length()) : message;
+                throw PvrunException.environment("The SSH private key " + key + " (accepted by " + target + ") is"
+                        + " protected by a passphrase, and pvrun has no terminal to ask for it.\n"
+                        + "Run pvrun from a terminal, or load the key into ssh-agent first (ssh-add " + key + ").");
+            }
+            passphrase = answer;
+            return true;
+        }
+
+        @Override
+        public boolean promptPassword(String message) {
+            String answer = prompter.ask(message + ": ", false);
+            if (answer == null) {
+                throw PvrunException.environment("No SSH key was accepted by " + target + ", and the server asks for a"
+                        + " password, but pvrun has no terminal to ask for it.\n"
+                        + "Set up key authentication (ssh-copy-id), or run pvrun from a terminal.");
+            }
+            password = answer;
+            return true;
+        }
+
+        @Override
+        public boolean promptYesNo(String message) {
+            return false;
+        }
+
+        @Override
+        public void showMessage(String message) {
+            prompter.show(message);
+        }
+
+        @Override
+        public String[] promptKeyboardInteractive(String destination, String name, String instruction, String[] prompt,
+                boolean[] echo) {
+            String header = ((name == null ? "" : name) + "\n" + (instruction == null ? "" : instruction)).strip();
+            if (!header.isEmpty()) {
+                prompter.show(header);
+            }
+            String[] answers = new String[prompt.length];
+            for (int i = 0; i < prompt.length; i++) {
+                answers[i] = prompter.ask(prompt[i], echo[i]);
+                if (answers[i] == null) {
+                    throw PvrunException.environment(target + " asks for interactive input (\"" + prompt[i].strip()
+                            + "\", e.g. a one-time code) after the SSH keys, and pvrun has no terminal to ask you.\n"
+                            + "Run pvrun from a terminal.");
+                }
+            }
+            return answers;
+        }
+    }
+}

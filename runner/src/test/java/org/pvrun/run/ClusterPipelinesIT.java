@@ -1,0 +1,195 @@
+package org.pvrun.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.testing.Cli;
+import org.pvrun.testing.Images;
+import org.pvrun.testing.Repo;
+import org.pvrun.testing.TestCluster;
+
+/**
+ * Pipelines run for real through the test cluster (scripts/testcluster/start): OpenSSH sshd on loopback,
+ * a jump host in front of an inner host in network namespaces, single-node Slurm, pvbatch under MPI.
+ */
+@Tag("integration")
+class ClusterPipelinesIT {
+    @TempDir
+    Path dir;
+    TestCluster cluster;
+    Path targets;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        cluster = TestCluster.require();
+        targets = cluster.targetsFile(dir);
+    }
+
+    Cli.Result run(String pipeline, String target, String... more) {
+        List<String> args = new ArrayList<>(List.of("run", Repo.pipeline(pipeline).toString(), "-t", target,
+                "--targets", targets.toString(), "-o", dir.resolve("results").toString(), "--json"));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void twoRanksThroughSshAndSlurm() throws IOException, InterruptedException {
+        Cli.Result r = run("parallel.yaml", "ci-slurm");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        Path runDir = Path.of(m.get("run_dir").asText());
+        assertEquals("slurm", m.get("scheduler").asText());
+        assertTrue(m.get("transport").asText().startsWith("ssh pvci@127.0.0.1:2222"), m.get("transport").asText());
+        assertTrue(m.get("remote_dir").asText().startsWith(cluster.get("WORKDIR") + "/parallel-ranks/"));
+        assertEquals(cluster.get("SLURM_NODE"), m.get("nodes").get(0).asText());
+        String jobId = m.get("job_ids").get(0).asText();
+        // the job really went through Slurm, as the test user, and Slurm saw it complete
+        String show = exec("scontrol", "show", "job", jobId);
+        assertTrue(show.contains("JobState=COMPLETED"), show);
+        assertTrue(show.contains("UserId=" + cluster.get("SSH_USER") + "("), show);
+        assertTrue(show.contains("NumTasks=2"), show);
+        // and the two ranks cooperated on the data
+        JsonNode partitions = ManifestIO.JSON.readTree(runDir.resolve("tasks/0000/partitions.json").toFile());
+        assertEquals(2, partitions.get("ranks").asInt(), partitions.toString());
+        assertEquals("[0,1]", partitions.get("process_ids").toString());
+        assertImage(runDir.resolve("tasks/0000/ranks.png"), 800, 600);
+        LocalPipelinesIT.assertOutputsMatchFiles(runDir, m.get("tasks").get(0));
+    }
+
+    @Test
+    void sshWithoutScheduler() throws IOException {
+        Cli.Result r = run("quickstart.yaml", "ci-ssh");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals("none", m.get("scheduler").asText());
+        Path runDir = Path.of(m.get("run_dir").asText());
+        assertImage(runDir.resolve("tasks/0000/contour.png"), 800, 600);
+        LocalPipelinesIT.assertOutputsMatchFiles(runDir, m.get("tasks").get(0));
+    }
+
+    @Test
+    void localTransportWithSlurm() throws IOException {
+        Cli.Result r = run("quickstart.yaml", "ci-local-slurm");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals("slurm", m.get("scheduler").asText());
+        assertEquals("local", m.get("transport").asText());
+        assertImage(Path.of(m.get("run_dir").asText()).resolve("tasks/0000/contour.png"), 800, 600);
+    }
+
+    @Test
+    void throughTheJumpHostOnly() throws IOException, InterruptedException {
+        // the inner host cannot be reached directly from here ...
+        Process direct = new ProcessBuilder("timeout", "3", "bash", "-c",
+                "</dev/tcp/" + cluster.get("INNER_HOST") + "/" + cluster.get("INNER_PORT")).start();
+        assertFalse(direct.waitFor(10, TimeUnit.SECONDS) && direct.exitValue() == 0, "inner host reachable directly");
+        Path jumpLog = cluster.path("JUMP_LOG");
+        long before = Files.size(jumpLog);
+        // ... but pvrun gets there through the jump host, and the run works end to end
+        Cli.Result r = run("extracts.yaml", "ci-jump");
+        assertEquals(0, r.exitCode(), r.toString());
+        String newLog = new String(Files.readAllBytes(jumpLog), StandardCharsets.UTF_8).substring((int) before);
+        assertTrue(newLog.contains("direct-tcpip") && newLog.contains(cluster.get("INNER_HOST")),
+                "the jump host logged no forwarded connection to the inner host:\n" + newLog);
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertTrue(m.get("transport").asText().contains(" via "), m.get("transport").asText());
+        LocalPipelinesIT.assertOutputsMatchFiles(Path.of(m.get("run_dir").asText()), m.get("tasks").get(0));
+    }
+
+    @Test
+    void unknownHostKeyIsRefusedWithItsFingerprint() throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty_known_hosts"));
+        targets = cluster.targetsFile(dir, empty.toString());
+        Cli.Result r = run("quickstart.yaml", "ci-slurm");
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("SHA256:"), r.err());
+        assertTrue(r.err().contains("--accept-new-host-key"), r.err());
+        assertEquals(0, Files.size(empty), "refused key was written to known_hosts");
+        assertFalse(Files.exists(dir.resolve("results/quickstart")), "a refused run left a results folder");
+    }
+
+    @Test
+    void failedTaskIsFetchedWithTheEndOfItsLog() throws IOException {
+        Files.writeString(dir.resolve("boom.py"), "print('rendering')\nraise RuntimeError('no such array: Temp')\n");
+        Files.writeString(dir.resolve("boom.yaml"), "name: boom\nscript: boom.py\n");
+        Cli.Result r = Cli.run("run", dir.resolve("boom.yaml").toString(), "-t", "ci-slurm", "--targets",
+                targets.toString(), "-o", dir.resolve("results").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("RuntimeError: no such array: Temp"), r.err());
+        Path log = LocalPipelinesIT.onlyRun(dir.resolve("results/boom")).resolve("logs/0000.log");
+        assertTrue(Files.readString(log).contains("rendering"), Files.readString(log));
+    }
+
+    @Test
+    void ctrlCCancelsTheSlurmJob() throws Exception {
+        Files.writeString(dir.resolve("slow.py"), "import time\nprint('started', flush=True)\ntime.sleep(300)\n");
+        Files.writeString(dir.resolve("slow.yaml"), "name: slow\nscript: slow.py\n");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.pvrun.cli.Main", "run",
+                dir.resolve("slow.yaml").toString(), "-t", "ci-slurm", "--targets", targets.toString(),
+                "-o", dir.resolve("results").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        String jobId = null;
+        Pattern submitted = Pattern.compile("submitted slurm job (\\d+)");
+        String line;
+        while ((line = out.readLine()) != null) {
+            seen.append(line).append('\n');
+            Matcher mt = submitted.matcher(line);
+            if (mt.find()) {
+                jobId = mt.group(1);
+            }
+            if (jobId != null && line.contains("job " + jobId + " running")) {
+                break;
+            }
+        }
+        assertTrue(jobId != null, "never submitted:\n" + seen);
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        while ((line = out.readLine()) != null) {
+            seen.append(line).append('\n');
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(130, p.exitValue(), seen.toString());
+        assertTrue(seen.toString().contains("cancelled job " + jobId), seen.toString());
+        // nothing of the run is left in the queue (a cancelled job may linger as CA until MinJobAge)
+        String queue = exec("squeue", "-h", "-t", "PD,R,CG", "-o", "%i");
+        String cancelled = jobId;
+        assertFalse(queue.lines().anyMatch(l -> l.strip().equals(cancelled)), "job still queued:\n" + queue);
+        JsonNode m = ManifestIO.JSON.readTree(LocalPipelinesIT.onlyRun(dir.resolve("results/slow")).resolve("manifest.json").toFile());
+        assertEquals("cancelled", m.get("status").asText());
+    }
+
+    static void assertImage(Path png, int width, int height) throws IOException {
+        var img = Images.read(png);
+        assertEquals(width, img.getWidth());
+        assertEquals(height, img.getHeight());
+        assertTrue(Images.luminanceVariance(img) > 50, "image looks blank: " + png);
+    }
+
+    static String exec(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return s;
+    }
+}
