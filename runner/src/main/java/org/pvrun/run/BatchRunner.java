@@ -320,7 +320,10 @@ public final class BatchRunner {
                         // gone from the queue (or finished) without an exit file yet: the file may lag a moment
                         int n = missing.merge(id, 1, Integer::sum);
                         if (n >= 3) {
-                            jobEnd.put(id, "ended without writing its exit status (killed, out of time or a node failure)");
+                            JobState past = s == null ? history(id) : s;
+                            jobEnd.put(id, "ended without writing its exit status ("
+                                    + (past != null && past != JobState.UNKNOWN ? "scheduler state " + past.name().toLowerCase()
+                                    : "killed, out of time or a node failure") + ")");
                         } else {
                             allDone = false;
                         }
@@ -333,6 +336,20 @@ public final class BatchRunner {
                 }
                 sleep(target.poll());
             }
+        }
+
+        /** What the scheduler's accounting remembers of a job the queue forgot, or null (no accounting). */
+        JobState history(String id) throws IOException, InterruptedException {
+            List<String> cmd = scheduler.historyCommand(List.of(id));
+            if (cmd == null) {
+                return null;
+            }
+            ExecResult r = t.exec(cmd, COMMAND_TIMEOUT);
+            if (!r.ok()) {
+                return null; // accounting disabled (sacct: "Slurm accounting storage is disabled")
+            }
+            var rec = scheduler.parseHistory(r.stdout()).get(id);
+            return rec == null ? null : rec.state();
         }
 
         /** The queue's view of the run's jobs, or null when the query failed (a controller restarting...). */

@@ -39,4 +39,17 @@ public interface Scheduler {
      * ({@code 12_3} for Slurm, {@code 12[3].server} for PBS); the job id itself when {@code arraySize} is 1.
      */
     String elementId(String jobId, int index, int arraySize);
+
+    /**
+     * A query for jobs the queue has forgotten (Slurm's {@code sacct}, where accounting is on), or null when
+     * the scheduler has none beyond its status query (PBS's status query already includes finished jobs).
+     */
+    default List<String> historyCommand(Collection<String> jobIds) {
+        return null;
+    }
+
+    /** Parses the history query's output (job id → record); empty when it says nothing. */
+    default Map<String, JobRecord> parseHistory(String stdout) {
+        return Map.of();
+    }
 }

@@ -182,6 +182,16 @@ public final class SlurmScheduler implements Scheduler {
      * Works only where accounting is configured (AccountingStorageType); elsewhere sacct fails and the
      * exit file alone decides.
      */
+    @Override
+    public List<String> historyCommand(Collection<String> jobIds) {
+        return accountingCommand(jobIds);
+    }
+
+    @Override
+    public Map<String, JobRecord> parseHistory(String stdout) {
+        return parseAccounting(stdout);
+    }
+
     public List<String> accountingCommand(Collection<String> jobIds) {
         return List.of("sacct", "--noheader", "--parsable2", "--allocations", "--jobs=" + String.join(",", jobIds),
                 "--format=JobID,State,ExitCode");

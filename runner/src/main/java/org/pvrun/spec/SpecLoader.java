@@ -39,6 +39,7 @@ public final class SpecLoader {
         Path specFile = specPath.toAbsolutePath().normalize();
         YamlNode root = yaml.read(specFile, shown);
         List<SpecError> errors = new ArrayList<>();
+        TargetsLoader.refuseSecrets(root, errors);
         MapReader r = new MapReader(root, "the pipeline spec", KEYS, errors);
         Path specDir = specFile.getParent();
 

@@ -67,8 +67,11 @@ public final class TargetsLoader {
         return out;
     }
 
-    /** Parses one target's map (from a targets file, or inline in a spec). */
-    public Target parse(String name, YamlNode node, Map<String, String> env, List<SpecError> errors) {
+    /**
+     * Reports keys that look like secrets (password, passphrase, token...) and removes them from the map, so
+     * they are refused with a message of their own and never echoed.
+     */
+    static void refuseSecrets(YamlNode node, List<SpecError> errors) {
         if (node instanceof YamlNode.Mapping m) {
             for (YamlNode.Entry e : List.copyOf(m.entries().values())) {
                 if (isSecret(e.key())) {
@@ -79,6 +82,11 @@ public final class TargetsLoader {
                 }
             }
         }
+    }
+
+    /** Parses one target's map (from a targets file, or inline in a spec). */
+    public Target parse(String name, YamlNode node, Map<String, String> env, List<SpecError> errors) {
+        refuseSecrets(node, errors);
         MapReader r = new MapReader(node, "target '" + name + "'", KEYS, errors);
         String host = r.string("host", false);
         if (host != null && (!HOSTISH.matcher(host).matches() || host.startsWith("-"))) {
@@ -165,7 +173,8 @@ public final class TargetsLoader {
 
     static boolean isSecret(String key) {
         String k = key.toLowerCase();
-        return SECRET_WORDS.contains(k) || k.contains("password") || k.contains("secret") || k.endsWith("_token");
+        return SECRET_WORDS.contains(k) || k.contains("password") || k.contains("passphrase") || k.contains("passwd")
+                || k.contains("secret") || k.endsWith("_token");
     }
 
     static String expandHome(String path, Map<String, String> env) {

@@ -140,6 +140,52 @@ class ClusterPipelinesIT {
     }
 
     @Test
+    void inputsAlreadyOnTheTargetAreNotSentAgain() throws IOException {
+        // an input no earlier run can have sent: random bytes
+        byte[] data = new byte[256 * 1024];
+        new java.security.SecureRandom().nextBytes(data);
+        Files.write(dir.resolve("blob.bin"), data);
+        Files.writeString(dir.resolve("read.py"), "import hashlib\n"
+                + "open('digest.txt', 'w').write(hashlib.sha256(open('blob.bin', 'rb').read()).hexdigest())\n");
+        Files.writeString(dir.resolve("read.yaml"), "name: read\nscript: read.py\ninputs: [blob.bin]\n");
+        String[] args = {"run", dir.resolve("read.yaml").toString(), "-t", "ci-slurm", "--targets", targets.toString(),
+            "-o", dir.resolve("results").toString()};
+        Cli.Result first = Cli.run(args);
+        assertEquals(0, first.exitCode(), first.toString());
+        assertTrue(first.out().contains("inputs: 1 sent, 0 already on ci-slurm"), first.out());
+        Cli.Result second = Cli.run(args);
+        assertEquals(0, second.exitCode(), second.toString());
+        assertTrue(second.out().contains("inputs: 0 sent, 1 already on ci-slurm"), second.out());
+        // the script read the very bytes we have
+        try (var runs = Files.list(dir.resolve("results/read"))) {
+            for (Path run : runs.toList()) {
+                assertEquals(org.pvrun.util.Hashes.sha256(data), Files.readString(run.resolve("tasks/0000/digest.txt")));
+            }
+        }
+    }
+
+    @Test
+    void linksPlantedByTheScriptAreNeverFetched() throws IOException {
+        Files.writeString(dir.resolve("plant.py"), "import os\n"
+                + "open('real.png', 'wb').write(b'png')\n"
+                + "os.symlink('/etc/hostname', 'leak.png')\n"
+                + "os.symlink('/etc', 'etc')\n"
+                + "os.makedirs('sub')\n"
+                + "os.symlink('../../../../../../etc/passwd', 'sub/up.txt')\n");
+        Files.writeString(dir.resolve("plant.yaml"), "name: plant\nscript: plant.py\n");
+        Cli.Result r = Cli.run("run", dir.resolve("plant.yaml").toString(), "-t", "ci-ssh", "--targets",
+                targets.toString(), "-o", dir.resolve("results").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals("[\"tasks/0000/real.png\"]", m.get("tasks").get(0).get("outputs").findValuesAsText("path").stream()
+                .map(p -> "\"" + p + "\"").toList().toString().replace(" ", ""));
+        Path task = Path.of(m.get("run_dir").asText()).resolve("tasks/0000");
+        try (var files = Files.walk(task)) {
+            assertEquals(List.of(task.resolve("real.png")), files.filter(f -> !Files.isDirectory(f)).toList());
+        }
+    }
+
+    @Test
     void ctrlCCancelsTheSlurmJob() throws Exception {
         Files.writeString(dir.resolve("slow.py"), "import time\nprint('started', flush=True)\ntime.sleep(300)\n");
         Files.writeString(dir.resolve("slow.yaml"), "name: slow\nscript: slow.py\n");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -114,6 +115,55 @@ class LocalPipelinesIT {
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("timed out after 3s"), r.err());
         assertTrue((System.nanoTime() - t0) / 1e9 < 60, "timeout not enforced");
+    }
+
+    @Test
+    void ctrlCStopsPvbatchLeavesNoOrphansAndExits130(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("slow.py"), "import time\nprint('started', flush=True)\ntime.sleep(300)\n");
+        Files.writeString(dir.resolve("slow.yaml"), "name: slow\nscript: slow.py\nranks: 2\n");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.pvrun.cli.Main", "run",
+                dir.resolve("slow.yaml").toString(), "-o", dir.resolve("res").toString())
+                .redirectErrorStream(true).start();
+        // wait until the script runs under pvbatch (its log says so)
+        Path log = null;
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Stream<Path> s = Files.exists(dir.resolve("res/slow")) ? Files.walk(dir.resolve("res/slow")) : Stream.empty()) {
+                log = s.filter(f -> f.toString().endsWith("logs/0000.log")).findFirst().orElse(null);
+            }
+            if (log != null && Files.readString(log).contains("started")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(log != null && Files.readString(log).contains("started"), "the script never started");
+        String runId = log.getParent().getParent().getFileName().toString();
+        assertTrue(processesMentioning(runId) >= 2, "expected mpiexec and pvbatch running");
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(130, p.exitValue(), out);
+        assertEquals(0, processesMentioning(runId), "pvbatch or mpiexec left running");
+        JsonNode m = ManifestIO.JSON.readTree(log.getParent().getParent().resolve("manifest.json").toFile());
+        assertEquals("cancelled", m.get("status").asText());
+    }
+
+    /** Processes whose command line mentions the text (the run id is in the driver's and job file's paths). */
+    static long processesMentioning(String text) throws IOException {
+        long n = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(f -> f.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.ISO_8859_1).contains(text)) {
+                        n++;
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return n;
     }
 
     static Path onlyRun(Path pipelineDir) throws IOException {
