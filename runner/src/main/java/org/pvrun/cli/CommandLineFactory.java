@@ -47,25 +47,21 @@ public final class CommandLineFactory {
         return cl;
     }
 
-    /** {@code pvrun SPEC.yaml ...} means {@code pvrun run SPEC.yaml ...}. */
-    public static String[] normalize(String[] args) {
-        if (args.length == 0) {
+    /** {@code pvrun SPEC.yaml ...} means {@code pvrun run SPEC.yaml ...}: the first argument names no command. */
+    public static String[] normalize(CommandLine cl, String[] args) {
+        if (args.length == 0 || cl.getSubcommands().containsKey(args[0]) || args[0].startsWith("-")
+                && List.of("-h", "--help", "-V", "--version").contains(args[0])) {
             return args;
-        }
-        List<String> subcommands = List.of("run", "validate", "help");
-        for (String a : args) {
-            if (subcommands.contains(a)) {
-                return args;
-            }
-            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
-                if (args[0].equals(a)) {
-                    return args;
-                }
-            }
         }
         List<String> out = new ArrayList<>();
         out.add("run");
         out.addAll(List.of(args));
         return out.toArray(String[]::new);
+    }
+
+    /** Builds the command line and runs it with {@code pvrun SPEC} shorthand applied; returns the exit status. */
+    public static int execute(PrintStream out, PrintStream err, Map<String, String> env, String... args) {
+        CommandLine cl = create(out, err, env);
+        return cl.execute(normalize(cl, args));
     }
 }

@@ -5,7 +5,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = CommandLineFactory.create(System.out, System.err, System.getenv()).execute(CommandLineFactory.normalize(args));
+        int code = CommandLineFactory.execute(System.out, System.err, System.getenv(), args);
         System.out.flush();
         System.err.flush();
         if (org.pvrun.run.Interruption.interrupted()) {

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param poll       status poll interval
  * @param resources  scheduler resources (a spec's override these)
  * @param env        environment variables set for pvbatch
+ * @param transport  how to reach a remote host: "jsch" (built in) or "openssh" (the system's ssh)
  */
 public record Target(
         String name,
@@ -41,14 +42,15 @@ public record Target(
         Display display,
         Duration poll,
         Map<String, String> resources,
-        Map<String, String> env) {
+        Map<String, String> env,
+        String transport) {
 
     public static final String LOCAL = "local";
 
     /** The built-in target: this machine, no scheduler. */
     public static Target local() {
         return new Target(LOCAL, null, null, null, null, List.of(), null, "none", null, List.of(), "mpiexec",
-                "pvbatch", Display.AUTO, Duration.ofSeconds(2), Map.of(), Map.of());
+                "pvbatch", Display.AUTO, Duration.ofSeconds(2), Map.of(), Map.of(), "jsch");
     }
 
     public boolean isRemote() {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class TargetsLoader {
     public static final List<String> KEYS = List.of("host", "port", "user", "identity", "jump", "known_hosts",
-            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env");
+            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env", "transport");
     private static final Set<String> SECRET_WORDS = Set.of("password", "passwd", "pass", "passphrase", "secret",
             "token", "otp", "private_key", "key_data");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -151,12 +151,16 @@ public final class TargetsLoader {
         Map<String, String> envVars = scalars(r, "env");
         envVars.keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).forEach(k ->
                 r.error(r.where("env"), "bad environment variable name '" + k + "'"));
+        String transport = r.has("transport") ? r.string("transport", false) : "jsch";
+        if (transport != null && !List.of("jsch", "openssh").contains(transport)) {
+            r.error(r.where("transport"), "bad transport '" + transport + "'; expected jsch or openssh");
+        }
         if (host == null && (port != null || user != null || identity != null || !jump.isEmpty())) {
             r.error(r.node().where(), "target '" + name + "' sets SSH options but no host");
         }
         return new Target(name, host, port, user, identity, List.copyOf(jump), knownHosts,
                 scheduler == null ? "none" : scheduler, workdir, setup, launcher, pvbatch, display, poll,
-                Map.copyOf(resources), Map.copyOf(envVars));
+                Map.copyOf(resources), Map.copyOf(envVars), transport == null ? "jsch" : transport);
     }
 
     private static Map<String, String> scalars(MapReader r, String key) {

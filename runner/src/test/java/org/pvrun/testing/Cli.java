@@ -31,7 +31,7 @@ public final class Cli {
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = CommandLineFactory.create(o, e, env).execute(CommandLineFactory.normalize(args));
+            code = CommandLineFactory.execute(o, e, env, args);
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
