@@ -64,7 +64,7 @@ line = PlotOverLine(Input=reader, Point1=[x0, y0, z0], Point2=[x1, y1, z1],
 os.makedirs(args.out, exist_ok=True)          # SaveData does not create directories
 vtp = os.path.join(args.out, 'slices.vtp')
 csv = os.path.join(args.out, 'line.csv')
-SaveData(vtp, proxy=slices)
+SaveData(vtp, proxy=slices, CompressorType='ZLib')
 SaveData(csv, proxy=line, Precision=6)
 
 # --- image ---------------------------------------------------------------------------

@@ -1,15 +1,17 @@
 #!/bin/bash
 # pvrun job script without a scheduler: pvrun starts it detached (setsid nohup bash SCRIPT &), so it records
 # its own pid first and sends its own output to the job's .out file.
+# Several jobs of one run share this script: pvrun starts each with PVRUN_ARRAY_INDEX in its environment.
 pvrun_job_dir='/home/me/pv runs/it'"'"'s run-1/jobs/j0'
-printf '%s\n' "$$" >"$pvrun_job_dir/job-0.pid.tmp" && mv -f "$pvrun_job_dir/job-0.pid.tmp" "$pvrun_job_dir/job-0.pid"
-exec >"$pvrun_job_dir/job-0.out" 2>&1 </dev/null
+pvrun_i="${PVRUN_ARRAY_INDEX:-0}"
+printf '%s\n' "$$" >"$pvrun_job_dir/job-$pvrun_i.pid.tmp" && mv -f "$pvrun_job_dir/job-$pvrun_i.pid.tmp" "$pvrun_job_dir/job-$pvrun_i.pid"
+exec >"$pvrun_job_dir/job-$pvrun_i.out" 2>&1 </dev/null
 # ---- shared body: org/pvrun/templates/_body.sh.mustache ----
 # No "set -e": whatever fails, the exit file at the end must still be written.
 # "set -u" guards pvrun's own lines only: the setup lines (module scripts and the like) are often not
 # written for it, so it is switched off before them.
 set -u
-export PVRUN_ARRAY_INDEX="0"
+export PVRUN_ARRAY_INDEX="${PVRUN_ARRAY_INDEX:-0}"
 pvrun_job_dir='/home/me/pv runs/it'"'"'s run-1/jobs/j0'
 
 # The exit file is the job's verdict, read by pvrun even after the scheduler has forgotten the job. It is

@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
 import org.pvrun.plan.Plan;
 import org.pvrun.plan.Planner;
 import org.pvrun.results.ManifestIO;
-import org.pvrun.run.BatchRunner;
+import org.pvrun.run.Engine;
 import org.pvrun.run.Interruption;
-import org.pvrun.run.LocalRunner;
 import org.pvrun.run.RunOptions;
 import org.pvrun.run.RunResult;
 import org.pvrun.spec.PipelineSpec;
@@ -65,8 +65,21 @@ public final class RunCommand implements Callable<Integer> {
             description = "Accept and remember the host key of an SSH host not yet in known_hosts (a changed key is always refused).")
     boolean acceptNewHostKey;
 
-    @Option(names = "--detach", description = "On Ctrl-C, leave the submitted jobs running instead of cancelling them.")
+    @Option(names = "--detach", description = "Submit the jobs and return at once; follow with 'pvrun status', collect with 'pvrun fetch'.")
     boolean detach;
+
+    @Option(names = "--resume", description = "Reuse the outputs of earlier successful tasks with the same key instead of running them.")
+    boolean resume;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "How many jobs (pvbatch processes) at a time (default: max_parallel, else cores / ranks here, 8 on a cluster).")
+    Integer jobs;
+
+    /** The run options of a command that reports like {@code run}. */
+    static RunOptions options(PvrunCommand parent, boolean quiet, boolean jsonOnStdout, boolean verbose) {
+        return new RunOptions(Path.of("results"), false, verbose, quiet, jsonOnStdout ? parent.err : parent.out,
+                parent.err, parent.env);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -77,11 +90,17 @@ public final class RunCommand implements Callable<Integer> {
         boolean quiet = common.quiet || json;
         RunOptions o = new RunOptions(results, dryRun, common.verbose, quiet,
                 json ? parent.err : parent.out, parent.err, parent.env);
-        RunResult r = t.isLocalDirect() ? new LocalRunner(o).run(plan)
-                : new BatchRunner(o, t, acceptNewHostKey, detach).run(plan);
-        if (json && r.manifest() != null) {
-            var node = ManifestIO.JSON.valueToTree(r.manifest());
-            ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("run_dir", r.runDir().toString());
+        if (jobs != null && jobs < 1) {
+            throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
+        }
+        RunResult r = new Engine(o, new Engine.Options(acceptNewHostKey, detach, resume, jobs)).run(plan, t);
+        if (json && r.runDir() != null) {
+            var node = r.manifest() != null ? (com.fasterxml.jackson.databind.node.ObjectNode) ManifestIO.JSON.valueToTree(r.manifest())
+                    : ManifestIO.JSON.createObjectNode().put("status", "running");
+            node.put("run_dir", r.runDir().toString());
+            if (r.manifest() == null) {
+                node.put("run_id", r.runDir().getFileName().toString());
+            }
             parent.out.println(ManifestIO.JSON.writeValueAsString(node));
         }
         return r.exitCode() == ExitCode.OK || !Interruption.interrupted() ? r.exitCode() : ExitCode.INTERRUPTED;

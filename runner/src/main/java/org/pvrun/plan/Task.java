@@ -7,9 +7,14 @@ import java.util.Map;
  * One run of the script: its parameters and its command-line arguments after {param} substitution.
  *
  * @param index position in the run, 0-based; task directories and logs are named by it (0000, 0001, ...)
+ * @param point the sweep values of this task (a subset of params), empty without a sweep
  */
-public record Task(int index, Map<String, Object> params, List<String> argv) {
+public record Task(int index, Map<String, Object> params, List<String> argv, Map<String, Object> point) {
     public String id() {
+        return id(index);
+    }
+
+    public static String id(int index) {
         return String.format("%04d", index);
     }
 }

@@ -41,6 +41,11 @@ public record Manifest(
 
     public record InputRecord(String name, String source, long bytes, String sha256) {}
 
+    /**
+     * One task. {@code key} identifies what determines its outputs; {@code reused_from} names the earlier task
+     * ({@code RUN-ID/tasks/NNNN}) whose outputs were reused instead of running it ({@code --resume});
+     * {@code attempts} lists every run of it (retries).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskRecord(
             int index,
@@ -50,9 +55,14 @@ public record Manifest(
             Integer exitCode,
             String reason,
             String log,
-            String started,
-            String finished,
+            String key,
+            String reusedFrom,
+            List<AttemptRecord> attempts,
             List<OutputRecord> outputs) {}
+
+    /** One run of a task: its attempt number (1, 2, ...), the job that ran it, and how it ended. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttemptRecord(int attempt, String job, Integer exitCode, String reason) {}
 
     public record OutputRecord(String path, long bytes, String sha256) {}
 }

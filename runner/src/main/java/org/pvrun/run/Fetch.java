@@ -13,7 +13,6 @@ import java.util.Map;
 
 import org.apache.commons.io.FileUtils;
 import org.pvrun.PvrunException;
-import org.pvrun.plan.Plan;
 import org.pvrun.plan.Task;
 import org.pvrun.results.Manifest;
 import org.pvrun.spec.OutputGlobs;
@@ -30,25 +29,27 @@ final class Fetch {
     private final Transport t;
     private final String remoteRun;
     private final Path localRun;
+    private final boolean local;
     private final Map<Integer, Integer> exitCodes = new HashMap<>();
     private final Map<Integer, List<Manifest.OutputRecord>> outputs = new HashMap<>();
     private final List<String> nodes = new ArrayList<>();
 
-    Fetch(Transport t, String remoteRun, Path localRun) {
+    /**
+     * @param local the run directory is on this machine ({@code remoteRun} a local path): files are moved,
+     *              not copied, and hashed once, where they end up
+     */
+    Fetch(Transport t, String remoteRun, Path localRun, boolean local) {
         this.t = t;
         this.remoteRun = remoteRun;
         this.localRun = localRun;
+        this.local = local;
     }
 
-    void run(Plan plan, OutputGlobs globs) throws IOException, InterruptedException {
-        ExecResult list = t.exec(List.of("sh", "-c", "cd \"$1\" && find tasks logs status jobs -type f -exec sha256sum -- {} + ; exit 0",
-                "sh", remoteRun), Duration.ofMinutes(30));
-        if (!list.ok()) {
-            throw PvrunException.environment("cannot list the run directory " + remoteRun + ":\n" + list.evidence());
-        }
-        Map<String, String> remote = RemoteFiles.parseSha256sum(list.stdout());
+    /** Collects the given tasks' outputs (by the spec's globs), their logs and the jobs' own output. */
+    void run(List<Task> tasks, OutputGlobs globs) throws IOException, InterruptedException {
+        Map<String, String> remote = local ? listLocal() : listRemote();
         Map<String, Task> tasksById = new HashMap<>();
-        plan.tasks().forEach(task -> tasksById.put(task.id(), task));
+        tasks.forEach(task -> tasksById.put(task.id(), task));
         List<String> wanted = new ArrayList<>();
         for (String path : remote.keySet()) {
             String[] parts = path.split("/", 3);
@@ -62,13 +63,16 @@ final class Fetch {
             }
         }
         Path staging = Files.createDirectories(localRun.resolve(".fetch"));
-        if (!wanted.isEmpty()) {
+        if (!wanted.isEmpty() && !local) {
             t.downloadTree(remoteRun, wanted, staging);
         }
         for (String path : wanted) {
             Path got = staging.resolve(path);
+            if (local) {
+                move(Path.of(remoteRun).resolve(path), got);
+            }
             String hash = Hashes.sha256(got);
-            if (!hash.equals(remote.get(path))) {
+            if (!local && !hash.equals(remote.get(path))) {
                 throw PvrunException.environment(path + " arrived corrupted from " + remoteRun
                         + " (SHA-256 differs); the run directory is kept on the target, fetch it again");
             }
@@ -98,11 +102,45 @@ final class Fetch {
             }
         }
         FileUtils.deleteDirectory(staging.toFile());
-        for (Task task : plan.tasks()) {
+        for (Task task : tasks) {
             Files.createDirectories(localRun.resolve("tasks").resolve(task.id()));
             outputs.computeIfAbsent(task.index(), k -> new ArrayList<>())
                     .sort((a, b) -> a.path().compareTo(b.path()));
         }
+    }
+
+    /** Path → SHA-256 of every regular file of the run directory on the target, computed there. */
+    private Map<String, String> listRemote() throws IOException, InterruptedException {
+        // -z: NUL-terminated lines, so any file name comes back as it is
+        ExecResult list = t.exec(List.of("sh", "-c",
+                "cd \"$1\" && find tasks logs status jobs -type f -exec sha256sum -z -- {} + ; exit 0",
+                "sh", remoteRun), Duration.ofMinutes(30));
+        if (!list.ok()) {
+            throw PvrunException.environment("cannot list the run directory " + remoteRun + ":\n" + list.evidence());
+        }
+        return RemoteFiles.parseSha256sumZ(list.stdout());
+    }
+
+    /** The local run directory's regular files (links are not followed, so never listed); hashes come later. */
+    private Map<String, String> listLocal() throws IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Path root = Path.of(remoteRun);
+        for (String top : List.of("tasks", "logs", "status", "jobs")) {
+            Path dir = root.resolve(top);
+            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                    if (a.isRegularFile()) {
+                        out.put(root.relativize(f).toString(), "");
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        }
+        return out;
     }
 
     private static Path move(Path from, Path to) throws IOException {

@@ -36,6 +36,21 @@ final class RemoteFiles {
         return out;
     }
 
+    /** Parses {@code sha256sum -z} output: "HASH  NAME" records ended by NUL, names unescaped. */
+    static Map<String, String> parseSha256sumZ(String output) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String rec : output.split("\0")) {
+            if (rec.isEmpty() || rec.equals("\n")) {
+                continue;
+            }
+            if (rec.length() < 67 || (rec.charAt(64) != ' ') || (rec.charAt(65) != ' ' && rec.charAt(65) != '*')) {
+                throw new IllegalArgumentException("unexpected sha256sum -z record: " + rec);
+            }
+            out.put(rec.substring(66), rec.substring(0, 64));
+        }
+        return out;
+    }
+
     private static String unescape(String s) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {

@@ -42,7 +42,7 @@ final class Reports {
     }
 
     static String tail(Path file, int lines) {
-        List<String> all = LocalRunner.readIfExists(file).lines().toList();
+        List<String> all = Hosts.readIfExists(file).lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 

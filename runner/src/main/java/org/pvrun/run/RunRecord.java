@@ -1,18 +1,98 @@
 package org.pvrun.run;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
+import org.pvrun.spec.Display;
+import org.pvrun.spec.Target;
 
 /**
- * What a process needs to find a submitted run again: written into the local run directory as
- * {@code run.json} as soon as the job is submitted, before pvrun waits for it.
+ * Everything a process needs to pick a run up again (docs/sweeps.md#runs-outlive-the-runner): written to
+ * {@code run.json} in the local run directory before the first job is submitted and after every change.
+ * With it, {@code pvrun status}, {@code fetch}, {@code logs} and {@code cancel} work from a new process,
+ * after {@code --detach} and after the runner was killed.
  */
-public record RunRecord(String runId, String pipeline, String target, String scheduler, String remoteDir,
-        List<String> jobIds, String submitted) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunRecord(
+        int recordVersion,
+        String runId,
+        String pipeline,
+        String runDir,
+        String remoteDir,
+        TargetRecord target,
+        String paraviewVersion,
+        SpecRecord spec,
+        List<TaskEntry> tasks,
+        List<Round> rounds,
+        String state,
+        String started,
+        boolean detached) {
+
     public static final String FILE = "run.json";
+    public static final String RUNNING = "running";
+    public static final String FINISHED = "finished";
+    public static final String CANCELLED = "cancelled";
+
+    /** The parts of the spec the rest of the run needs (the spec file itself is copied into pipeline/). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
+            int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
+            List<Manifest.InputRecord> inputs) {}
+
+    /** A task as planned; {@code reusedFrom} is set when --resume found its outputs in an earlier run. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskEntry(int index, Map<String, Object> params, List<String> argv, String key, String reusedFrom) {}
+
+    /**
+     * One round of jobs: the first runs every task that is not reused; each retry round runs the tasks that
+     * failed. {@code jobs.get(i)} are the task indices of job (array element) i; {@code jobIds} are the
+     * scheduler's ids (one array id for Slurm/PBS, one process id per job without a scheduler).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Round(int number, String jobDir, List<List<Integer>> jobs, List<String> jobIds,
+            Map<String, Integer> exitCodes, Map<String, String> jobEnds) {}
+
+    /** A target as recorded (the targets file may have changed since). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TargetRecord(String name, String host, Integer port, String user, String identity, List<String> jump,
+            String knownHosts, String scheduler, String workdir, List<String> setup, String launcher, String pvbatch,
+            String display, long pollMillis, Map<String, String> resources, Map<String, String> env, String transport) {
+
+        public static TargetRecord of(Target t) {
+            return new TargetRecord(t.name(), t.host(), t.port(), t.user(), t.identity(), t.jump(), t.knownHosts(),
+                    t.scheduler(), t.workdir(), t.setup(), t.launcher(), t.pvbatch(), t.display().id(),
+                    t.poll().toMillis(), t.resources(), t.env(), t.transport());
+        }
+
+        public Target toTarget() {
+            return new Target(name, host, port, user, identity, jump == null ? List.of() : jump, knownHosts, scheduler,
+                    workdir, setup == null ? List.of() : setup, launcher, pvbatch, Display.parse(display),
+                    Duration.ofMillis(pollMillis), resources == null ? Map.of() : resources,
+                    env == null ? Map.of() : env, transport == null ? "jsch" : transport);
+        }
+    }
+
+    public RunRecord withRounds(List<Round> r) {
+        return new RunRecord(recordVersion, runId, pipeline, runDir, remoteDir, target, paraviewVersion, spec, tasks,
+                List.copyOf(r), state, started, detached);
+    }
+
+    public RunRecord withState(String s) {
+        return new RunRecord(recordVersion, runId, pipeline, runDir, remoteDir, target, paraviewVersion, spec, tasks,
+                rounds, s, started, detached);
+    }
+
+    public List<Round> roundsOrEmpty() {
+        return rounds == null ? new ArrayList<>() : new ArrayList<>(rounds);
+    }
 
     public static void write(Path runDir, RunRecord r) throws IOException {
         ManifestIO.writeAtomically(runDir.resolve(FILE), ManifestIO.JSON.writeValueAsBytes(r));
@@ -20,5 +100,9 @@ public record RunRecord(String runId, String pipeline, String target, String sch
 
     public static RunRecord read(Path runDir) throws IOException {
         return ManifestIO.JSON.readValue(runDir.resolve(FILE).toFile(), RunRecord.class);
+    }
+
+    public static boolean exists(Path runDir) {
+        return Files.isRegularFile(runDir.resolve(FILE));
     }
 }

@@ -1,5 +1,6 @@
 package org.pvrun.scheduler;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +29,22 @@ public final class NoScheduler implements Scheduler {
         return "none";
     }
 
-    /** A plain job only (arraySize 1); resources are ignored, as there is no one to ask for them. */
+    /**
+     * One script for all the run's jobs: without a scheduler there is no array, so pvrun starts the script
+     * once per job with {@code PVRUN_ARRAY_INDEX} set ({@link #submitElementCommand}), as many at a time as
+     * it allows. Resources are ignored, as there is no one to ask for them.
+     */
     @Override
     public String renderJobScript(JobSpec job) {
-        if (job.arraySize() != 1) {
-            throw new IllegalArgumentException("scheduler none runs plain jobs only, got arraySize "
-                    + job.arraySize());
-        }
-        Map<String, Object> view = JobScripts.commonView(job, "0");
+        Map<String, Object> view = JobScripts.commonView(job, "${PVRUN_ARRAY_INDEX:-0}");
         return JobScripts.render("none.sh.mustache", view);
+    }
+
+    /** {@link #submitCommand} for job {@code index} of the run: the same script with PVRUN_ARRAY_INDEX set. */
+    public List<String> submitElementCommand(String jobScriptPath, int index) {
+        List<String> argv = new ArrayList<>(List.of("env", "PVRUN_ARRAY_INDEX=" + index));
+        argv.addAll(submitCommand(jobScriptPath));
+        return argv;
     }
 
     /**
@@ -73,22 +81,41 @@ public final class NoScheduler implements Scheduler {
     }
 
     /**
-     * SIGTERM to each job's whole process group (the script, mpiexec, pvbatch and Xvfb alike), as
-     * {@code sh -c 'kill -s TERM -- -PID ...'}: the POSIX form, which dash's and bash's built-in kill accept
-     * while procps' /usr/bin/kill rejects it, and procps' {@code -TERM -- -PID} is in turn rejected by dash;
-     * so the shell's built-in is always the one used. Ids must be process ids above 1: {@code kill -- -1}
-     * would signal every process the user may signal.
+     * SIGTERM to every process of each job's session: the job script is a session leader (setsid), and
+     * everything it starts stays in its session even where it moves to a process group of its own, as
+     * OpenMPI's mpiexec does with the ranks it launches (seen here: pvbatch ranks outlived a signal to the
+     * job's process group). {@code pkill -s SID} (procps) reaches them all; the group kill after it covers
+     * systems without pkill. Ids must be process ids above 1: {@code kill -- -1} would signal every process
+     * the user may signal.
      */
     @Override
     public List<String> cancelCommand(Collection<String> jobIds) {
-        StringBuilder line = new StringBuilder("kill -s TERM --");
+        return List.of("sh", "-c", signalAll(jobIds, "TERM"));
+    }
+
+    /** A shell line that sends {@code signal} to every process of the jobs' sessions. */
+    public static String signalAll(Collection<String> jobIds, String signal) {
+        StringBuilder line = new StringBuilder();
         for (String pid : jobIds) {
             if (!pid.matches("[1-9]\\d*") || pid.equals("1")) {
                 throw new IllegalArgumentException("'" + pid + "' is not the process id of a pvrun job");
             }
-            line.append(" -").append(pid);
+            line.append("pkill -").append(signal).append(" -s ").append(pid).append(" 2>/dev/null; ")
+                    .append("kill -s ").append(signal).append(" -- -").append(pid).append(" 2>/dev/null; ");
         }
-        return List.of("sh", "-c", line.toString());
+        return line.append("exit 0").toString();
+    }
+
+    /** A shell line that prints the ids of the jobs whose sessions still have a process. */
+    public static String aliveSessions(Collection<String> jobIds) {
+        StringBuilder line = new StringBuilder();
+        for (String pid : jobIds) {
+            if (!pid.matches("[1-9]\\d*") || pid.equals("1")) {
+                throw new IllegalArgumentException("'" + pid + "' is not the process id of a pvrun job");
+            }
+            line.append("pgrep -s ").append(pid).append(" >/dev/null 2>&1 && echo ").append(pid).append("; ");
+        }
+        return line.append("exit 0").toString();
     }
 
     @Override

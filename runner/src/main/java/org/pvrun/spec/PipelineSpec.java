@@ -24,6 +24,10 @@ import java.util.Map;
  * @param timeout     per-task timeout, or null for none
  * @param display     how pvbatch gets a display
  * @param resources   scheduler resources overriding the target's
+ * @param points      the sweep's points (param → value, over {@code params}); one empty point without a sweep
+ * @param tasksPerJob tasks run by one pvbatch process, or null to choose from the tasks and slots
+ * @param maxParallel at most this many jobs at once (Slurm array %M, PBS, local), or null
+ * @param retries     how many more times a failed task is run
  */
 public record PipelineSpec(
         Path specFile,
@@ -41,7 +45,11 @@ public record PipelineSpec(
         Target inlineTarget,
         Duration timeout,
         Display display,
-        Map<String, String> resources) {
+        Map<String, String> resources,
+        List<Map<String, Object>> points,
+        Integer tasksPerJob,
+        Integer maxParallel,
+        int retries) {
 
     /** One input file: where it is, and the name it gets in each task's working directory. */
     public record InputFile(Path source, String name) {}

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.pvrun.util.Hashes;
@@ -20,7 +21,8 @@ import org.pvrun.util.Hashes;
  */
 public final class SpecLoader {
     public static final List<String> KEYS = List.of("name", "description", "script", "paraview", "params", "args",
-            "ranks", "inputs", "outputs", "target", "timeout", "display", "resources");
+            "ranks", "inputs", "outputs", "target", "timeout", "display", "resources", "sweep", "tasks_per_job",
+            "max_parallel", "retries");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
@@ -87,14 +89,19 @@ public final class SpecLoader {
             }
             params.put(k, YamlNode.toPlain(v));
         });
-        applyOverrides(overrides, params, errors);
+        Set<String> swept = sweptNames(r.raw("sweep"));
+        Set<String> pinned = applyOverrides(overrides, params, swept, errors);
+        List<Map<String, Object>> points = r.raw("sweep") == null ? List.of(Map.of())
+                : Sweeps.expand(r.raw("sweep"), pinned, errors);
+        Set<String> known = new java.util.LinkedHashSet<>(params.keySet());
+        known.addAll(swept);
 
         List<String> args = new ArrayList<>();
         for (Located.Text a : r.strings("args")) {
             try {
                 for (String ref : ArgTemplate.names(a.value())) {
-                    if (!params.containsKey(ref)) {
-                        String near = MapReader.nearest(ref, params.keySet());
+                    if (!known.contains(ref)) {
+                        String near = MapReader.nearest(ref, known);
                         r.error(a.where(), "argument '" + a.value() + "' refers to param '" + ref
                                 + "', which is not in params" + (near != null ? "; did you mean '" + near + "'?" : ""));
                     }
@@ -186,6 +193,18 @@ public final class SpecLoader {
             }
         }
 
+        Integer tasksPerJob = positive(r, "tasks_per_job");
+        Integer maxParallel = positive(r, "max_parallel");
+        int retries = 0;
+        Long retriesValue = r.integer("retries");
+        if (retriesValue != null) {
+            if (retriesValue < 0 || retriesValue > 10) {
+                r.error(r.where("retries"), "retries must be 0 to 10, found " + retriesValue);
+            } else {
+                retries = retriesValue.intValue();
+            }
+        }
+
         Map<String, String> resources = new LinkedHashMap<>();
         r.map("resources").forEach((k, v) -> {
             if (v instanceof YamlNode.Scalar s && s.value() != null) {
@@ -206,27 +225,62 @@ public final class SpecLoader {
         }
         return new PipelineSpec(specFile, sha, name, description, script, paraview, Map.copyOf(params).isEmpty()
                 ? Map.of() : java.util.Collections.unmodifiableMap(params), List.copyOf(args), ranks,
-                List.copyOf(inputs), List.copyOf(outputs), target, inlineTarget, timeout, display, Map.copyOf(resources));
+                List.copyOf(inputs), List.copyOf(outputs), target, inlineTarget, timeout, display, Map.copyOf(resources),
+                List.copyOf(points), tasksPerJob, maxParallel, retries);
     }
 
-    private void applyOverrides(Map<String, String> overrides, Map<String, Object> params, List<SpecError> errors) {
+    /** Applies {@code --set}; returns the names it set, which a sweep then leaves out (pinned). */
+    private Set<String> applyOverrides(Map<String, String> overrides, Map<String, Object> params, Set<String> swept,
+            List<SpecError> errors) {
+        Set<String> pinned = new java.util.HashSet<>();
         if (overrides == null) {
-            return;
+            return pinned;
         }
         overrides.forEach((k, v) -> {
             Located where = new Located("--set " + k, 0, 0);
-            if (!params.containsKey(k)) {
-                String near = MapReader.nearest(k, params.keySet());
+            if (!params.containsKey(k) && !swept.contains(k)) {
+                Set<String> all = new java.util.TreeSet<>(params.keySet());
+                all.addAll(swept);
+                String near = MapReader.nearest(k, all);
                 errors.add(new SpecError(where, "no param '" + k + "' in the spec"
-                        + (near != null ? "; did you mean '" + near + "'?" : "; params: " + params.keySet())));
+                        + (near != null ? "; did you mean '" + near + "'?" : "; params: " + all)));
                 return;
             }
             try {
                 YamlNode n = yaml.parse(v.isEmpty() ? "''" : v, "--set " + k);
                 params.put(k, YamlNode.toPlain(n));
+                pinned.add(k);
             } catch (SpecException e) {
                 errors.addAll(e.errors());
             }
         });
+        return pinned;
+    }
+
+    /** The param names a sweep sets (its keys, and the keys of its zip group). */
+    private static Set<String> sweptNames(YamlNode sweep) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        if (sweep instanceof YamlNode.Mapping m) {
+            m.entries().forEach((k, e) -> {
+                if (k.equals("zip") && e.value() instanceof YamlNode.Mapping z) {
+                    names.addAll(z.entries().keySet());
+                } else {
+                    names.add(k);
+                }
+            });
+        }
+        return names;
+    }
+
+    private static Integer positive(MapReader r, String key) {
+        Long v = r.integer(key);
+        if (v == null) {
+            return null;
+        }
+        if (v < 1 || v > 1_000_000) {
+            r.error(r.where(key), key + " must be at least 1, found " + v);
+            return null;
+        }
+        return v.intValue();
     }
 }

@@ -12,9 +12,16 @@ docs/runtime.md.
 import gc
 import json
 import os
+import shutil
+import signal
 import sys
 import traceback
 import types
+
+
+class TaskTimeout(BaseException):
+    """Raised in the script when its task's time is up (a BaseException: a script's 'except Exception' must
+    not swallow it)."""
 
 
 def _rank():
@@ -62,9 +69,29 @@ def _link_inputs(task):
                 pass
 
 
+def _clean(task):
+    """A task starts in an empty directory but for its params, also when it is run again (retries)."""
+    for name in os.listdir(task["dir"]):
+        if name == "params.json":
+            continue
+        path = os.path.join(task["dir"], name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+
+
+def _on_alarm(signum, frame):
+    raise TaskTimeout()
+
+
 def run_task(task, rank):
     import pvrun
 
+    _clean(task)
     _link_inputs(task)
     pvrun._load(task)
     log_fd = os.open(task["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -76,7 +103,13 @@ def run_task(task, rank):
     os.dup2(log_fd, 2)
     os.close(log_fd)
     code = 0
+    timeout = task.get("timeout")
+    if task.get("attempt", 1) > 1:
+        print("---- pvrun: attempt %d ----" % task["attempt"], flush=True)
     try:
+        if timeout:
+            signal.signal(signal.SIGALRM, _on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, float(timeout))
         os.chdir(task["dir"])
         script = task["script"]
         sys.argv = [script] + list(task.get("argv", []))
@@ -84,11 +117,18 @@ def run_task(task, rank):
         _run_as_main(script)
     except SystemExit as exc:
         code = _exit_code(exc)
+    except TaskTimeout as exc:
+        print("pvrun: task timed out after %ss; stopped" % timeout, file=sys.stderr)
+        exc.__traceback__ = None
+        code = 124  # as coreutils timeout
+
     except BaseException as exc:  # the task failed; report it and go on with the next one
         _print_script_traceback(exc, task["script"])
         exc.__traceback__ = None  # its frames hold the script's objects
         code = 1
     finally:
+        if timeout:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         sys.stdout.flush()
         sys.stderr.flush()
         os.dup2(saved[0], 1)

@@ -205,7 +205,7 @@ class ClusterPipelinesIT {
             if (mt.find()) {
                 jobId = mt.group(1);
             }
-            if (jobId != null && line.contains("job " + jobId + " running")) {
+            if (jobId != null && line.contains(" 1 running")) {
                 break;
             }
         }

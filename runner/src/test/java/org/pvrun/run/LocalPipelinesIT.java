@@ -138,14 +138,20 @@ class LocalPipelinesIT {
             Thread.sleep(200);
         }
         assertTrue(log != null && Files.readString(log).contains("started"), "the script never started");
-        String runId = log.getParent().getParent().getFileName().toString();
+        // the log is in the run's scratch (RUN/.work/logs/0000.log) until the run is collected
+        Path runDir = log;
+        while (!runDir.getParent().getFileName().toString().equals("slow")) {
+            runDir = runDir.getParent();
+        }
+        String runId = runDir.getFileName().toString();
         assertTrue(processesMentioning(runId) >= 2, "expected mpiexec and pvbatch running");
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(130, p.exitValue(), out);
-        assertEquals(0, processesMentioning(runId), "pvbatch or mpiexec left running");
-        JsonNode m = ManifestIO.JSON.readTree(log.getParent().getParent().resolve("manifest.json").toFile());
+        assertEquals(0, processesMentioning(runId), "pvbatch or mpiexec left running; pvrun said:\n" + out
+                + "\nprocesses:\n" + ClusterPipelinesIT.exec("sh", "-c", "ps -eo pid,pgid,sid,stat,cmd | grep " + runId));
+        JsonNode m = ManifestIO.JSON.readTree(runDir.resolve("manifest.json").toFile());
         assertEquals("cancelled", m.get("status").asText());
     }
 

@@ -178,7 +178,8 @@ class NoSchedulerTest {
         started.add(sleeper);
 
         List<String> cancel = none.cancelCommand(List.of(pid));
-        assertEquals(List.of("sh", "-c", "kill -s TERM -- -" + pid), cancel);
+        assertEquals(List.of("sh", "-c", "pkill -TERM -s " + pid + " 2>/dev/null; kill -s TERM -- -" + pid
+                + " 2>/dev/null; exit 0"), cancel);
         ProcessResult result = run(throughShell ? List.of("sh", "-c", Shell.join(cancel)) : cancel, Map.of());
         assertEquals(0, result.exit(), result.out());
         for (int i = 0; i < 100 && (alive(pid) || alive(sleeper)); i++) {
@@ -195,15 +196,17 @@ class NoSchedulerTest {
     }
 
     @Test
-    void hasNoStatusQueryAndNoArrays() {
+    void hasNoStatusQueryAndOneScriptForAllJobs() {
         assertThrows(UnsupportedOperationException.class, () -> none.statusCommand(List.of("1")));
         assertThrows(UnsupportedOperationException.class, () -> none.parseStatus(""));
-        assertEquals("scheduler none runs plain jobs only, got arraySize 2",
-                assertThrows(IllegalArgumentException.class, () -> none.renderJobScript(JobSpecs.array(2, 0)))
-                        .getMessage());
+        // jobs of a run share one script; each is started with its own PVRUN_ARRAY_INDEX
+        assertTrue(none.renderJobScript(JobSpecs.array(2, 0)).contains("export PVRUN_ARRAY_INDEX=\"${PVRUN_ARRAY_INDEX:-0}\""));
+        assertEquals(List.of("env", "PVRUN_ARRAY_INDEX=3", "sh", "-c",
+                "setsid nohup bash /r/job.sh </dev/null >/dev/null 2>&1 & echo $!"), none.submitElementCommand("/r/job.sh", 3));
         assertThrows(IllegalArgumentException.class, () -> none.parseJobId("sh: setsid: not found\n"));
         assertEquals("42", none.elementId("42", 0, 1));
-        assertEquals(List.of("sh", "-c", "kill -s TERM -- -42 -43"), none.cancelCommand(List.of("42", "43")));
+        assertEquals(List.of("sh", "-c", "pkill -TERM -s 42 2>/dev/null; kill -s TERM -- -42 2>/dev/null; "
+                + "pkill -TERM -s 43 2>/dev/null; kill -s TERM -- -43 2>/dev/null; exit 0"), none.cancelCommand(List.of("42", "43")));
         // "kill -- -1" would signal every process of the user
         for (String bad : List.of("1", "-1", "0", "42; rm -rf ~", "")) {
             assertThrows(IllegalArgumentException.class, () -> none.cancelCommand(List.of(bad)), bad);

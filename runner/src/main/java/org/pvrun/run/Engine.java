@@ -1,0 +1,1145 @@
+package org.pvrun.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.commons.io.FileUtils;
+import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+import org.pvrun.plan.Packing;
+import org.pvrun.plan.Plan;
+import org.pvrun.plan.Task;
+import org.pvrun.plan.TaskKeys;
+import org.pvrun.results.Manifest;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.results.ResumeCache;
+import org.pvrun.scheduler.JobSpec;
+import org.pvrun.scheduler.JobState;
+import org.pvrun.scheduler.NoScheduler;
+import org.pvrun.scheduler.Scheduler;
+import org.pvrun.scheduler.Schedulers;
+import org.pvrun.spec.Display;
+import org.pvrun.spec.Durations;
+import org.pvrun.spec.OutputGlobs;
+import org.pvrun.spec.PipelineSpec;
+import org.pvrun.spec.Target;
+import org.pvrun.transport.ExecResult;
+import org.pvrun.transport.Transport;
+import org.pvrun.transport.Transports;
+import org.pvrun.util.Hashes;
+import org.pvrun.util.Shell;
+
+/**
+ * The engine for every target, this machine included: stage → submit → monitor → collect
+ * (docs/design.md). Tasks are packed into jobs (a Slurm or PBS array, or detached processes without a
+ * scheduler), followed with one status query per poll, retried, and fetched verified. The run's state
+ * lives in {@code run.json}, so {@link #follow} can pick up a run that another process started.
+ */
+public final class Engine {
+    static final String CACHE = ".pvrun-cache/sha256";
+    static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+    /** Polls of a job gone from the queue without its exit file before it counts as ended. */
+    private static final int GONE_POLLS = 3;
+
+    /** How the user asked for the run. */
+    public record Options(boolean acceptNewHostKey, boolean detach, boolean resume, Integer jobs) {
+        public static Options defaults() {
+            return new Options(false, false, false, null);
+        }
+    }
+
+    private final RunOptions o;
+    private final Options eo;
+    private final StateDir state;
+
+    public Engine(RunOptions o, Options eo) {
+        this.o = o;
+        this.eo = eo;
+        this.state = new StateDir(o.env());
+    }
+
+    // ------------------------------------------------------------------------------------------ start
+
+    /** Runs a plan on a target: checks, stages, submits, then follows it unless {@code --detach}. */
+    public RunResult run(Plan plan, Target target) {
+        PipelineSpec spec = plan.spec();
+        StringBuilder notes = new StringBuilder();
+        Target t = target.isLocalDirect() ? Preflight.local(target, spec, o.env(), o.dryRun(), notes) : target;
+        if (o.dryRun()) {
+            new DryRun(o.out(), this).print(plan, t, notes.toString());
+            return new RunResult(null, null, ExitCode.OK);
+        }
+        Scheduler scheduler = Schedulers.forName(t.scheduler());
+        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
+            Session s = new Session(tr, scheduler, t);
+            return s.start(plan);
+        } catch (IOException e) {
+            throw PvrunException.environment("on target " + target.name() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
+        }
+    }
+
+    /** Picks up a recorded run: waits for its jobs (submitting any not yet started), retries, fetches, reports. */
+    public RunResult follow(Path runDir) {
+        RunRecord rec = readRecord(runDir);
+        if (Files.exists(runDir.resolve(ManifestIO.FILE))) {
+            try {
+                Manifest m = ManifestIO.read(runDir.resolve(ManifestIO.FILE));
+                Reports.print(o, m, runDir);
+                return new RunResult(m, runDir, exitOf(m.status()));
+            } catch (IOException e) {
+                throw PvrunException.environment("cannot read " + runDir.resolve(ManifestIO.FILE) + ": " + e.getMessage(), e);
+            }
+        }
+        Target t = rec.target().toTarget();
+        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
+            Session s = new Session(tr, Schedulers.forName(t.scheduler()), t);
+            return s.resume(rec, runDir);
+        } catch (IOException e) {
+            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
+        }
+    }
+
+    /** The live state of a recorded run, without changing anything. */
+    public StatusView status(Path runDir) {
+        RunRecord rec = readRecord(runDir);
+        if (Files.exists(runDir.resolve(ManifestIO.FILE))) {
+            try {
+                Manifest m = ManifestIO.read(runDir.resolve(ManifestIO.FILE));
+                int done = 0;
+                int failed = 0;
+                int reused = 0;
+                for (Manifest.TaskRecord tr : m.tasks()) {
+                    if (tr.status().equals("succeeded")) {
+                        done++;
+                    } else {
+                        failed++;
+                    }
+                    if (tr.reusedFrom() != null) {
+                        reused++;
+                    }
+                }
+                return new StatusView(rec.runId(), rec.pipeline(), rec.target().name(), m.status(), runDir.toString(),
+                        m.tasks().size(), 0, 0, done, failed, reused, m.jobIds() == null ? List.of() : m.jobIds());
+            } catch (IOException e) {
+                throw PvrunException.environment("cannot read the manifest: " + e.getMessage(), e);
+            }
+        }
+        Target t = rec.target().toTarget();
+        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
+            Session s = new Session(tr, Schedulers.forName(t.scheduler()), t);
+            return s.look(rec, runDir);
+        } catch (IOException e) {
+            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
+        }
+    }
+
+    /** Cancels a recorded run's jobs and records it as cancelled. */
+    public void cancel(Path runDir) {
+        RunRecord rec = readRecord(runDir);
+        if (Files.exists(runDir.resolve(ManifestIO.FILE))) {
+            throw PvrunException.invalid("run " + rec.runId() + " has finished; nothing to cancel");
+        }
+        Target t = rec.target().toTarget();
+        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
+            Session s = new Session(tr, Schedulers.forName(t.scheduler()), t);
+            s.rec = rec;
+            s.localRun = runDir;
+            s.cancelJobs(rec.roundsOrEmpty());
+            s.rec = rec.withState(RunRecord.CANCELLED);
+            RunRecord.write(runDir, s.rec);
+        } catch (IOException e) {
+            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
+        }
+    }
+
+    /**
+     * Prints a task's log: the collected one once the run is fetched, else the one on the target, following it
+     * until the task has its verdict when {@code follow} is set.
+     */
+    public void logs(Path runDir, int task, boolean follow) {
+        RunRecord rec = readRecord(runDir);
+        if (rec.tasks().stream().noneMatch(e -> e.index() == task)) {
+            throw PvrunException.invalid("run " + rec.runId() + " has no task " + task + " (it has " + rec.tasks().size() + ")");
+        }
+        String id = Task.id(task);
+        Path local = runDir.resolve("logs").resolve(id + ".log");
+        if (Files.exists(runDir.resolve(ManifestIO.FILE))) {
+            o.out().print(Hosts.readIfExists(local));
+            o.out().flush();
+            return;
+        }
+        Target t = rec.target().toTarget();
+        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
+            String log = rec.remoteDir() + "/logs/" + id + ".log";
+            String status = rec.remoteDir() + "/status/" + id + ".exit";
+            long offset = 0;
+            while (true) {
+                ExecResult done = tr.exec(List.of("test", "-f", status), COMMAND_TIMEOUT);
+                ExecResult r = tr.exec(List.of("sh", "-c", "tail -c +\"$2\" \"$1\" 2>/dev/null; exit 0", "sh", log,
+                        Long.toString(offset + 1)), COMMAND_TIMEOUT);
+                o.out().print(r.stdout());
+                o.out().flush();
+                offset += r.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (!follow || done.ok() || Interruption.interrupted()) {
+                    return;
+                }
+                Thread.sleep(1000);
+            }
+        } catch (IOException e) {
+            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
+        }
+    }
+
+    /** A run's state for {@code pvrun status}. */
+    public record StatusView(String runId, String pipeline, String target, String status, String runDir, int tasks,
+            int pending, int running, int done, int failed, int reused, List<String> jobIds) {}
+
+    static RunRecord readRecord(Path runDir) {
+        try {
+            return RunRecord.read(runDir);
+        } catch (IOException e) {
+            throw PvrunException.invalid(runDir + " is not a pvrun run directory (no readable " + RunRecord.FILE + ")");
+        }
+    }
+
+    static int exitOf(String status) {
+        return switch (status) {
+            case "succeeded" -> ExitCode.OK;
+            case "cancelled" -> ExitCode.INTERRUPTED;
+            default -> ExitCode.TASK_FAILED;
+        };
+    }
+
+    // ------------------------------------------------------------------------------ decisions (pure)
+
+    /** The spec's display when it says one, else the target's. */
+    static Display display(PipelineSpec spec, Target target) {
+        return spec.display() != Display.AUTO ? spec.display() : target.display();
+    }
+
+    /** How many jobs run at once: --jobs, else max_parallel, else cores / ranks locally or 8 on a cluster. */
+    int slots(PipelineSpec spec, Target t) {
+        if (eo.jobs() != null) {
+            return eo.jobs();
+        }
+        if (spec.maxParallel() != null) {
+            return spec.maxParallel();
+        }
+        return t.isRemote() || !t.scheduler().equals("none") ? Packing.DEFAULT_CLUSTER_SLOTS : Packing.localSlots(spec.ranks());
+    }
+
+    /**
+     * Resources of a job: the target's, the spec's over them; without {@code time}, a spec timeout gives
+     * the wall time of a job of {@code tasksPerJob} tasks (plus a minute for ParaView to start).
+     */
+    static Map<String, String> resources(PipelineSpec spec, Target target, int tasksPerJob) {
+        Map<String, String> r = new LinkedHashMap<>(target.resources());
+        r.putAll(spec.resources());
+        if (!r.containsKey("time") && spec.timeout() != null) {
+            r.put("time", Durations.clock(spec.timeout().multipliedBy(tasksPerJob).plusMinutes(1)));
+        }
+        return r;
+    }
+
+    static List<String> launch(Target t, int ranks, String remoteRun, String jobDir, Duration jobLimit) {
+        List<String> argv = new ArrayList<>();
+        if (jobLimit != null && t.scheduler().equals("none")) {
+            // no scheduler enforces a wall time: coreutils timeout does, then kills what is left
+            argv.addAll(List.of("timeout", "--kill-after=30", jobLimit.toSeconds() + "s"));
+        }
+        argv.addAll(Pvbatch.launchCommand(t.launcher(), "mpiexec", ranks, false, t.pvbatch(),
+                remoteRun + "/runtime/" + PythonRuntime.DRIVER, jobDir));
+        return argv;
+    }
+
+    static JobSpec jobSpec(PipelineSpec spec, Target t, String remoteRun, String jobDir, int arraySize, int maxParallel,
+            int tasksPerJob) {
+        Map<String, String> env = new LinkedHashMap<>(t.env());
+        env.put("PVRUN_RUN_DIR", remoteRun);
+        Duration limit = spec.timeout() == null ? null : spec.timeout().multipliedBy(tasksPerJob).plusMinutes(1);
+        return new JobSpec("pvrun-" + spec.name(), remoteRun, spec.ranks(), resources(spec, t, tasksPerJob), t.setup(),
+                env, display(spec, t).id(), launch(t, spec.ranks(), remoteRun, jobDir, limit),
+                t.scheduler().equals("none") ? 1 : arraySize, maxParallel, jobDir);
+    }
+
+    /** The target settings that can change what a task renders: part of every task key. */
+    static Map<String, Object> keySettings(Target t, Display display) {
+        Map<String, Object> m = new TreeMap<>();
+        m.put("pvbatch", t.isRemote() ? t.pvbatch() : "local");
+        m.put("setup", t.setup());
+        m.put("display", display.id());
+        m.put("env", new TreeMap<>(t.env()));
+        return m;
+    }
+
+    // ----------------------------------------------------------------------------------- a session
+
+    /** One connection to a target, and the run being worked on through it. */
+    private final class Session {
+        final Transport t;
+        final Scheduler scheduler;
+        final Target target;
+        RunRecord rec;
+        Path localRun;
+        PipelineSpec spec;
+        Instant started = Instant.now();
+        final Map<Integer, Manifest.OutputRecord[]> reusedOutputs = new HashMap<>();
+        final Map<Integer, List<Manifest.AttemptRecord>> attempts = new TreeMap<>();
+        volatile List<RunRecord.Round> liveRounds = new ArrayList<>();
+        volatile boolean detachNow;
+
+        Session(Transport t, Scheduler scheduler, Target target) {
+            this.t = t;
+            this.scheduler = scheduler;
+            this.target = target;
+        }
+
+        boolean isLocalDir() {
+            return !target.isRemote() && target.workdir() == null && scheduler.name().equals("none");
+        }
+
+        RunResult start(Plan plan) throws IOException, InterruptedException {
+            spec = plan.spec();
+            String version = askVersion();
+            if (spec.paraview() != null && !spec.paraview().isSatisfiedBy(version)) {
+                throw PvrunException.environment("pipeline " + spec.name() + " needs ParaView " + spec.paraview()
+                        + " but target " + target.name() + " has ParaView " + version + " (" + target.pvbatch() + ")");
+            }
+            String workdir = isLocalDir() ? null : resolveWorkdir();
+            Path pipelineDir = o.resultsDir().resolve(spec.name()).toAbsolutePath().normalize();
+            ResumeCache cache = eo.resume() ? ResumeCache.scan(pipelineDir) : null;
+            localRun = RunIds.createRunDir(pipelineDir);
+            String runId = localRun.getFileName().toString();
+            String remoteRun = isLocalDir() ? localRun.resolve(".work").toString() : workdir + "/" + spec.name() + "/" + runId;
+
+            List<Manifest.InputRecord> inputs = inputRecords();
+            Map<String, String> inputHashes = new TreeMap<>();
+            inputs.forEach(i -> inputHashes.put(i.name(), i.sha256()));
+            String scriptSha = Hashes.sha256(spec.script());
+            Display display = display(spec, target);
+            List<RunRecord.TaskEntry> entries = new ArrayList<>();
+            int reused = 0;
+            Files.createDirectories(localRun.resolve("tasks"));
+            Files.createDirectories(localRun.resolve("logs"));
+            for (Task task : plan.tasks()) {
+                String key = TaskKeys.key(task, scriptSha, inputHashes, version, spec.ranks(), keySettings(target, display),
+                        spec.outputs());
+                String from = null;
+                if (cache != null && cache.find(key) != null) {
+                    ResumeCache.Hit hit = cache.find(key);
+                    List<Manifest.OutputRecord> outs = ResumeCache.copy(hit, localRun, task.id());
+                    if (outs != null) {
+                        from = hit.reference();
+                        reusedOutputs.put(task.index(), outs.toArray(Manifest.OutputRecord[]::new));
+                        reused++;
+                    }
+                }
+                entries.add(new RunRecord.TaskEntry(task.index(), task.params(), task.argv(), key, from));
+            }
+            RunRecord.SpecRecord sr = new RunRecord.SpecRecord(spec.specFile().getFileName().toString(), spec.specSha256(),
+                    spec.script().getFileName().toString(), scriptSha,
+                    spec.paraview() == null ? null : spec.paraview().toString(), spec.ranks(), display.id(),
+                    spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs);
+            rec = new RunRecord(1, runId, spec.name(), localRun.toString(), remoteRun, RunRecord.TargetRecord.of(target),
+                    version, sr, entries, List.of(), RunRecord.RUNNING, started.toString(), eo.detach());
+            Path pipelineCopy = Files.createDirectories(localRun.resolve("pipeline"));
+            Files.copy(spec.specFile(), pipelineCopy.resolve(spec.specFile().getFileName()));
+            Files.copy(spec.script(), pipelineCopy.resolve(spec.script().getFileName()));
+            RunRecord.write(localRun, rec);
+            state.add(new StateDir.Entry(runId, spec.name(), target.name(), localRun.toString(), started.toString()));
+            if (reused > 0 && !o.quiet()) {
+                o.out().printf("pvrun: --resume: %d of %d task%s reused from earlier runs%n", reused, entries.size(),
+                        entries.size() == 1 ? "" : "s");
+            }
+
+            List<Integer> toRun = entries.stream().filter(e -> e.reusedFrom() == null).map(RunRecord.TaskEntry::index).toList();
+            CountDownLatch recorded = new CountDownLatch(1);
+            try (AutoCloseable w = Interruption.awaitBeforeExit(recorded);
+                    AutoCloseable c = Interruption.onInterrupt(this::onInterrupt)) {
+                if (!toRun.isEmpty()) {
+                    stage(plan, workdir);
+                    newRound(toRun);
+                }
+                if (eo.detach()) {
+                    if (!o.quiet()) {
+                        o.out().println("pvrun: detached; run " + runId + " goes on. Follow it with: pvrun status "
+                                + runId + "   collect it with: pvrun fetch " + runId);
+                    }
+                    detachNow = true;
+                    return new RunResult(null, localRun, ExitCode.OK);
+                }
+                return followRounds();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                recorded.countDown();
+            }
+        }
+
+        RunResult resume(RunRecord r, Path runDir) throws IOException, InterruptedException {
+            rec = r;
+            localRun = runDir;
+            started = Instant.parse(r.started());
+            liveRounds = r.roundsOrEmpty();
+            for (RunRecord.TaskEntry e : r.tasks()) {
+                if (e.reusedFrom() != null) {
+                    reusedOutputs.put(e.index(), reusedRecords(e).toArray(Manifest.OutputRecord[]::new));
+                }
+            }
+            rebuildAttempts();
+            CountDownLatch recorded = new CountDownLatch(1);
+            try (AutoCloseable w = Interruption.awaitBeforeExit(recorded);
+                    AutoCloseable c = Interruption.onInterrupt(this::onInterrupt)) {
+                return followRounds();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                recorded.countDown();
+            }
+        }
+
+        StatusView look(RunRecord r, Path runDir) throws IOException, InterruptedException {
+            rec = r;
+            localRun = runDir;
+            liveRounds = r.roundsOrEmpty();
+            Map<Integer, Integer> codes = readTaskStatuses();
+            int reused = (int) r.tasks().stream().filter(e -> e.reusedFrom() != null).count();
+            Set<Integer> running = new LinkedHashSet<>();
+            RunRecord.Round last = liveRounds.isEmpty() ? null : liveRounds.get(liveRounds.size() - 1);
+            if (last != null) {
+                Map<Integer, String> ends = new HashMap<>();
+                Map<Integer, JobState> states = elementStates(last, readJobFiles(last), ends);
+                for (int i = 0; i < last.jobs().size(); i++) {
+                    if (states.get(i) == JobState.RUNNING) {
+                        running.addAll(last.jobs().get(i));
+                    }
+                }
+            }
+            int done = 0;
+            int failed = 0;
+            int run = 0;
+            for (RunRecord.TaskEntry e : r.tasks()) {
+                Integer c = codes.get(e.index());
+                if (e.reusedFrom() != null || (c != null && c == 0)) {
+                    done++;
+                } else if (c != null && !isRetrying(e.index())) {
+                    failed++;
+                } else if (running.contains(e.index())) {
+                    run++;
+                }
+            }
+            int pending = r.tasks().size() - done - failed - run;
+            List<String> ids = new ArrayList<>();
+            liveRounds.forEach(rd -> ids.addAll(rd.jobIds()));
+            String st = RunRecord.CANCELLED.equals(r.state()) ? "cancelled"
+                    : pending + run == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
+            return new StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), r.tasks().size(),
+                    pending, run, done, failed, reused, ids);
+        }
+
+        private boolean isRetrying(int index) {
+            return false;
+        }
+
+        // -------------------------------------------------------------------------------- target facts
+
+        String resolveWorkdir() throws IOException, InterruptedException {
+            String w = target.workdir() != null ? target.workdir() : "~/pvrun";
+            if (w.startsWith("~/")) {
+                ExecResult r = t.exec(List.of("sh", "-c", "printf '%s' \"$HOME\""), COMMAND_TIMEOUT);
+                if (!r.ok() || !r.stdout().startsWith("/")) {
+                    throw PvrunException.environment("cannot find the home directory on " + target.name() + ":\n" + r.evidence());
+                }
+                w = r.stdout().strip() + w.substring(1);
+            }
+            return w.endsWith("/") ? w.substring(0, w.length() - 1) : w;
+        }
+
+        /** {@code pvbatch --version} on the target, after its setup lines (module loads); cached locally. */
+        String askVersion() throws IOException, InterruptedException {
+            if (!target.isRemote() && target.setup().isEmpty()) {
+                return Preflight.localVersion(target.pvbatch(), state);
+            }
+            ExecResult r = t.exec(List.of("bash", "-c", setupPrefix() + Shell.join(List.of(target.pvbatch(), "--version"))),
+                    COMMAND_TIMEOUT);
+            String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
+            if (v == null) {
+                throw PvrunException.environment("cannot run pvbatch on target " + target.name()
+                        + " (set 'pvbatch:' or the 'setup:' lines that load ParaView, e.g. module load paraview):\n" + r.evidence());
+            }
+            return v;
+        }
+
+        String setupPrefix() {
+            StringBuilder sb = new StringBuilder();
+            target.setup().forEach(l -> sb.append(l).append('\n'));
+            return sb.toString();
+        }
+
+        List<Manifest.InputRecord> inputRecords() throws IOException {
+            List<Manifest.InputRecord> out = new ArrayList<>();
+            for (PipelineSpec.InputFile in : spec.inputs()) {
+                out.add(new Manifest.InputRecord(in.name(), in.source().toString(), Files.size(in.source()),
+                        InputHashes.sha256(in.source(), state)));
+            }
+            return out;
+        }
+
+        // ----------------------------------------------------------------------------------- staging
+
+        void stage(Plan plan, String workdir) throws IOException, InterruptedException {
+            Path stage = Files.createDirectories(localRun.resolve(".stage"));
+            List<String> files = new ArrayList<>();
+            FileUtils.copyDirectory(localRun.resolve("pipeline").toFile(), stage.resolve("pipeline").toFile());
+            PythonRuntime.extractTo(stage.resolve("runtime"));
+            PythonRuntime.files().forEach(f -> files.add("runtime/" + f));
+            files.add("pipeline/" + rec.spec().file());
+            files.add("pipeline/" + rec.spec().script());
+            List<String> dirs = new ArrayList<>(List.of(rec.remoteDir() + "/logs", rec.remoteDir() + "/status",
+                    rec.remoteDir() + "/jobs"));
+            for (Task task : plan.tasks()) {
+                if (reusedOutputs.containsKey(task.index())) {
+                    continue;
+                }
+                String rel = "tasks/" + task.id();
+                Files.createDirectories(stage.resolve(rel));
+                Files.write(stage.resolve(rel).resolve("params.json"), ManifestIO.JSON.writeValueAsBytes(task.params()));
+                files.add(rel + "/params.json");
+                dirs.add(rec.remoteDir() + "/" + rel);
+            }
+            ExecResult mk = t.exec(List.of("mkdir", "-p", "-m", "700", rec.remoteDir()), COMMAND_TIMEOUT);
+            if (!mk.ok()) {
+                throw PvrunException.environment("cannot create the run directory on " + target.name() + ":\n" + mk.evidence());
+            }
+            mkdirs(dirs);
+            t.uploadTree(stage, files, rec.remoteDir());
+            inputLinks = stageInputs(workdir);
+            FileUtils.deleteDirectory(stage.toFile());
+            if (!o.quiet() && target.isRemote()) {
+                o.out().printf("pvrun: staged %d files to %s:%s%n", files.size(), target.name(), rec.remoteDir());
+            }
+        }
+
+        Map<String, String> inputLinks = new LinkedHashMap<>();
+
+        void mkdirs(List<String> dirs) throws IOException, InterruptedException {
+            for (int i = 0; i < dirs.size(); i += 500) {
+                List<String> argv = new ArrayList<>(List.of("mkdir", "-p", "--"));
+                argv.addAll(dirs.subList(i, Math.min(dirs.size(), i + 500)));
+                check(t.exec(argv, COMMAND_TIMEOUT), "create the task directories");
+            }
+        }
+
+        /** Inputs go to a content-addressed cache on the target; those already there are not sent again. */
+        Map<String, String> stageInputs(String workdir) throws IOException, InterruptedException {
+            Map<String, String> links = new LinkedHashMap<>();
+            if (spec.inputs().isEmpty()) {
+                return links;
+            }
+            if (!target.isRemote()) {
+                // this machine: the task directory links straight to the file
+                spec.inputs().forEach(in -> links.put(in.name(), in.source().toString()));
+                return links;
+            }
+            String cache = workdir + "/" + CACHE;
+            Map<String, PipelineSpec.InputFile> byHash = new LinkedHashMap<>();
+            for (Manifest.InputRecord in : rec.spec().inputs()) {
+                byHash.putIfAbsent(in.sha256(), spec.inputs().stream().filter(f -> f.name().equals(in.name())).findFirst().orElseThrow());
+                links.put(in.name(), cache + "/" + in.sha256());
+            }
+            StringBuilder probe = new StringBuilder("cd " + Shell.quote(cache) + " 2>/dev/null || exit 0; for h in");
+            byHash.keySet().forEach(h -> probe.append(' ').append(h));
+            probe.append("; do [ -f \"$h\" ] && echo \"$h\"; done; exit 0");
+            ExecResult present = check(t.exec(List.of("sh", "-c", probe.toString()), COMMAND_TIMEOUT), "look for staged inputs");
+            Set<String> there = new LinkedHashSet<>(present.stdout().lines().map(String::strip).toList());
+            List<String> sent = new ArrayList<>();
+            check(t.exec(List.of("mkdir", "-p", cache), COMMAND_TIMEOUT), "create the input cache");
+            for (Map.Entry<String, PipelineSpec.InputFile> e : byHash.entrySet()) {
+                if (!there.contains(e.getKey())) {
+                    t.upload(e.getValue().source(), cache + "/" + e.getKey());
+                    sent.add(e.getKey());
+                }
+            }
+            if (!sent.isEmpty()) {
+                List<String> argv = new ArrayList<>(List.of("sha256sum", "--"));
+                sent.forEach(h -> argv.add(cache + "/" + h));
+                Map<String, String> sums = RemoteFiles.parseSha256sum(check(t.exec(argv, Duration.ofMinutes(30)),
+                        "verify the staged inputs").stdout());
+                for (String h : sent) {
+                    if (!h.equals(sums.get(cache + "/" + h))) {
+                        t.exec(List.of("rm", "-f", "--", cache + "/" + h), COMMAND_TIMEOUT);
+                        throw PvrunException.environment("input " + byHash.get(h).source() + " arrived corrupted on "
+                                + target.name() + " (SHA-256 differs); nothing was submitted");
+                    }
+                }
+            }
+            if (!o.quiet()) {
+                o.out().printf("pvrun: inputs: %d sent, %d already on %s%n", sent.size(), byHash.size() - sent.size(), target.name());
+            }
+            return links;
+        }
+
+        // ------------------------------------------------------------------------------------ rounds
+
+        /** Packs tasks into the jobs of a new round, writes their job files and script, and submits them. */
+        void newRound(List<Integer> taskIndices) throws IOException, InterruptedException {
+            List<RunRecord.Round> rounds = new ArrayList<>(liveRounds);
+            int number = rounds.size() + 1;
+            Integer perJob = specTasksPerJob();
+            List<List<Integer>> jobs = Packing.pack(taskIndices, perJob, slots(specOrRecord(), target));
+            int maxPer = jobs.stream().mapToInt(List::size).max().orElse(1);
+            String jobDir = rec.remoteDir() + "/jobs/r" + number;
+            Path stage = Files.createDirectories(localRun.resolve(".stage/jobs/r" + number));
+            List<String> files = new ArrayList<>();
+            Map<Integer, RunRecord.TaskEntry> byIndex = new HashMap<>();
+            rec.tasks().forEach(e -> byIndex.put(e.index(), e));
+            for (int j = 0; j < jobs.size(); j++) {
+                List<Map<String, Object>> jobTasks = new ArrayList<>();
+                for (int idx : jobs.get(j)) {
+                    RunRecord.TaskEntry e = byIndex.get(idx);
+                    String id = Task.id(idx);
+                    Map<String, Object> jt = new LinkedHashMap<>();
+                    jt.put("index", idx);
+                    jt.put("dir", rec.remoteDir() + "/tasks/" + id);
+                    jt.put("script", rec.remoteDir() + "/pipeline/" + rec.spec().script());
+                    jt.put("argv", e.argv());
+                    jt.put("log", rec.remoteDir() + "/logs/" + id + ".log");
+                    jt.put("status", rec.remoteDir() + "/status/" + id + ".exit");
+                    jt.put("run_dir", rec.remoteDir());
+                    jt.put("inputs", inputLinks);
+                    jt.put("attempt", number);
+                    if (rec.spec().timeoutSeconds() != null) {
+                        jt.put("timeout", rec.spec().timeoutSeconds());
+                    }
+                    jobTasks.add(jt);
+                }
+                Files.write(stage.resolve("job-" + j + ".json"), ManifestIO.JSON.writeValueAsBytes(Map.of("tasks", jobTasks)));
+                files.add("job-" + j + ".json");
+            }
+            int maxParallel = scheduler.name().equals("none") ? 0 : Math.min(jobs.size(), slots(specOrRecord(), target));
+            JobSpec js = jobSpec(specOrRecord(), target, rec.remoteDir(), jobDir, jobs.size(),
+                    maxParallel >= jobs.size() ? 0 : maxParallel, maxPer);
+            Files.writeString(stage.resolve("job.sh"), scheduler.renderJobScript(js));
+            files.add("job.sh");
+            mkdirs(List.of(jobDir));
+            if (number > 1) {
+                // a retried task starts from a clean slate: no verdict from its last attempt
+                List<String> rm = new ArrayList<>(List.of("rm", "-f", "--"));
+                taskIndices.forEach(i -> rm.add(rec.remoteDir() + "/status/" + Task.id(i) + ".exit"));
+                check(t.exec(rm, COMMAND_TIMEOUT), "reset the retried tasks");
+            }
+            t.uploadTree(stage, files, jobDir);
+            FileUtils.deleteDirectory(localRun.resolve(".stage").toFile());
+            RunRecord.Round round = new RunRecord.Round(number, jobDir, jobs, new ArrayList<>(), null, null);
+            rounds.add(round);
+            liveRounds = rounds;
+            if (!scheduler.name().equals("none")) {
+                ExecResult r = t.exec(scheduler.submitCommand(jobDir + "/job.sh"), COMMAND_TIMEOUT);
+                if (!r.ok()) {
+                    throw PvrunException.environment("the " + scheduler.name() + " submission failed on " + target.name()
+                            + ":\n" + r.evidence());
+                }
+                String id;
+                try {
+                    id = scheduler.parseJobId(r.stdout());
+                } catch (IllegalArgumentException e) {
+                    throw PvrunException.environment("cannot read the job id: " + e.getMessage() + "\n" + r.evidence());
+                }
+                round.jobIds().add(id);
+                if (!o.quiet()) {
+                    o.out().printf("pvrun: submitted %s job %s on %s (%d task%s in %d job%s)%n", scheduler.name(), id,
+                            target.name(), taskIndices.size(), taskIndices.size() == 1 ? "" : "s", jobs.size(),
+                            jobs.size() == 1 ? "" : "s");
+                }
+            } else if (!o.quiet() && target.isRemote()) {
+                o.out().printf("pvrun: %d task%s in %d job%s on %s%n", taskIndices.size(), taskIndices.size() == 1 ? "" : "s",
+                        jobs.size(), jobs.size() == 1 ? "" : "s", target.name());
+            }
+            saveRounds();
+            if (scheduler.name().equals("none")) {
+                startPendingElements(round, readJobFiles(round));
+            }
+        }
+
+        PipelineSpec specOrRecord() {
+            if (spec != null) {
+                return spec;
+            }
+            // picked up from run.json: enough of a spec for job scripts
+            return new PipelineSpec(localRun.resolve("pipeline").resolve(rec.spec().file()), rec.spec().sha256(),
+                    rec.pipeline(), null, localRun.resolve("pipeline").resolve(rec.spec().script()), null, Map.of(),
+                    List.of(), rec.spec().ranks(), List.of(), rec.spec().outputs(), rec.target().name(), null,
+                    rec.spec().timeoutSeconds() == null ? null : Duration.ofSeconds(rec.spec().timeoutSeconds()),
+                    Display.parse(rec.spec().display()), Map.of(), List.of(Map.of()), null, null, rec.spec().retries());
+        }
+
+        Integer specTasksPerJob() {
+            return spec != null ? spec.tasksPerJob() : null;
+        }
+
+        void saveRounds() throws IOException {
+            rec = rec.withRounds(liveRounds);
+            RunRecord.write(localRun, rec);
+        }
+
+        /** Without a scheduler: starts jobs not yet started, as many as the slots allow. */
+        void startPendingElements(RunRecord.Round round, JobFiles files) throws IOException, InterruptedException {
+            int limit = slots(specOrRecord(), target);
+            int running = 0;
+            for (int i = 0; i < round.jobIds().size(); i++) {
+                if (!files.exits.containsKey(i) && files.alive.contains(i)) {
+                    running++;
+                }
+            }
+            NoScheduler none = (NoScheduler) scheduler;
+            boolean changed = false;
+            while (round.jobIds().size() < round.jobs().size() && running < limit && !Interruption.interrupted()) {
+                int i = round.jobIds().size();
+                ExecResult r = t.exec(none.submitElementCommand(round.jobDir() + "/job.sh", i), COMMAND_TIMEOUT);
+                if (!r.ok()) {
+                    throw PvrunException.environment("cannot start job " + i + " on " + target.name() + ":\n" + r.evidence());
+                }
+                round.jobIds().add(none.parseJobId(r.stdout()));
+                files.alive.add(i);
+                running++;
+                changed = true;
+            }
+            if (changed) {
+                saveRounds();
+            }
+        }
+
+        /** Follows the last round to its end, starts retry rounds while attempts are left, then collects. */
+        RunResult followRounds() throws IOException, InterruptedException {
+            Progress progress = new Progress(o.out(), System.console() != null && o.out() == System.out, o.quiet());
+            while (!liveRounds.isEmpty()) {
+                RunRecord.Round round = liveRounds.get(liveRounds.size() - 1);
+                Map<Integer, String> ends = monitor(round, progress);
+                if (Interruption.interrupted() || RunRecord.CANCELLED.equals(rec.state())) {
+                    break;
+                }
+                Map<Integer, Integer> codes = readTaskStatuses();
+                List<Integer> failed = new ArrayList<>();
+                Map<String, Integer> roundCodes = new TreeMap<>();
+                Map<String, String> jobEnds = new TreeMap<>();
+                for (int j = 0; j < round.jobs().size(); j++) {
+                    String elem = elementName(round, j);
+                    jobEnds.put(Integer.toString(j), ends.getOrDefault(j, "ended"));
+                    for (int idx : round.jobs().get(j)) {
+                        Integer c = codes.get(idx);
+                        roundCodes.put(Task.id(idx), c);
+                        attempts.computeIfAbsent(idx, k -> new ArrayList<>()).add(new Manifest.AttemptRecord(round.number(),
+                                elem, c, c == null ? "job " + elem + " " + ends.getOrDefault(j, "ended") : c == 0 ? null : reasonFor(c)));
+                        if (c == null || c != 0) {
+                            failed.add(idx);
+                        }
+                    }
+                }
+                List<RunRecord.Round> rounds = new ArrayList<>(liveRounds);
+                rounds.set(rounds.size() - 1, new RunRecord.Round(round.number(), round.jobDir(), round.jobs(),
+                        round.jobIds(), roundCodes, jobEnds));
+                liveRounds = rounds;
+                saveRounds();
+                if (failed.isEmpty() || round.number() > rec.spec().retries()) {
+                    break;
+                }
+                progress.end();
+                if (!o.quiet()) {
+                    o.out().printf("pvrun: retrying %d failed task%s (attempt %d of %d)%n", failed.size(),
+                            failed.size() == 1 ? "" : "s", round.number() + 1, rec.spec().retries() + 1);
+                }
+                newRound(failed);
+            }
+            progress.end();
+            return collect();
+        }
+
+        String reasonFor(int code) {
+            if (code == 124 && rec.spec().timeoutSeconds() != null) {
+                return "timed out after " + LocalTime.human(Duration.ofSeconds(rec.spec().timeoutSeconds()));
+            }
+            return "script exited with status " + code;
+        }
+
+        String elementName(RunRecord.Round round, int j) {
+            if (round.jobIds().isEmpty()) {
+                return "(not started)";
+            }
+            if (scheduler.name().equals("none")) {
+                return j < round.jobIds().size() ? round.jobIds().get(j) : "(not started)";
+            }
+            return scheduler.elementId(round.jobIds().get(0), j, round.jobs().size());
+        }
+
+        /** Polls a round until every job has ended; returns how each ended (job index → description). */
+        Map<Integer, String> monitor(RunRecord.Round round, Progress progress) throws IOException, InterruptedException {
+            Map<Integer, String> ends = new HashMap<>();
+            Map<Integer, Integer> gone = new HashMap<>();
+            Map<Integer, JobState> last = new HashMap<>();
+            int total = rec.tasks().size();
+            int reused = reusedOutputs.size();
+            while (!Interruption.interrupted() && !detachNow) {
+                JobFiles files = readJobFiles(round);
+                Map<Integer, JobState> states = elementStates(round, files, ends);
+                for (int j = 0; j < round.jobs().size(); j++) {
+                    if (ends.containsKey(j)) {
+                        continue;
+                    }
+                    JobState s = states.get(j);
+                    if (files.exits.containsKey(j)) {
+                        ends.put(j, "exit " + files.exits.get(j));
+                    } else if (s == null && states.containsKey(-1)) {
+                        continue; // the status query failed this round: no news is not an answer
+                    } else if (s != null && s.isTerminal() && s != JobState.COMPLETED) {
+                        ends.put(j, s.name().toLowerCase());
+                    } else if (s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
+                        if (scheduler.name().equals("none") && j >= round.jobIds().size()) {
+                            continue; // not started yet
+                        }
+                        if (gone.merge(j, 1, Integer::sum) >= GONE_POLLS) {
+                            JobState past = s == null && !scheduler.name().equals("none") ? history(round) : s;
+                            ends.put(j, "ended without writing its exit status ("
+                                    + (past != null && past != JobState.UNKNOWN ? "scheduler state " + past.name().toLowerCase()
+                                    : "killed, out of time or a node failure") + ")");
+                        }
+                    }
+                    if (s != null) {
+                        last.put(j, s);
+                    }
+                }
+                Map<Integer, Integer> codes = files.taskCodes;
+                int done = 0;
+                int failed = 0;
+                int running = 0;
+                for (int j = 0; j < round.jobs().size(); j++) {
+                    for (int idx : round.jobs().get(j)) {
+                        Integer c = codes.get(idx);
+                        if (c != null) {
+                            if (c == 0) {
+                                done++;
+                            } else {
+                                failed++;
+                            }
+                        } else if (!ends.containsKey(j) && last.get(j) == JobState.RUNNING) {
+                            running++;
+                        }
+                    }
+                }
+                int earlierDone = total - reused - round.jobs().stream().mapToInt(List::size).sum();
+                progress.update(total, total - reused - earlierDone - done - failed - running, running,
+                        done + earlierDone + reused, failed, reused);
+                if (ends.size() == round.jobs().size()) {
+                    return ends;
+                }
+                if (scheduler.name().equals("none")) {
+                    startPendingElements(round, files);
+                }
+                sleep(target.poll());
+            }
+            return ends;
+        }
+
+        /** The state of each job of a round; key -1 marks a failed status query. */
+        Map<Integer, JobState> elementStates(RunRecord.Round round, JobFiles files, Map<Integer, String> ends)
+                throws IOException, InterruptedException {
+            Map<Integer, JobState> out = new HashMap<>();
+            if (scheduler.name().equals("none")) {
+                for (int j = 0; j < round.jobIds().size(); j++) {
+                    out.put(j, files.alive.contains(j) ? JobState.RUNNING : JobState.UNKNOWN);
+                }
+                return out;
+            }
+            if (round.jobIds().isEmpty()) {
+                return out;
+            }
+            ExecResult r = t.exec(scheduler.statusCommand(round.jobIds()), COMMAND_TIMEOUT);
+            if (!r.ok() && r.stdout().isBlank()) {
+                if (o.verbose()) {
+                    o.err().println("pvrun: status query failed; judging by the exit files this round:\n" + r.evidence());
+                }
+                out.put(-1, JobState.UNKNOWN);
+                return out;
+            }
+            Map<String, JobState> states = scheduler.parseStatus(r.stdout());
+            String id = round.jobIds().get(0);
+            for (int j = 0; j < round.jobs().size(); j++) {
+                JobState s = states.get(scheduler.elementId(id, j, round.jobs().size()));
+                if (s != null) {
+                    out.put(j, s);
+                }
+            }
+            return out;
+        }
+
+        /** What the scheduler's accounting remembers of a job the queue forgot, or null (no accounting). */
+        JobState history(RunRecord.Round round) throws IOException, InterruptedException {
+            List<String> cmd = scheduler.historyCommand(round.jobIds());
+            if (cmd == null) {
+                return null;
+            }
+            ExecResult r = t.exec(cmd, COMMAND_TIMEOUT);
+            if (!r.ok()) {
+                return null; // accounting disabled (sacct: "Slurm accounting storage is disabled")
+            }
+            var rec0 = scheduler.parseHistory(r.stdout()).get(round.jobIds().get(0));
+            return rec0 == null ? null : rec0.state();
+        }
+
+        /** Exit files of a round's jobs, which jobs are alive (no scheduler), and the task verdicts so far. */
+        final class JobFiles {
+            final Map<Integer, String> exits = new HashMap<>();
+            final Set<Integer> alive = new LinkedHashSet<>();
+            final Map<Integer, Integer> taskCodes = new HashMap<>();
+        }
+
+        /** One command per poll reads every exit file of the round and every task verdict. */
+        JobFiles readJobFiles(RunRecord.Round round) throws IOException, InterruptedException {
+            StringBuilder sh = new StringBuilder("cd \"$1\" || exit 1; ")
+                    .append("for f in status/*.exit; do [ -f \"$f\" ] && printf 'T %s %s\\n' \"$f\" \"$(cat \"$f\")\"; done; ")
+                    .append("cd \"$2\" || exit 0; ")
+                    .append("for f in job-*.exit; do [ -f \"$f\" ] && printf 'J %s %s\\n' \"$f\" \"$(cat \"$f\")\"; done; ");
+            if (scheduler.name().equals("none")) {
+                sh.append("for f in job-*.pid; do [ -f \"$f\" ] && kill -0 \"$(cat \"$f\")\" 2>/dev/null && printf 'A %s\\n' \"$f\"; done; ");
+            }
+            sh.append("exit 0");
+            ExecResult r = check(t.exec(List.of("sh", "-c", sh.toString(), "sh", rec.remoteDir(), round.jobDir()),
+                    COMMAND_TIMEOUT), "read the exit files");
+            JobFiles f = new JobFiles();
+            for (String line : r.stdout().lines().toList()) {
+                String[] p = line.strip().split(" ", 3);
+                try {
+                    switch (p[0]) {
+                        case "T" -> f.taskCodes.put(Integer.parseInt(p[1].substring(7, p[1].length() - 5)), Integer.parseInt(p[2].strip()));
+                        case "J" -> f.exits.put(Integer.parseInt(p[1].substring(4, p[1].length() - 5)), p.length > 2 ? p[2].strip() : "");
+                        case "A" -> f.alive.add(Integer.parseInt(p[1].substring(4, p[1].length() - 4)));
+                        default -> { }
+                    }
+                } catch (RuntimeException malformed) {
+                    // a file being written right now: read it next poll
+                }
+            }
+            return f;
+        }
+
+        Map<Integer, Integer> readTaskStatuses() throws IOException, InterruptedException {
+            if (liveRounds.isEmpty()) {
+                return Map.of();
+            }
+            return readJobFiles(liveRounds.get(liveRounds.size() - 1)).taskCodes;
+        }
+
+        void sleep(Duration d) throws InterruptedException {
+            long end = System.nanoTime() + d.toNanos();
+            while (!Interruption.interrupted() && !detachNow && System.nanoTime() < end) {
+                Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
+        }
+
+        // ------------------------------------------------------------------------------ cancellation
+
+        void onInterrupt() {
+            if (eo.detach() || detachNow) {
+                return;
+            }
+            try {
+                cancelJobs(liveRounds);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                o.err().println("pvrun: interrupted; could not cancel the jobs: " + e.getMessage());
+            }
+        }
+
+        /** Cancels the jobs of the last round; without a scheduler, waits until their processes are gone. */
+        void cancelJobs(List<RunRecord.Round> rounds) throws IOException, InterruptedException {
+            if (rounds.isEmpty()) {
+                return;
+            }
+            RunRecord.Round round = rounds.get(rounds.size() - 1);
+            List<String> ids = new ArrayList<>(round.jobIds());
+            if (ids.isEmpty()) {
+                return;
+            }
+            ExecResult r = t.exec(scheduler.cancelCommand(ids), Duration.ofSeconds(20));
+            if (scheduler.name().equals("none")) {
+                waitGone(ids);
+            }
+            o.err().println("pvrun: cancelled job" + (ids.size() == 1 ? " " : "s ") + String.join(" ", ids)
+                    + (r.ok() ? "" : " (the cancel command said: " + r.stderr().strip() + ")"));
+        }
+
+        /** Waits (bounded) until the jobs' sessions have no process left, then kills what is left. */
+        void waitGone(List<String> pids) throws IOException, InterruptedException {
+            for (int i = 0; i < 100; i++) {
+                ExecResult r = t.exec(List.of("sh", "-c", NoScheduler.aliveSessions(pids)), COMMAND_TIMEOUT);
+                List<String> alive = r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+                if (alive.isEmpty()) {
+                    return;
+                }
+                if (i == 50) {
+                    t.exec(List.of("sh", "-c", NoScheduler.signalAll(alive, "KILL")), COMMAND_TIMEOUT);
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        // -------------------------------------------------------------------------------- collection
+
+        RunResult collect() throws IOException, InterruptedException {
+            boolean cancelled = Interruption.interrupted() || RunRecord.CANCELLED.equals(rec.state());
+            boolean detachedStop = detachNow;
+            Map<Integer, RunRecord.TaskEntry> entries = new TreeMap<>();
+            rec.tasks().forEach(e -> entries.put(e.index(), e));
+            List<Task> ran = new ArrayList<>();
+            for (RunRecord.TaskEntry e : entries.values()) {
+                if (e.reusedFrom() == null) {
+                    ran.add(new Task(e.index(), e.params(), e.argv(), Map.of()));
+                }
+            }
+            Fetch fetch = new Fetch(t, rec.remoteDir(), localRun, isLocalDir() || (!target.isRemote()
+                    && rec.remoteDir().startsWith(localRun.toString())));
+            Map<Integer, Integer> codes = new HashMap<>();
+            List<String> nodes = new ArrayList<>();
+            if (!cancelled && !ran.isEmpty()) {
+                fetch.run(ran, new OutputGlobs(rec.spec().outputs()));
+                nodes.addAll(new LinkedHashSet<>(fetch.nodes()));
+                for (Task task : ran) {
+                    if (fetch.exitCode(task) != null) {
+                        codes.put(task.index(), fetch.exitCode(task));
+                    }
+                }
+            }
+            List<Manifest.TaskRecord> tasks = new ArrayList<>();
+            for (RunRecord.TaskEntry e : entries.values()) {
+                String log = "logs/" + Task.id(e.index()) + ".log";
+                if (e.reusedFrom() != null) {
+                    tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), "succeeded", 0, null, log, e.key(),
+                            e.reusedFrom(), null, List.of(reusedOutputs.get(e.index()))));
+                    continue;
+                }
+                List<Manifest.AttemptRecord> att = attempts.getOrDefault(e.index(), List.of());
+                Integer code = codes.get(e.index());
+                String status;
+                String reason = null;
+                if (cancelled) {
+                    status = "cancelled";
+                    reason = "interrupted; job cancelled";
+                } else if (code != null && code == 0) {
+                    status = "succeeded";
+                } else {
+                    status = "failed";
+                    Manifest.AttemptRecord lastAttempt = att.isEmpty() ? null : att.get(att.size() - 1);
+                    reason = lastAttempt != null && lastAttempt.reason() != null ? lastAttempt.reason()
+                            : code != null ? reasonFor(code) : "no verdict from the job";
+                }
+                List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(
+                        new Task(e.index(), e.params(), e.argv(), Map.of())));
+                tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), status, code, reason, log, e.key(), null,
+                        att.isEmpty() ? null : List.copyOf(att), outs));
+            }
+            boolean allOk = tasks.stream().allMatch(x -> x.status().equals("succeeded"));
+            String status = cancelled ? "cancelled" : allOk ? "succeeded" : "failed";
+            Instant finished = Instant.now();
+            List<String> jobIds = new ArrayList<>();
+            liveRounds.forEach(r -> jobIds.addAll(r.jobIds()));
+            RunRecord.SpecRecord sr = rec.spec();
+            Manifest m = new Manifest(1, rec.pipeline(), rec.runId(), status, target.name(), scheduler.name(), t.describe(),
+                    rec.paraviewVersion(), sr.paraviewConstraint(), "pipeline/" + sr.file(), sr.sha256(),
+                    "pipeline/" + sr.script(), sr.scriptSha256(), sr.inputs(), sr.ranks(), sr.display(),
+                    launch(target, sr.ranks(), rec.remoteDir(), rec.remoteDir() + "/jobs/r1", null), Hosts.hostName(),
+                    Versions.pvrun(), started.toString(), finished.toString(),
+                    Duration.between(started, finished).toMillis() / 1000.0, jobIds, nodes,
+                    target.isRemote() ? rec.remoteDir() : null, target.setup().isEmpty() ? null : target.setup(), tasks);
+            if (isLocalDir() && !cancelled) {
+                FileUtils.deleteDirectory(Path.of(rec.remoteDir()).toFile());
+            }
+            rec = rec.withState(cancelled ? RunRecord.CANCELLED : RunRecord.FINISHED);
+            RunRecord.write(localRun, rec);
+            if (!detachedStop) {
+                ManifestIO.write(localRun, m);
+            }
+            Reports.print(o, m, localRun);
+            return new RunResult(m, localRun, cancelled ? ExitCode.INTERRUPTED : allOk ? ExitCode.OK : ExitCode.TASK_FAILED);
+        }
+
+        List<Manifest.OutputRecord> reusedRecords(RunRecord.TaskEntry e) throws IOException {
+            List<Manifest.OutputRecord> out = new ArrayList<>();
+            Path dir = localRun.resolve("tasks").resolve(Task.id(e.index()));
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.walk(dir)) {
+                    for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                        out.add(new Manifest.OutputRecord(localRun.relativize(f).toString(), Files.size(f), Hashes.sha256(f)));
+                    }
+                }
+            }
+            return out;
+        }
+
+        void rebuildAttempts() {
+            for (RunRecord.Round round : liveRounds) {
+                if (round.exitCodes() == null) {
+                    continue;
+                }
+                for (int j = 0; j < round.jobs().size(); j++) {
+                    for (int idx : round.jobs().get(j)) {
+                        Integer c = round.exitCodes().get(Task.id(idx));
+                        String end = round.jobEnds() == null ? "ended" : round.jobEnds().getOrDefault(Integer.toString(j), "ended");
+                        attempts.computeIfAbsent(idx, k -> new ArrayList<>()).add(new Manifest.AttemptRecord(round.number(),
+                                elementName(round, j), c, c == null ? "job " + elementName(round, j) + " " + end
+                                : c == 0 ? null : reasonFor(c)));
+                    }
+                }
+            }
+        }
+
+        ExecResult check(ExecResult r, String what) {
+            if (!r.ok()) {
+                throw PvrunException.environment("cannot " + what + " on " + target.name() + ":\n" + r.evidence());
+            }
+            return r;
+        }
+    }
+
+    /** The human form of a duration: 90s, 20m, 1h30m. */
+    static final class LocalTime {
+        private LocalTime() {}
+
+        static String human(Duration d) {
+            return d.toString().substring(2).toLowerCase();
+        }
+    }
+
+    PrintStream out() {
+        return o.out();
+    }
+}

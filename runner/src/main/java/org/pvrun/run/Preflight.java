@@ -1,0 +1,108 @@
+package org.pvrun.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.pvrun.PvrunException;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.spec.Display;
+import org.pvrun.spec.PipelineSpec;
+import org.pvrun.spec.Target;
+import org.pvrun.transport.LocalTransport;
+
+/**
+ * What this machine needs for a local run, checked before anything is written: pvbatch (with how to
+ * install it when missing), mpiexec for ranks > 1, Xvfb where the display needs it. Gives the local
+ * target with absolute paths, and the ParaView version (cached by pvbatch path, size and mtime).
+ */
+final class Preflight {
+    private Preflight() {}
+
+    /** The local target made concrete for this spec; in a dry run, missing tools are noted instead of fatal. */
+    static Target local(Target t, PipelineSpec spec, Map<String, String> env, boolean dryRun, StringBuilder notes) {
+        String pvbatch;
+        try {
+            pvbatch = Pvbatch.locate(env).toString();
+        } catch (PvrunException e) {
+            if (!dryRun) {
+                throw e;
+            }
+            notes.append("note: ").append(e.getMessage()).append('\n');
+            pvbatch = "pvbatch";
+        }
+        String launcher = "mpiexec";
+        if (spec.ranks() > 1) {
+            try {
+                Path mpi = Pvbatch.locateMpiexec(env);
+                boolean over = spec.ranks() > java.lang.Runtime.getRuntime().availableProcessors() && isOpenMpi(mpi);
+                launcher = mpi + " -n {ranks}" + (over ? " --oversubscribe" : "");
+            } catch (PvrunException e) {
+                if (!dryRun) {
+                    throw e;
+                }
+                notes.append("note: ").append(e.getMessage()).append('\n');
+            }
+        }
+        Display d = spec.display() != Display.AUTO ? spec.display() : t.display();
+        if (d == Display.XVFB && Pvbatch.onPath("Xvfb", env) == null) {
+            PvrunException e = PvrunException.environment("display: xvfb needs Xvfb (Debian/Ubuntu: apt-get install xvfb)");
+            if (!dryRun) {
+                throw e;
+            }
+            notes.append("note: ").append(e.getMessage()).append('\n');
+        }
+        return new Target(t.name(), null, null, null, null, List.of(), null, t.scheduler(), t.workdir(), t.setup(),
+                launcher, pvbatch, t.display(), t.poll(), t.resources(), t.env(), t.transport());
+    }
+
+    /** {@code pvbatch --version} of a local pvbatch, remembered in the state directory until the binary changes. */
+    static String localVersion(String pvbatch, StateDir state) {
+        Path bin = Path.of(pvbatch);
+        String key;
+        try {
+            Path real = bin.toRealPath();
+            key = real + ":" + Files.size(real) + ":" + Files.getLastModifiedTime(real).toMillis();
+        } catch (IOException e) {
+            key = null;
+        }
+        Path cache = state.root().resolve("versions.json");
+        Map<String, String> known = new HashMap<>();
+        if (key != null && Files.exists(cache)) {
+            try {
+                known.putAll(ManifestIO.JSON.readValue(cache.toFile(), new TypeReference<Map<String, String>>() {}));
+                if (known.containsKey(key)) {
+                    return known.get(key);
+                }
+            } catch (IOException damaged) {
+                known.clear();
+            }
+        }
+        String v = Pvbatch.version(bin);
+        if (key != null) {
+            try {
+                known.put(key, v);
+                Files.createDirectories(cache.getParent());
+                ManifestIO.writeAtomically(cache, ManifestIO.JSON.writeValueAsBytes(known));
+            } catch (IOException e) {
+                // a cache we cannot write only costs time
+            }
+        }
+        return v;
+    }
+
+    private static boolean isOpenMpi(Path mpiexec) {
+        try (LocalTransport t = new LocalTransport()) {
+            var r = t.exec(List.of(mpiexec.toString(), "--version"), Duration.ofSeconds(20));
+            String s = r.stdout() + r.stderr();
+            return s.contains("Open MPI") || s.contains("OpenRTE");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

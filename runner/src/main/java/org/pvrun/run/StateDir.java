@@ -1,0 +1,98 @@
+package org.pvrun.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.pvrun.PvrunException;
+import org.pvrun.results.ManifestIO;
+
+/**
+ * Where pvrun remembers its runs, so that any process can find them by id: {@code $PVRUN_STATE}, else
+ * {@code $XDG_STATE_HOME/pvrun}, else {@code ~/.local/state/pvrun}. Each run has one small file
+ * {@code runs/<run-id>.json} pointing at its run directory; the run's own record is there (run.json).
+ */
+public final class StateDir {
+    /** An entry of the index. */
+    public record Entry(String runId, String pipeline, String target, String runDir, String created) {}
+
+    private final Path root;
+
+    public StateDir(Map<String, String> env) {
+        String s = env.get("PVRUN_STATE");
+        if (s != null && !s.isBlank()) {
+            root = Path.of(s);
+        } else if (env.get("XDG_STATE_HOME") != null && !env.get("XDG_STATE_HOME").isBlank()) {
+            root = Path.of(env.get("XDG_STATE_HOME"), "pvrun");
+        } else {
+            root = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "state", "pvrun");
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public void add(Entry e) throws IOException {
+        Path runs = Files.createDirectories(root.resolve("runs"));
+        ManifestIO.writeAtomically(runs.resolve(e.runId() + ".json"), ManifestIO.JSON.writeValueAsBytes(e));
+    }
+
+    /** Every recorded run, newest first; entries whose run directory is gone are skipped. */
+    public List<Entry> list() throws IOException {
+        Path runs = root.resolve("runs");
+        List<Entry> out = new ArrayList<>();
+        if (!Files.isDirectory(runs)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(runs)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".json")).toList()) {
+                try {
+                    Entry e = ManifestIO.JSON.readValue(f.toFile(), Entry.class);
+                    if (Files.isDirectory(Path.of(e.runDir()))) {
+                        out.add(e);
+                    }
+                } catch (IOException damaged) {
+                    // a half-written entry from a crash: not a run we can show
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Entry::runId).reversed());
+        return out;
+    }
+
+    /**
+     * The run directory a user means: a path to a run directory, a run id, a unique prefix of one, or
+     * nothing for the newest run. Exit 2 when it names no run or several.
+     */
+    public Path resolve(String run) throws IOException {
+        if (run != null) {
+            Path p = Path.of(run);
+            if (Files.isDirectory(p) && (Files.exists(p.resolve(RunRecord.FILE)) || Files.exists(p.resolve(ManifestIO.FILE)))) {
+                return p.toAbsolutePath().normalize();
+            }
+        }
+        List<Entry> all = list();
+        if (run == null) {
+            if (all.isEmpty()) {
+                throw PvrunException.invalid("no runs recorded in " + root + " yet");
+            }
+            return Path.of(all.get(0).runDir());
+        }
+        List<Entry> matches = all.stream().filter(e -> e.runId().startsWith(run)).toList();
+        if (matches.isEmpty()) {
+            throw PvrunException.invalid("no run '" + run + "' (not a run directory, and no recorded run id starts with it; "
+                    + "see pvrun list)");
+        }
+        if (matches.size() > 1 && matches.stream().noneMatch(e -> e.runId().equals(run))) {
+            throw PvrunException.invalid("'" + run + "' matches " + matches.size() + " runs: "
+                    + String.join(", ", matches.stream().limit(5).map(Entry::runId).toList()) + " ...; give more of the id");
+        }
+        return Path.of(matches.stream().filter(e -> e.runId().equals(run)).findFirst().orElse(matches.get(0)).runDir());
+    }
+}
