@@ -87,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
         Target t = Targets.resolve(target != null ? target : s.target(), s, targets, parent.env);
         Plan plan = Planner.plan(s);
         Interruption.install();
-        boolean quiet = common.quiet || json;
+        boolean quiet = common.quiet;
         RunOptions o = new RunOptions(results, dryRun, common.verbose, quiet,
                 json ? parent.err : parent.out, parent.err, parent.env);
         if (jobs != null && jobs < 1) {
