@@ -64,11 +64,21 @@ public final class Engine {
     private final RunOptions o;
     private final Options eo;
     private final StateDir state;
+    private final boolean trace;
+    private final long t0 = System.nanoTime();
 
     public Engine(RunOptions o, Options eo) {
         this.o = o;
         this.eo = eo;
         this.state = new StateDir(o.env());
+        this.trace = o.env().get("PVRUN_TRACE") != null;
+    }
+
+    /** With PVRUN_TRACE set, how long each step took (milliseconds since the engine started), on stderr. */
+    void trace(String step) {
+        if (trace) {
+            o.err().printf("pvrun-trace %6d ms  %s%n", (System.nanoTime() - t0) / 1_000_000, step);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ start
@@ -329,6 +339,7 @@ public final class Engine {
         RunResult start(Plan plan) throws IOException, InterruptedException {
             spec = plan.spec();
             String version = askVersion();
+            trace("version");
             if (spec.paraview() != null && !spec.paraview().isSatisfiedBy(version)) {
                 throw PvrunException.environment("pipeline " + spec.name() + " needs ParaView " + spec.paraview()
                         + " but target " + target.name() + " has ParaView " + version + " (" + target.pvbatch() + ")");
@@ -337,6 +348,7 @@ public final class Engine {
             Path pipelineDir = o.resultsDir().resolve(spec.name()).toAbsolutePath().normalize();
             ResumeCache cache = eo.resume() ? ResumeCache.scan(pipelineDir) : null;
             localRun = RunIds.createRunDir(pipelineDir);
+            trace("run dir");
             String runId = localRun.getFileName().toString();
             String remoteRun = isLocalDir() ? localRun.resolve(".work").toString() : workdir + "/" + spec.name() + "/" + runId;
 
@@ -367,7 +379,8 @@ public final class Engine {
             RunRecord.SpecRecord sr = new RunRecord.SpecRecord(spec.specFile().getFileName().toString(), spec.specSha256(),
                     spec.script().getFileName().toString(), scriptSha,
                     spec.paraview() == null ? null : spec.paraview().toString(), spec.ranks(), display.id(),
-                    spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs);
+                    spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs,
+                    spec.reset());
             rec = new RunRecord(1, runId, spec.name(), localRun.toString(), remoteRun, RunRecord.TargetRecord.of(target),
                     version, sr, entries, List.of(), RunRecord.RUNNING, started.toString(), eo.detach());
             Path pipelineCopy = Files.createDirectories(localRun.resolve("pipeline"));
@@ -386,7 +399,9 @@ public final class Engine {
                     AutoCloseable c = Interruption.onInterrupt(this::onInterrupt)) {
                 if (!toRun.isEmpty()) {
                     stage(plan, workdir);
+                    trace("staged");
                     newRound(toRun);
+                    trace("submitted");
                 }
                 if (eo.detach()) {
                     if (!o.quiet()) {
@@ -539,9 +554,13 @@ public final class Engine {
                 files.add(rel + "/params.json");
                 dirs.add(rec.remoteDir() + "/" + rel);
             }
-            ExecResult mk = t.exec(List.of("mkdir", "-p", "-m", "700", rec.remoteDir()), COMMAND_TIMEOUT);
-            if (!mk.ok()) {
-                throw PvrunException.environment("cannot create the run directory on " + target.name() + ":\n" + mk.evidence());
+            if (!target.isRemote()) {
+                t.mkdirs(rec.remoteDir(), 0700);
+            } else {
+                ExecResult mk = t.exec(List.of("mkdir", "-p", "-m", "700", rec.remoteDir()), COMMAND_TIMEOUT);
+                if (!mk.ok()) {
+                    throw PvrunException.environment("cannot create the run directory on " + target.name() + ":\n" + mk.evidence());
+                }
             }
             mkdirs(dirs);
             t.uploadTree(stage, files, rec.remoteDir());
@@ -555,6 +574,12 @@ public final class Engine {
         Map<String, String> inputLinks = new LinkedHashMap<>();
 
         void mkdirs(List<String> dirs) throws IOException, InterruptedException {
+            if (!target.isRemote()) {
+                for (String d : dirs) {
+                    Files.createDirectories(Path.of(d));
+                }
+                return;
+            }
             for (int i = 0; i < dirs.size(); i += 500) {
                 List<String> argv = new ArrayList<>(List.of("mkdir", "-p", "--"));
                 argv.addAll(dirs.subList(i, Math.min(dirs.size(), i + 500)));
@@ -645,7 +670,8 @@ public final class Engine {
                     }
                     jobTasks.add(jt);
                 }
-                Files.write(stage.resolve("job-" + j + ".json"), ManifestIO.JSON.writeValueAsBytes(Map.of("tasks", jobTasks)));
+                Files.write(stage.resolve("job-" + j + ".json"), ManifestIO.JSON.writeValueAsBytes(Map.of("tasks", jobTasks,
+                        "reset", rec.spec().reset() == null ? "pipeline" : rec.spec().reset())));
                 files.add("job-" + j + ".json");
             }
             int maxParallel = scheduler.name().equals("none") ? 0 : Math.min(jobs.size(), slots(specOrRecord(), target));
@@ -702,7 +728,8 @@ public final class Engine {
                     rec.pipeline(), null, localRun.resolve("pipeline").resolve(rec.spec().script()), null, Map.of(),
                     List.of(), rec.spec().ranks(), List.of(), rec.spec().outputs(), rec.target().name(), null,
                     rec.spec().timeoutSeconds() == null ? null : Duration.ofSeconds(rec.spec().timeoutSeconds()),
-                    Display.parse(rec.spec().display()), Map.of(), List.of(Map.of()), null, null, rec.spec().retries());
+                    Display.parse(rec.spec().display()), Map.of(), List.of(Map.of()), null, null, rec.spec().retries(),
+                    rec.spec().reset());
         }
 
         Integer specTasksPerJob() {
@@ -812,6 +839,7 @@ public final class Engine {
             int reused = reusedOutputs.size();
             while (!Interruption.interrupted() && !detachNow) {
                 JobFiles files = readJobFiles(round);
+                trace("poll");
                 Map<Integer, JobState> states = elementStates(round, files, ends);
                 for (int j = 0; j < round.jobs().size(); j++) {
                     if (ends.containsKey(j)) {
@@ -1016,6 +1044,7 @@ public final class Engine {
         // -------------------------------------------------------------------------------- collection
 
         RunResult collect() throws IOException, InterruptedException {
+            trace("collect");
             boolean cancelled = Interruption.interrupted() || RunRecord.CANCELLED.equals(rec.state());
             boolean detachedStop = detachNow;
             Map<Integer, RunRecord.TaskEntry> entries = new TreeMap<>();
@@ -1088,6 +1117,7 @@ public final class Engine {
             if (!detachedStop) {
                 ManifestIO.write(localRun, m);
             }
+            trace("manifest");
             Reports.print(o, m, localRun);
             return new RunResult(m, localRun, cancelled ? ExitCode.INTERRUPTED : allOk ? ExitCode.OK : ExitCode.TASK_FAILED);
         }

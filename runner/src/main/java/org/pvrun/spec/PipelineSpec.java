@@ -28,6 +28,7 @@ import java.util.Map;
  * @param tasksPerJob tasks run by one pvbatch process, or null to choose from the tasks and slots
  * @param maxParallel at most this many jobs at once (Slurm array %M, PBS, local), or null
  * @param retries     how many more times a failed task is run
+ * @param reset       what is cleared between the tasks of one pvbatch process: "pipeline" or "session"
  */
 public record PipelineSpec(
         Path specFile,
@@ -49,7 +50,8 @@ public record PipelineSpec(
         List<Map<String, Object>> points,
         Integer tasksPerJob,
         Integer maxParallel,
-        int retries) {
+        int retries,
+        String reset) {
 
     /** One input file: where it is, and the name it gets in each task's working directory. */
     public record InputFile(Path source, String name) {}

@@ -22,7 +22,7 @@ import org.pvrun.util.Hashes;
 public final class SpecLoader {
     public static final List<String> KEYS = List.of("name", "description", "script", "paraview", "params", "args",
             "ranks", "inputs", "outputs", "target", "timeout", "display", "resources", "sweep", "tasks_per_job",
-            "max_parallel", "retries");
+            "max_parallel", "retries", "reset");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
@@ -205,6 +205,11 @@ public final class SpecLoader {
             }
         }
 
+        String reset = r.has("reset") ? r.string("reset", false) : "pipeline";
+        if (reset != null && !List.of("pipeline", "session").contains(reset)) {
+            r.error(r.where("reset"), "bad reset '" + reset + "'; expected pipeline or session");
+        }
+
         Map<String, String> resources = new LinkedHashMap<>();
         r.map("resources").forEach((k, v) -> {
             if (v instanceof YamlNode.Scalar s && s.value() != null) {
@@ -226,7 +231,7 @@ public final class SpecLoader {
         return new PipelineSpec(specFile, sha, name, description, script, paraview, Map.copyOf(params).isEmpty()
                 ? Map.of() : java.util.Collections.unmodifiableMap(params), List.copyOf(args), ranks,
                 List.copyOf(inputs), List.copyOf(outputs), target, inlineTarget, timeout, display, Map.copyOf(resources),
-                List.copyOf(points), tasksPerJob, maxParallel, retries);
+                List.copyOf(points), tasksPerJob, maxParallel, retries, reset == null ? "pipeline" : reset);
     }
 
     /** Applies {@code --set}; returns the names it set, which a sweep then leaves out (pinned). */

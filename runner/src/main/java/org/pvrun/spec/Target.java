@@ -47,10 +47,10 @@ public record Target(
 
     public static final String LOCAL = "local";
 
-    /** The built-in target: this machine, no scheduler. */
+    /** The built-in target: this machine, no scheduler; polling is a local file check, so it can be frequent. */
     public static Target local() {
         return new Target(LOCAL, null, null, null, null, List.of(), null, "none", null, List.of(), "mpiexec",
-                "pvbatch", Display.AUTO, Duration.ofSeconds(2), Map.of(), Map.of(), "jsch");
+                "pvbatch", Display.AUTO, Duration.ofMillis(200), Map.of(), Map.of(), "jsch");
     }
 
     public boolean isRemote() {

@@ -105,6 +105,32 @@ class SweepPipelinesIT {
     }
 
     @Test
+    void packedTasksRenderExactlyAsInAProcessOfTheirOwn() throws IOException {
+        // task 0 leaves odd state behind (a red background on its own view, an extra source, a custom
+        // colour map); every later task of the same pvbatch process must not see any of it
+        Files.writeString(dir.resolve("messy.py"), "import pvrun\nfrom paraview.simple import *\n"
+                + "if pvrun.param('n') == 0:\n"
+                + "    v = CreateView('RenderView'); v.Background = [1, 0, 0]; v.UseColorPaletteForBackground = 0\n"
+                + "    Sphere(Radius=3); GetColorTransferFunction('RTData').ApplyPreset('Jet', True)\n"
+                + "    SetActiveView(v)\n"
+                + "exec(open(" + ManifestIO.JSON.writeValueAsString(Repo.root().resolve("samples/wavelet/contour.py").toString())
+                + ").read())\n");
+        String common = "name: messy\nscript: messy.py\nparams: {width: 200, height: 150, colormap: RTData}\n"
+                + "sweep:\n  n: [0, 1, 2, 3]\noutputs: [\"*.png\"]\n";
+        Files.writeString(dir.resolve("packed.yaml"), common + "tasks_per_job: 4\n");
+        Files.writeString(dir.resolve("alone.yaml"), common + "tasks_per_job: 1\n");
+        JsonNode packed = json(pvrun("run", dir.resolve("packed.yaml").toString(), "-o", dir.resolve("p").toString(), "--json"));
+        JsonNode alone = json(pvrun("run", dir.resolve("alone.yaml").toString(), "-o", dir.resolve("a").toString(), "--json"));
+        assertEquals(1, packed.get("job_ids").size());
+        assertEquals(4, alone.get("job_ids").size());
+        for (int i = 1; i < 4; i++) {
+            assertEquals(alone.get("tasks").get(i).get("outputs").get(0).get("sha256").asText(),
+                    packed.get("tasks").get(i).get("outputs").get(0).get("sha256").asText(),
+                    "task " + i + " rendered differently after task 0 in the same process");
+        }
+    }
+
+    @Test
     void oneFailingPointFailsOnlyItsTaskAndRetriesAreRecorded() throws IOException {
         Path marker = dir.resolve("markers");
         Files.createDirectories(marker);
