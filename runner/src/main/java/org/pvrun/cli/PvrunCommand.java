@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
             "Exit status: 0 all tasks succeeded, 1 a task failed, 2 invalid input,",
             "3 environment (pvbatch missing, cannot connect), 130 interrupted.",
             "Docs: docs/README.md"},
-        subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, LogsCommand.class,
+            FetchCommand.class, CancelCommand.class, ListCommand.class, RerunCommand.class, DoctorCommand.class, CompareCommand.class, BaselineCommand.class, ServeCommand.class,
+            InitCommand.class, CompletionCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class PvrunCommand implements Runnable {
     final PrintStream out;
     final PrintStream err;
@@ -48,10 +50,35 @@ public final class PvrunCommand implements Runnable {
         return cmd instanceof RunCommand r && r.common.verbose;
     }
 
+    /**
+     * {@code pvrun --version}: pvrun's version and the local ParaView's, the two a bug report needs. A missing
+     * pvbatch is a line of the answer, not a failure: --version is what people run to find out.
+     */
     static final class Version implements CommandLine.IVersionProvider {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public String[] getVersion() {
-            return new String[] {"pvrun " + org.pvrun.run.Versions.pvrun()};
+            // the root's environment (the tests' injected one), also when a subcommand borrows this provider
+            Map<String, String> env = spec != null && spec.root().userObject() instanceof PvrunCommand top ? top.env : System.getenv();
+            return new String[] {"pvrun " + org.pvrun.run.Versions.pvrun(), paraview(env),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+
+        /** "ParaView 5.11.0 (/usr/bin/pvbatch)", or why not, with how to install it. */
+        static String paraview(Map<String, String> env) {
+            java.nio.file.Path pvbatch;
+            try {
+                pvbatch = org.pvrun.run.Pvbatch.locate(env);
+            } catch (org.pvrun.PvrunException e) {
+                return "ParaView: not found (" + e.getMessage() + ")";
+            }
+            try {
+                return "ParaView " + org.pvrun.run.Pvbatch.version(pvbatch) + " (" + pvbatch + ")";
+            } catch (org.pvrun.PvrunException e) {
+                return "ParaView: unknown (" + e.getMessage().lines().findFirst().orElse("") + ")";
+            }
         }
     }
 }

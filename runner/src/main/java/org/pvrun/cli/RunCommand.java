@@ -71,6 +71,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Reuse the outputs of earlier successful tasks with the same key instead of running them.")
     boolean resume;
 
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Write JUnit XML: one test case per task and per image comparison (Jenkins, GitLab).")
+    Path junit;
+
     @Option(names = {"-j", "--jobs"}, paramLabel = "N",
             description = "How many jobs (pvbatch processes) at a time (default: max_parallel, else cores / ranks here, 8 on a cluster).")
     Integer jobs;
@@ -94,6 +98,10 @@ public final class RunCommand implements Callable<Integer> {
             throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
         }
         RunResult r = new Engine(o, new Engine.Options(acceptNewHostKey, detach, resume, jobs)).run(plan, t);
+        int exit = r.exitCode();
+        if (r.manifest() != null) {
+            exit = afterRun(s, r, exit);
+        }
         if (json && r.runDir() != null) {
             var node = r.manifest() != null ? (com.fasterxml.jackson.databind.node.ObjectNode) ManifestIO.JSON.valueToTree(r.manifest())
                     : ManifestIO.JSON.createObjectNode().put("status", "running");
@@ -103,6 +111,39 @@ public final class RunCommand implements Callable<Integer> {
             }
             parent.out.println(ManifestIO.JSON.writeValueAsString(node));
         }
-        return r.exitCode() == ExitCode.OK || !Interruption.interrupted() ? r.exitCode() : ExitCode.INTERRUPTED;
+        return exit == ExitCode.OK || !Interruption.interrupted() ? exit : ExitCode.INTERRUPTED;
+    }
+
+    /** What a finished run does next: compare with the spec's baseline, write JUnit XML. */
+    private int afterRun(PipelineSpec s, RunResult r, int exit) throws java.io.IOException {
+        java.util.List<org.pvrun.report.ComparisonResult> cmp = java.util.List.of();
+        if (s.baseline() != null) {
+            cmp = org.pvrun.report.Comparisons.compare(r.runDir(), r.manifest(), s.baseline(),
+                    org.pvrun.report.ImageComparison.Thresholds.DEFAULT);
+            long failed = cmp.stream().filter(c -> !c.passed()).count();
+            java.io.PrintStream lines = json ? parent.err : parent.out;
+            for (var c : cmp) {
+                if (!c.passed() || common.verbose) {
+                    lines.printf("%-10s %s  %s%n", c.passed() ? "ok" : "REGRESSED", c.name(), c.summary());
+                    if (c.diffImage() != null) {
+                        lines.println("           diff: " + c.diffImage());
+                    }
+                }
+            }
+            if (!common.quiet) {
+                lines.printf("pvrun: %d of %d image%s regressed against %s%n", failed, cmp.size(), cmp.size() == 1 ? "" : "s",
+                        s.baseline());
+            }
+            if (failed > 0 && exit == ExitCode.OK) {
+                exit = ExitCode.TASK_FAILED;
+            }
+        }
+        if (junit != null) {
+            org.pvrun.report.JUnitReport.write(r.manifest(), r.runDir(), cmp, junit);
+        }
+        if (s.report()) {
+            ReportHook.write(r.runDir(), r.manifest(), json ? parent.err : parent.out);
+        }
+        return exit;
     }
 }

@@ -17,7 +17,7 @@ final class Targets {
         if (Target.LOCAL.equals(name)) {
             return Target.local();
         }
-        if ("inline".equals(name) && spec.inlineTarget() != null) {
+        if ("inline".equals(name) && spec != null && spec.inlineTarget() != null) {
             return spec.inlineTarget();
         }
         Path file = TargetsLoader.locate(targetsOption, env);

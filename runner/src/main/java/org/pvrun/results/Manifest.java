@@ -37,6 +37,7 @@ public record Manifest(
         List<String> nodes,
         String remoteDir,
         List<String> setup,
+        Provenance.Git git,
         List<TaskRecord> tasks) {
 
     public record InputRecord(String name, String source, long bytes, String sha256) {}

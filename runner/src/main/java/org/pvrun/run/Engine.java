@@ -338,13 +338,15 @@ public final class Engine {
 
         RunResult start(Plan plan) throws IOException, InterruptedException {
             spec = plan.spec();
+            // connect (host key, authentication) before anything is written, even when nothing else needs the
+            // connection yet (a cached version)
+            String workdir = isLocalDir() ? null : resolveWorkdir();
             String version = askVersion();
             trace("version");
             if (spec.paraview() != null && !spec.paraview().isSatisfiedBy(version)) {
                 throw PvrunException.environment("pipeline " + spec.name() + " needs ParaView " + spec.paraview()
                         + " but target " + target.name() + " has ParaView " + version + " (" + target.pvbatch() + ")");
             }
-            String workdir = isLocalDir() ? null : resolveWorkdir();
             Path pipelineDir = o.resultsDir().resolve(spec.name()).toAbsolutePath().normalize();
             ResumeCache cache = eo.resume() ? ResumeCache.scan(pipelineDir) : null;
             localRun = RunIds.createRunDir(pipelineDir);
@@ -382,7 +384,8 @@ public final class Engine {
                     spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs,
                     spec.reset());
             rec = new RunRecord(1, runId, spec.name(), localRun.toString(), remoteRun, RunRecord.TargetRecord.of(target),
-                    version, sr, entries, List.of(), RunRecord.RUNNING, started.toString(), eo.detach());
+                    version, sr, entries, List.of(), RunRecord.RUNNING, started.toString(), eo.detach(),
+                    org.pvrun.results.Provenance.git(spec.specFile()));
             Path pipelineCopy = Files.createDirectories(localRun.resolve("pipeline"));
             Files.copy(spec.specFile(), pipelineCopy.resolve(spec.specFile().getFileName()));
             Files.copy(spec.script(), pipelineCopy.resolve(spec.script().getFileName()));
@@ -492,6 +495,9 @@ public final class Engine {
 
         String resolveWorkdir() throws IOException, InterruptedException {
             String w = target.workdir() != null ? target.workdir() : "~/pvrun";
+            if (!w.startsWith("~/") && target.isRemote()) {
+                check(t.exec(List.of("true"), COMMAND_TIMEOUT), "run a command");
+            }
             if (w.startsWith("~/")) {
                 ExecResult r = t.exec(List.of("sh", "-c", "printf '%s' \"$HOME\""), COMMAND_TIMEOUT);
                 if (!r.ok() || !r.stdout().startsWith("/")) {
@@ -507,9 +513,17 @@ public final class Engine {
             if (!target.isRemote() && target.setup().isEmpty()) {
                 return Preflight.localVersion(target.pvbatch(), state);
             }
+            String cacheKey = VersionCache.key(target);
+            String cached = VersionCache.get(state, cacheKey);
+            if (cached != null) {
+                return cached;
+            }
             ExecResult r = t.exec(List.of("bash", "-c", setupPrefix() + Shell.join(List.of(target.pvbatch(), "--version"))),
                     COMMAND_TIMEOUT);
             String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
+            if (v != null) {
+                VersionCache.put(state, cacheKey, v);
+            }
             if (v == null) {
                 throw PvrunException.environment("cannot run pvbatch on target " + target.name()
                         + " (set 'pvbatch:' or the 'setup:' lines that load ParaView, e.g. module load paraview):\n" + r.evidence());
@@ -729,7 +743,7 @@ public final class Engine {
                     List.of(), rec.spec().ranks(), List.of(), rec.spec().outputs(), rec.target().name(), null,
                     rec.spec().timeoutSeconds() == null ? null : Duration.ofSeconds(rec.spec().timeoutSeconds()),
                     Display.parse(rec.spec().display()), Map.of(), List.of(Map.of()), null, null, rec.spec().retries(),
-                    rec.spec().reset());
+                    rec.spec().reset(), null, false);
         }
 
         Integer specTasksPerJob() {
@@ -1108,7 +1122,8 @@ public final class Engine {
                     launch(target, sr.ranks(), rec.remoteDir(), rec.remoteDir() + "/jobs/r1", null), Hosts.hostName(),
                     Versions.pvrun(), started.toString(), finished.toString(),
                     Duration.between(started, finished).toMillis() / 1000.0, jobIds, nodes,
-                    target.isRemote() ? rec.remoteDir() : null, target.setup().isEmpty() ? null : target.setup(), tasks);
+                    target.isRemote() ? rec.remoteDir() : null, target.setup().isEmpty() ? null : target.setup(), rec.git(),
+                    tasks);
             if (isLocalDir() && !cancelled) {
                 FileUtils.deleteDirectory(Path.of(rec.remoteDir()).toFile());
             }

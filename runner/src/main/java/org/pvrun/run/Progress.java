@@ -2,15 +2,20 @@ package org.pvrun.run;
 
 import java.io.PrintStream;
 
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
 /**
- * Live task counts while a run is followed: rewritten in place on a terminal, one line per change
- * otherwise (cron and CI logs).
+ * Live task counts while a run is followed: a progress bar (me.tongfei:progressbar) on a terminal, one
+ * plain line per change otherwise (cron and CI logs).
  */
 final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final boolean quiet;
     private String last = "";
+    private ProgressBar bar;
 
     Progress(PrintStream out, boolean terminal, boolean quiet) {
         this.out = out;
@@ -24,19 +29,26 @@ final class Progress {
         if (quiet || line.equals(last)) {
             return;
         }
+        last = line;
         if (terminal) {
-            out.print("\r\033[K" + line);
+            if (bar == null) {
+                bar = new ProgressBarBuilder().setTaskName("tasks").setInitialMax(total)
+                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
+                        .continuousUpdate().build();
+            }
+            bar.stepTo(done + failed);
+            bar.setExtraMessage(running + " running, " + failed + " failed" + (reused > 0 ? ", " + reused + " reused" : ""));
         } else {
             out.println(line);
+            out.flush();
         }
-        out.flush();
-        last = line;
     }
 
-    /** Ends the in-place line so that what follows starts on a line of its own. */
+    /** Closes the bar, so that what follows starts on a line of its own. */
     void end() {
-        if (terminal && !quiet && !last.isEmpty()) {
-            out.println();
+        if (bar != null) {
+            bar.close();
+            bar = null;
         }
         last = "";
     }

@@ -8,7 +8,7 @@ import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 
 /** What a finished run prints: one summary line, the outputs, and for each failed task the end of its log. */
-final class Reports {
+public final class Reports {
     static final int LOG_TAIL_LINES = 25;
 
     private Reports() {}
@@ -41,7 +41,7 @@ final class Reports {
         }
     }
 
-    static String tail(Path file, int lines) {
+    public static String tail(Path file, int lines) {
         List<String> all = Hosts.readIfExists(file).lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }

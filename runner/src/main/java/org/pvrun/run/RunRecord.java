@@ -34,7 +34,8 @@ public record RunRecord(
         List<Round> rounds,
         String state,
         String started,
-        boolean detached) {
+        boolean detached,
+        org.pvrun.results.Provenance.Git git) {
 
     public static final String FILE = "run.json";
     public static final String RUNNING = "running";
@@ -82,12 +83,12 @@ public record RunRecord(
 
     public RunRecord withRounds(List<Round> r) {
         return new RunRecord(recordVersion, runId, pipeline, runDir, remoteDir, target, paraviewVersion, spec, tasks,
-                List.copyOf(r), state, started, detached);
+                List.copyOf(r), state, started, detached, git);
     }
 
     public RunRecord withState(String s) {
         return new RunRecord(recordVersion, runId, pipeline, runDir, remoteDir, target, paraviewVersion, spec, tasks,
-                rounds, s, started, detached);
+                rounds, s, started, detached, git);
     }
 
     public List<Round> roundsOrEmpty() {

@@ -29,6 +29,8 @@ import java.util.Map;
  * @param maxParallel at most this many jobs at once (Slurm array %M, PBS, local), or null
  * @param retries     how many more times a failed task is run
  * @param reset       what is cleared between the tasks of one pvbatch process: "pipeline" or "session"
+ * @param baseline    folder of reference images every image output is compared with, or null
+ * @param report      write report.html into the run directory
  */
 public record PipelineSpec(
         Path specFile,
@@ -51,7 +53,9 @@ public record PipelineSpec(
         Integer tasksPerJob,
         Integer maxParallel,
         int retries,
-        String reset) {
+        String reset,
+        Path baseline,
+        boolean report) {
 
     /** One input file: where it is, and the name it gets in each task's working directory. */
     public record InputFile(Path source, String name) {}

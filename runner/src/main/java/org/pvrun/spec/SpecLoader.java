@@ -22,7 +22,7 @@ import org.pvrun.util.Hashes;
 public final class SpecLoader {
     public static final List<String> KEYS = List.of("name", "description", "script", "paraview", "params", "args",
             "ranks", "inputs", "outputs", "target", "timeout", "display", "resources", "sweep", "tasks_per_job",
-            "max_parallel", "retries", "reset");
+            "max_parallel", "retries", "reset", "baseline", "report");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
@@ -37,6 +37,19 @@ public final class SpecLoader {
     }
 
     public PipelineSpec load(Path specPath, Map<String, String> overrides, Map<String, String> env) {
+        return load(specPath, overrides, env, null, null);
+    }
+
+    /**
+     * Loads a spec kept with a run ({@code pvrun rerun}): its script is the copy beside it and its inputs are
+     * the files the manifest recorded, wherever the spec's relative paths would point from the copy.
+     */
+    public PipelineSpec loadCopy(Path specCopy, Path scriptCopy, List<PipelineSpec.InputFile> inputs, Map<String, String> env) {
+        return load(specCopy, Map.of(), env, scriptCopy, inputs);
+    }
+
+    private PipelineSpec load(Path specPath, Map<String, String> overrides, Map<String, String> env, Path scriptOverride,
+            List<PipelineSpec.InputFile> inputsOverride) {
         String shown = specPath.toString();
         Path specFile = specPath.toAbsolutePath().normalize();
         YamlNode root = yaml.read(specFile, shown);
@@ -53,7 +66,9 @@ public final class SpecLoader {
 
         Path script = null;
         String scriptText = r.string("script", true);
-        if (scriptText != null) {
+        if (scriptOverride != null) {
+            script = scriptOverride;
+        } else if (scriptText != null) {
             script = specDir.resolve(scriptText).normalize();
             if (!Files.exists(script)) {
                 r.error(r.where("script"), "script not found: " + script);
@@ -124,7 +139,7 @@ public final class SpecLoader {
 
         List<PipelineSpec.InputFile> inputs = new ArrayList<>();
         Map<String, Path> inputNames = new HashMap<>();
-        for (Located.Text g : r.strings("inputs")) {
+        for (Located.Text g : inputsOverride != null ? List.<Located.Text>of() : r.strings("inputs")) {
             if (g.value().isBlank()) {
                 r.error(g.where(), "empty input glob");
                 continue;
@@ -148,6 +163,10 @@ public final class SpecLoader {
                     inputs.add(f);
                 }
             }
+        }
+
+        if (inputsOverride != null) {
+            inputs.addAll(inputsOverride);
         }
 
         List<String> outputs = new ArrayList<>();
@@ -205,6 +224,18 @@ public final class SpecLoader {
             }
         }
 
+        Path baseline = null;
+        String baselineText = r.string("baseline", false);
+        if (baselineText != null) {
+            baseline = specDir.resolve(baselineText).normalize();
+        }
+        boolean report = false;
+        YamlNode rn = r.raw("report");
+        if (rn instanceof YamlNode.Scalar rs && rs.value() instanceof Boolean b) {
+            report = b;
+        } else if (rn != null && !(rn instanceof YamlNode.Scalar rs0 && rs0.value() == null)) {
+            r.error(rn.where(), "'report' must be true or false, found " + rn.kind());
+        }
         String reset = r.has("reset") ? r.string("reset", false) : "pipeline";
         if (reset != null && !List.of("pipeline", "session").contains(reset)) {
             r.error(r.where("reset"), "bad reset '" + reset + "'; expected pipeline or session");
@@ -231,7 +262,7 @@ public final class SpecLoader {
         return new PipelineSpec(specFile, sha, name, description, script, paraview, Map.copyOf(params).isEmpty()
                 ? Map.of() : java.util.Collections.unmodifiableMap(params), List.copyOf(args), ranks,
                 List.copyOf(inputs), List.copyOf(outputs), target, inlineTarget, timeout, display, Map.copyOf(resources),
-                List.copyOf(points), tasksPerJob, maxParallel, retries, reset == null ? "pipeline" : reset);
+                List.copyOf(points), tasksPerJob, maxParallel, retries, reset == null ? "pipeline" : reset, baseline, report);
     }
 
     /** Applies {@code --set}; returns the names it set, which a sweep then leaves out (pinned). */

@@ -5,16 +5,20 @@ import java.util.List;
 import java.util.Map;
 
 import org.pvrun.spec.Target;
+import org.pvrun.transport.openssh.OpenSshTransport;
 import org.pvrun.transport.ssh.SshOptions;
 import org.pvrun.transport.ssh.SshTransport;
 
-/** Opens the transport a target names: this machine when it has no host, else SSH. */
+/** Opens the transport a target names: this machine when it has no host, else SSH (built-in JSch, or the system's ssh). */
 public final class Transports {
     private Transports() {}
 
     public static Transport open(Target t, boolean acceptNewHostKey, Map<String, String> env) {
         if (!t.isRemote()) {
             return new LocalTransport();
+        }
+        if ("openssh".equals(t.transport())) {
+            return OpenSshTransport.open(t, acceptNewHostKey, env);
         }
         return new SshTransport(sshOptions(t, acceptNewHostKey, env));
     }

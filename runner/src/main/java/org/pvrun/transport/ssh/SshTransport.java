@@ -113,7 +113,7 @@ public final class SshTransport implements Transport {
             channel = openExec(session, command);
             channel.setOutputStream(out);
             channel.setErrStream(err);
-            channel.connect(timeoutMs());
+            connectExec(channel);
             if (!waitClosed(channel, timeout)) {
                 try {
                     channel.sendSignal("TERM");
@@ -140,6 +140,23 @@ public final class SshTransport implements Transport {
                 channel.disconnect();
             }
             channels.release();
+        }
+    }
+
+    /**
+     * Connects an exec channel. JSch has a race here: when the command finishes and the server closes the
+     * channel before connect() has started the channel's stdin thread, the close clears the thread and
+     * connect() fails with a NullPointerException (seen about once in 300 quick commands). The command has
+     * run by then and its output and exit status have arrived, so that failure is read as success; running
+     * the command again would repeat it (an sbatch, say).
+     */
+    private void connectExec(ChannelExec channel) throws JSchException {
+        try {
+            channel.connect(timeoutMs());
+        } catch (JSchException e) {
+            if (!(e.getCause() instanceof NullPointerException) || !channel.isClosed()) {
+                throw e;
+            }
         }
     }
 
@@ -426,6 +443,73 @@ public final class SshTransport implements Transport {
             batches.add(batch);
         }
         return batches;
+    }
+
+    // ---------------------------------------------------------------- port forwarding (pvrun serve)
+
+    /**
+     * Listens on 127.0.0.1:{@code localPort} here and carries every connection to it through this session to
+     * {@code host:port} as the SSH host resolves and reaches them (a direct-tcpip channel per connection, so a
+     * jump-host chain is included). Port 0 takes any free port.
+     *
+     * @return the local port listened on
+     * @throws IOException if the port cannot be bound or the session is gone
+     */
+    public int forwardLocal(int localPort, String host, int port) throws IOException {
+        try {
+            return session().setPortForwardingL("127.0.0.1", localPort, host, port);
+        } catch (JSchException e) {
+            throw failure("cannot forward 127.0.0.1:" + localPort + " to " + host + ":" + port, e);
+        }
+    }
+
+    /** Stops listening on 127.0.0.1:{@code localPort}; connections already forwarded end with the session. */
+    public void closeLocalForward(int localPort) {
+        Session s = liveSession();
+        if (s != null) {
+            try {
+                s.delPortForwardingL("127.0.0.1", localPort);
+            } catch (JSchException e) {
+                // not forwarded (any more): nothing to close
+            }
+        }
+    }
+
+    /**
+     * Asks the SSH host to listen on {@code bindAddress:remotePort} (0: a port of the server's choosing) and to
+     * carry every connection back through this session to {@code host:port} as seen from here. OpenSSH binds a
+     * non-loopback address only with {@code GatewayPorts clientspecified} (or {@code yes}); otherwise it
+     * quietly listens on loopback.
+     *
+     * @return the port the SSH host listens on
+     */
+    public int forwardRemote(String bindAddress, int remotePort, String host, int port) throws IOException {
+        try {
+            int bound = session().setPortForwardingR(bindAddress + ":" + remotePort + ":" + host + ":" + port);
+            // JSch wakes the requesting thread with Thread.interrupt() when the server's reply arrives; a reply
+            // that comes before the thread sleeps leaves the flag set, and the next sleep or wait would fail
+            Thread.interrupted();
+            return bound;
+        } catch (JSchException e) {
+            throw failure("cannot listen on " + bindAddress + ":" + remotePort + " of the SSH host", e);
+        }
+    }
+
+    /** Asks the SSH host to stop listening on {@code bindAddress:remotePort} (the port forwardRemote returned). */
+    public void closeRemoteForward(String bindAddress, int remotePort) {
+        Session s = liveSession();
+        if (s != null) {
+            try {
+                s.delPortForwardingR(bindAddress, remotePort);
+            } catch (JSchException e) {
+                // not forwarded (any more): nothing to close
+            }
+        }
+    }
+
+    /** The current session if connected, without reconnecting: forwards live and die with their session. */
+    private synchronized Session liveSession() {
+        return connection != null && connection.isConnected() ? connection.session() : null;
     }
 
     // ---------------------------------------------------------------- errors and closing

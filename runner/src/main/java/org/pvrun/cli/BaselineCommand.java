@@ -1,0 +1,74 @@
+package org.pvrun.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+import org.pvrun.report.Baselines;
+import org.pvrun.report.Comparisons;
+import org.pvrun.results.Manifest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code pvrun baseline RUN DIR}: make a run's images the baseline that 'pvrun compare' checks against. */
+@Command(name = "baseline", mixinStandardHelpOptions = true,
+        description = {"Promote a run's images to a baseline directory (DIR/NNNN/<path in the task>). "
+                + "Afterwards DIR holds exactly the run's images; each file is replaced atomically.",
+            "A run that did not succeed is refused unless --force."},
+        footerHeading = "%nExample:%n",
+        footer = "  pvrun baseline results/quickstart/20261126-051500-3fa2c1 baselines/quickstart")
+public final class BaselineCommand implements Callable<Integer> {
+    @ParentCommand
+    PvrunCommand parent;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "A run directory (results/NAME/RUN-ID) or its manifest.json.")
+    Path run;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "The baseline directory (created if missing).")
+    Path dir;
+
+    @Option(names = "--force", description = "Promote a run whose status is not 'succeeded' (images of failed tasks already in DIR are kept).")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        Path runDir = Comparisons.runDir(run);
+        Manifest m = Comparisons.readManifest(runDir);
+        if (!"succeeded".equals(m.status()) && !force) {
+            throw PvrunException.invalid("run " + m.pipeline() + "/" + m.runId() + " " + m.status()
+                    + ": a baseline should come from a good run; promote it anyway with --force");
+        }
+        Baselines.Promotion p;
+        try {
+            p = Baselines.promote(runDir, m, dir);
+        } catch (IOException e) {
+            throw PvrunException.environment("baseline: cannot read or write " + e.getMessage() + " ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+        if (!common.quiet) {
+            print("wrote", p.written());
+            print("unchanged", p.unchanged());
+            print("removed", p.removed());
+            print("kept", p.kept());
+            parent.out.printf("pvrun: baseline %s from run %s/%s: %d written, %d unchanged, %d removed%s%n",
+                    CompareCommand.shown(dir), m.pipeline(), m.runId(), p.written().size(), p.unchanged().size(),
+                    p.removed().size(), p.kept().isEmpty() ? "" : ", " + p.kept().size() + " kept (their tasks did not succeed)");
+        }
+        return ExitCode.OK;
+    }
+
+    private void print(String what, List<Path> files) {
+        for (Path f : files) {
+            parent.out.printf("%-10s %s%n", what, CompareCommand.shown(f));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.pvrun.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code pvrun init NAME}: write a starter spec and pvbatch script that render as they are. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Write a starter pipeline: NAME.yaml (the spec) and NAME.py (a pvbatch script that renders "
+                + "NAME.png), ready to run with 'pvrun NAME.yaml'. Never overwrites a file.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  pvrun init isosurface                 writes ./isosurface.yaml and ./isosurface.py",
+            "  pvrun init figure-3 --dir paper/figs  writes them into paper/figs/ (created if missing)"})
+public final class InitCommand implements Callable<Integer> {
+    /** The spec loader's rule for {@code name:} (SpecLoader.NAME), so the written spec is valid. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final String TEMPLATES = "/org/pvrun/init/";
+
+    @ParentCommand
+    PvrunCommand parent;
+
+    @Parameters(index = "0", paramLabel = "NAME",
+            description = "The pipeline's name (1 to 100 of A-Z a-z 0-9 . _ -); names the files and the results folder.")
+    String name;
+
+    @Option(names = {"-d", "--dir"}, paramLabel = "DIR", defaultValue = ".",
+            description = "Where to write the two files (default: the current directory).")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..") || name.startsWith("-")) {
+            throw PvrunException.invalid("bad name '" + name + "'; use 1 to 100 of A-Z a-z 0-9 . _ - "
+                    + "(no '/', not '..', not starting with '-')");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw PvrunException.invalid(dir + " is not a directory");
+        }
+        Path spec = dir.resolve(name + ".yaml");
+        Path script = dir.resolve(name + ".py");
+        List<Path> existing = new ArrayList<>();
+        for (Path p : List.of(spec, script)) {
+            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                existing.add(p);
+            }
+        }
+        if (!existing.isEmpty()) {
+            throw PvrunException.invalid("refusing to overwrite " + String.join(" and ",
+                    existing.stream().map(Path::toString).toList()) + "; pick another NAME or --dir");
+        }
+        try {
+            Files.createDirectories(dir);
+            write(script, render("script.py"));
+            try {
+                write(spec, render("spec.yaml"));
+            } catch (PvrunException | IOException e) {
+                // both or neither: a spec without its script (or the reverse) is a trap for the next 'init'
+                Files.deleteIfExists(script);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw PvrunException.environment("cannot write into " + dir + ": " + e, e);
+        }
+        parent.out.println("wrote " + spec + "  (the pipeline spec)");
+        parent.out.println("wrote " + script + "  (the pvbatch script; renders " + name + ".png)");
+        parent.out.println("next: " + nextCommand(dir, name) + "   (or --dry-run first to see the exact commands)");
+        return ExitCode.OK;
+    }
+
+    /** The command to run the new spec, as the user would type it: {@code pvrun NAME.yaml} when written here. */
+    static String nextCommand(Path dir, String name) {
+        return "pvrun " + dir.resolve(name + ".yaml").normalize();
+    }
+
+    private String render(String template) {
+        try (InputStream in = InitCommand.class.getResourceAsStream(TEMPLATES + template)) {
+            if (in == null) {
+                throw new IllegalStateException("template missing from the jar: " + TEMPLATES + template);
+            }
+            // NAME is [A-Za-z0-9._-]: safe in YAML, Python strings and file names, so plain substitution suffices
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{{name}}", name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        try {
+            // CREATE_NEW: a file that appeared since the check above is still never overwritten
+            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw PvrunException.invalid("refusing to overwrite " + file);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.pvrun.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+import org.pvrun.plan.Plan;
+import org.pvrun.plan.Task;
+import org.pvrun.results.Manifest;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.results.Rerun;
+import org.pvrun.run.Engine;
+import org.pvrun.run.Interruption;
+import org.pvrun.run.RunOptions;
+import org.pvrun.run.RunResult;
+import org.pvrun.spec.PipelineSpec;
+import org.pvrun.spec.SpecLoader;
+import org.pvrun.spec.Target;
+import org.pvrun.util.Hashes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code pvrun rerun MANIFEST}: runs a recorded run again from what its manifest records (the copied spec
+ * and script, the same inputs, each task's params) and reports whether the outputs came out identical.
+ */
+@Command(name = "rerun", mixinStandardHelpOptions = true,
+        description = "Run a recorded run again from its manifest (the copied spec and script, the same inputs and "
+                + "params) and report whether every output came out identical (bytes, or pixels for images). "
+                + "Exit 0 when all are identical, 1 when any differs.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  pvrun rerun results/quickstart/20261126-051500-3fa2c1/manifest.json",
+            "  pvrun rerun 20261126-0515 -t hopper"})
+public final class RerunCommand implements Callable<Integer> {
+    @ParentCommand
+    PvrunCommand parent;
+
+    @Parameters(index = "0", paramLabel = "MANIFEST|RUN", description = "A manifest.json, a run directory or a run id.")
+    String what;
+
+    @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Where to run (default: the recorded target).")
+    String target;
+
+    @Option(names = "--targets", paramLabel = "FILE", description = "Targets file.")
+    Path targets;
+
+    @Option(names = {"-o", "--results"}, paramLabel = "DIR", description = "Results folder (default: the recorded run's).")
+    Path results;
+
+    @Option(names = "--accept-new-host-key", description = "Accept an SSH host key not yet in known_hosts.")
+    boolean acceptNewHostKey;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the verdict and errors.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        Path p = Path.of(what);
+        Path oldRun = Files.isRegularFile(p) ? p.toAbsolutePath().getParent() : RunSelector.resolve(what, parent.env);
+        Path manifestFile = oldRun.resolve(ManifestIO.FILE);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw PvrunException.invalid(oldRun + " has no manifest.json (was the run collected? pvrun fetch)");
+        }
+        Manifest old = ManifestIO.read(manifestFile);
+        Path specCopy = oldRun.resolve(old.spec());
+        Path scriptCopy = oldRun.resolve(old.script());
+        checkHash(specCopy, old.specSha256(), "the spec kept with the run");
+        checkHash(scriptCopy, old.scriptSha256(), "the script kept with the run");
+        List<PipelineSpec.InputFile> inputs = new ArrayList<>();
+        for (Manifest.InputRecord in : old.inputs()) {
+            Path src = Path.of(in.source());
+            if (!Files.isRegularFile(src)) {
+                throw PvrunException.environment("input " + in.name() + " is gone: " + src);
+            }
+            checkHash(src, in.sha256(), "input " + in.name());
+            inputs.add(new PipelineSpec.InputFile(src, in.name()));
+        }
+        PipelineSpec spec = new SpecLoader().loadCopy(specCopy, scriptCopy, inputs, parent.env);
+        List<Task> tasks = new ArrayList<>();
+        for (Manifest.TaskRecord t : old.tasks()) {
+            tasks.add(new Task(t.index(), t.params(), t.argv(), Map.of()));
+        }
+        Target t = Targets.resolve(target != null ? target : old.target(), spec, targets, parent.env);
+        Path resultsDir = results != null ? results : oldRun.getParent().getParent();
+        Interruption.install();
+        RunOptions o = new RunOptions(resultsDir, false, false, quiet, parent.out, parent.err, parent.env);
+        RunResult r = new Engine(o, new Engine.Options(acceptNewHostKey, false, false, null))
+                .run(new Plan(spec, List.copyOf(tasks)), t);
+        if (r.manifest() == null) {
+            return r.exitCode();
+        }
+        if (!r.manifest().paraviewVersion().equals(old.paraviewVersion())) {
+            parent.err.println("pvrun: note: ParaView " + r.manifest().paraviewVersion() + " now, "
+                    + old.paraviewVersion() + " then");
+        }
+        List<Rerun.OutputComparison> cmp = Rerun.compare(oldRun, old, r.runDir(), r.manifest());
+        Map<Rerun.Verdict, Integer> counts = new LinkedHashMap<>();
+        for (Rerun.OutputComparison c : cmp) {
+            counts.merge(c.verdict(), 1, Integer::sum);
+            if (!quiet || !Rerun.allIdentical(List.of(c))) {
+                parent.out.printf("  %-16s %s%n", c.verdict().name().toLowerCase().replace('_', ' '), c.path());
+            }
+        }
+        boolean same = Rerun.allIdentical(cmp) && !cmp.isEmpty();
+        parent.out.println("pvrun: rerun of " + old.runId() + " as " + r.manifest().runId() + ": "
+                + (same ? "all " + cmp.size() + " outputs identical" : "outputs DIFFER") + " " + counts);
+        return r.exitCode() != ExitCode.OK ? r.exitCode() : same ? ExitCode.OK : ExitCode.TASK_FAILED;
+    }
+
+    private static void checkHash(Path f, String expected, String what) throws java.io.IOException {
+        String now = Hashes.sha256(f);
+        if (!now.equals(expected)) {
+            throw PvrunException.environment(what + " (" + f + ") changed since the run: SHA-256 " + now
+                    + ", recorded " + expected + "; a rerun would not repeat it");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.pvrun.run;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+import org.pvrun.plan.Planner;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.scheduler.Scheduler;
+import org.pvrun.scheduler.Schedulers;
+import org.pvrun.spec.PipelineSpec;
+import org.pvrun.spec.SpecLoader;
+import org.pvrun.spec.Target;
+import org.pvrun.transport.ExecResult;
+import org.pvrun.transport.Transport;
+import org.pvrun.transport.Transports;
+import org.pvrun.util.Shell;
+
+/**
+ * {@code pvrun doctor}: one line per check, ok or FAIL with a fix (docs/doctor.md). The render check is a
+ * real run of a tiny 2-rank pipeline through the target's scheduler, so it proves pvbatch, MPI, the
+ * display and the scheduler together.
+ */
+public final class Doctor {
+    /** One check's outcome. */
+    public record Check(String name, boolean ok, String detail, String fix) {}
+
+    private final RunOptions o;
+    private final boolean acceptNewHostKey;
+    private final List<Check> checks = new ArrayList<>();
+
+    public Doctor(RunOptions o, boolean acceptNewHostKey) {
+        this.o = o;
+        this.acceptNewHostKey = acceptNewHostKey;
+    }
+
+    public List<Check> checks() {
+        return checks;
+    }
+
+    /** Runs every check against the target; returns 0 when all pass, 3 otherwise. */
+    public int run(Target target, int ranks) {
+        PrintStream out = o.out();
+        out.println("pvrun doctor: target " + target.describe());
+        Target t = target;
+        if (target.isLocalDirect()) {
+            try {
+                Pvbatch.locate(o.env());
+            } catch (PvrunException e) {
+                add("pvbatch", false, "not found", e.getMessage());
+                skip("MPI with " + ranks + " ranks", "pvbatch");
+                skip("offscreen render", "pvbatch");
+                return finish();
+            }
+        }
+        try (Transport tr = Transports.open(t, acceptNewHostKey, o.env())) {
+            ExecResult r = tr.exec(List.of("true"), Duration.ofSeconds(60));
+            add("connect", r.ok(), tr.describe(), r.ok() ? null : "the target runs no commands:\n" + r.evidence());
+        } catch (PvrunException e) {
+            add("connect", false, e.getMessage().lines().findFirst().orElse(""), e.getMessage());
+            skip("scheduler", "a connection");
+            skip("pvbatch", "a connection");
+            skip("MPI with " + ranks + " ranks", "a connection");
+            skip("offscreen render", "a connection");
+            return finish();
+        } catch (IOException | InterruptedException e) {
+            add("connect", false, e.getMessage(), "check the host, port, user and jump hosts in the targets file");
+            return finish();
+        }
+        try (Transport tr = Transports.open(t, acceptNewHostKey, o.env())) {
+            checkScheduler(tr, t);
+            if (!checkPvbatch(tr, t)) {
+                skip("MPI with " + ranks + " ranks", "pvbatch");
+                skip("offscreen render", "pvbatch");
+                return finish();
+            }
+        } catch (IOException | InterruptedException | PvrunException e) {
+            add("pvbatch", false, e.getMessage(), "see the message");
+            return finish();
+        }
+        renderCheck(target, ranks);
+        return finish();
+    }
+
+    private void checkScheduler(Transport tr, Target t) throws IOException, InterruptedException {
+        if (t.scheduler().equals("none")) {
+            add("scheduler", true, "none (pvbatch runs directly)", null);
+            return;
+        }
+        Scheduler s = Schedulers.forName(t.scheduler());
+        List<String> cmd = s.statusCommand(List.of("0"));
+        ExecResult r = tr.exec(cmd, Duration.ofSeconds(60));
+        boolean ok = r.ok() || !r.stdout().isBlank();
+        add("scheduler", ok, s.name() + " answers (" + Shell.join(cmd) + ")", ok ? null
+                : "the " + s.name() + " status query failed; is the scheduler's client on PATH after the setup lines, "
+                + "and its controller up?\n" + r.evidence());
+    }
+
+    private boolean checkPvbatch(Transport tr, Target t) throws IOException, InterruptedException {
+        String setup = String.join("\n", t.setup()) + (t.setup().isEmpty() ? "" : "\n");
+        String pvbatch = t.isRemote() ? t.pvbatch() : Pvbatch.locate(o.env()).toString();
+        ExecResult r = tr.exec(List.of("bash", "-c", setup + Shell.join(List.of(pvbatch, "--version"))), Duration.ofSeconds(120));
+        String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
+        if (v != null) {
+            VersionCache.put(new StateDir(o.env()), VersionCache.key(t), v);
+        }
+        add("pvbatch", v != null, v != null ? pvbatch + " is ParaView " + v : "no version from " + pvbatch,
+                v != null ? null : "install ParaView on the target, or set 'pvbatch:' or the 'setup:' lines that load it "
+                + "(e.g. module load paraview)\n" + r.evidence());
+        return v != null;
+    }
+
+    /** Renders the doctor pipeline with {@code ranks} ranks through the target, as a real run. */
+    private void renderCheck(Target target, int ranks) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("pvrun-doctor");
+            try (InputStream in = Doctor.class.getResourceAsStream("/org/pvrun/doctor/doctor.py")) {
+                Files.copy(in, dir.resolve("doctor.py"));
+            }
+            Files.writeString(dir.resolve("doctor.yaml"), "name: pvrun-doctor\nscript: doctor.py\nranks: " + ranks
+                    + "\noutputs: [doctor.png, doctor.json]\ntimeout: 10m\n");
+        } catch (IOException e) {
+            add("offscreen render", false, e.getMessage(), "check the temporary folder");
+            return;
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream quiet = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        RunOptions ro = new RunOptions(dir.resolve("results"), false, false, true, quiet, quiet, o.env());
+        RunResult r;
+        try {
+            PipelineSpec spec = new SpecLoader().load(dir.resolve("doctor.yaml"), Map.of(), o.env());
+            r = new Engine(ro, new Engine.Options(acceptNewHostKey, false, false, null)).run(Planner.plan(spec), target);
+        } catch (PvrunException e) {
+            add("MPI with " + ranks + " ranks", false, "the check run failed", e.getMessage());
+            skip("offscreen render", "the check run");
+            return;
+        }
+        Path task = r.runDir().resolve("tasks/0000");
+        String tail = Reports.tail(r.runDir().resolve("logs/0000.log"), 15);
+        String jobTail = Reports.tail(r.runDir().resolve("logs/job-0.out"), 15);
+        try {
+            JsonNode j = ManifestIO.JSON.readTree(task.resolve("doctor.json").toFile());
+            int got = j.get("ranks").asInt();
+            boolean ok = got == ranks && j.get("process_ids").size() == ranks;
+            add("MPI with " + ranks + " ranks", ok, got + " rank(s) held part of the data " + j.get("process_ids"),
+                    ok ? null : "pvbatch ran as " + got + " independent rank(s): the launcher ('" + target.launcher()
+                    + "') must start one MPI world (Slurm: srun --mpi=pmix, or launcher: mpiexec)");
+        } catch (IOException | RuntimeException e) {
+            add("MPI with " + ranks + " ranks", false, "no result (task " + r.manifest().tasks().get(0).status() + ")",
+                    "the check run's log ends:\n" + tail + "\njob output:\n" + jobTail);
+        }
+        try {
+            BufferedImage img = ImageIO.read(task.resolve("doctor.png").toFile());
+            double variance = luminanceVariance(img);
+            boolean ok = variance > 10;
+            add("offscreen render", ok, img.getWidth() + "x" + img.getHeight() + " image, luminance variance "
+                    + String.format("%.0f", variance), ok ? null : "the image is blank: set 'display: xvfb' (GLX builds such "
+                    + "as Debian's need an X server) or 'display: egl' on the target");
+        } catch (IOException | RuntimeException e) {
+            add("offscreen render", false, "no image", "the check run's log ends:\n" + tail + "\njob output:\n" + jobTail
+                    + "\nGLX builds (Debian's) need 'display: xvfb' and the xvfb package on the compute nodes");
+        }
+    }
+
+    static double luminanceVariance(BufferedImage img) {
+        double sum = 0;
+        double sq = 0;
+        long n = (long) img.getWidth() * img.getHeight();
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int p = img.getRGB(x, y);
+                double l = 0.299 * ((p >> 16) & 255) + 0.587 * ((p >> 8) & 255) + 0.114 * (p & 255);
+                sum += l;
+                sq += l * l;
+            }
+        }
+        double mean = sum / n;
+        return sq / n - mean * mean;
+    }
+
+    private void add(String name, boolean ok, String detail, String fix) {
+        Check c = new Check(name, ok, detail, fix);
+        checks.add(c);
+        o.out().printf("  %-4s %-18s %s%n", ok ? "ok" : "FAIL", name, detail);
+        if (!ok && fix != null) {
+            fix.lines().forEach(l -> o.out().println("         fix: " + l));
+        }
+    }
+
+    private void skip(String name, String needs) {
+        checks.add(new Check(name, false, "skipped: needs " + needs, null));
+        o.out().printf("  %-4s %-18s skipped (needs %s)%n", "--", name, needs);
+    }
+
+    private int finish() {
+        boolean all = checks.stream().allMatch(Check::ok);
+        o.out().println(all ? "pvrun doctor: all checks passed" : "pvrun doctor: "
+                + checks.stream().filter(c -> !c.ok()).count() + " check(s) failed");
+        return all ? ExitCode.OK : ExitCode.ENVIRONMENT;
+    }
+}

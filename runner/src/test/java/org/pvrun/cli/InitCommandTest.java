@@ -1,0 +1,117 @@
+package org.pvrun.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pvrun.testing.Cli;
+import org.pvrun.testing.Images;
+
+/** {@code pvrun init NAME}: the starter spec and script it writes are valid and really render. */
+class InitCommandTest {
+
+    @Test
+    void writesSpecAndScriptThatValidate(@TempDir Path dir) throws IOException {
+        Cli.Result r = Cli.run("init", "my-fig_1.0", "--dir", dir.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        Path spec = dir.resolve("my-fig_1.0.yaml");
+        Path script = dir.resolve("my-fig_1.0.py");
+        assertTrue(r.out().contains("wrote " + spec), r.out());
+        assertTrue(r.out().contains("wrote " + script), r.out());
+        assertTrue(r.out().contains("next: pvrun " + spec), r.out());
+        assertTrue(Files.readString(spec).contains("\nname: my-fig_1.0 "), Files.readString(spec));
+        assertTrue(Files.readString(spec).contains("\nscript: my-fig_1.0.py "), Files.readString(spec));
+        String py = Files.readString(script);
+        assertTrue(py.contains("P = pvrun.params") && py.contains("params.json"), "reads params both ways:\n" + py);
+        assertTrue(py.contains("SaveScreenshot('my-fig_1.0.png'"), py);
+        assertFalse(py.contains("{{") || Files.readString(spec).contains("{{"), "unsubstituted placeholder");
+
+        Cli.Result v = Cli.run("validate", spec.toString());
+        assertEquals(0, v.exitCode(), v.toString());
+        assertTrue(v.out().contains("ok (my-fig_1.0, 1 task, 1 rank)"), v.out());
+    }
+
+    @Test
+    void nextCommandIsWhatTheUserTypes() {
+        assertEquals("pvrun demo.yaml", InitCommand.nextCommand(Path.of("."), "demo"));
+        assertEquals("pvrun paper/figs/demo.yaml", InitCommand.nextCommand(Path.of("paper/figs/"), "demo"));
+    }
+
+    @Test
+    void createsAMissingDirectory(@TempDir Path dir) {
+        Path sub = dir.resolve("paper/figs");
+        Cli.Result r = Cli.run("init", "fig3", "-d", sub.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(Files.isRegularFile(sub.resolve("fig3.yaml")) && Files.isRegularFile(sub.resolve("fig3.py")));
+    }
+
+    @ParameterizedTest(name = "[{index}] ''{0}''")
+    @ValueSource(strings = {"a/b", "..", ".", "with space", "é", "x:y", ""})
+    void badNameExits2AndWritesNothing(String name, @TempDir Path dir) throws IOException {
+        Cli.Result r = Cli.run("init", name, "--dir", dir.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("bad name '" + name + "'"), r.err());
+        assertEquals(List.of(), list(dir));
+    }
+
+    @Test
+    void refusesToOverwriteAndWritesNothing(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("fig.py"), "mine");
+        Cli.Result r = Cli.run("init", "fig", "--dir", dir.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("refusing to overwrite " + dir.resolve("fig.py")), r.err());
+        assertEquals(List.of("fig.py"), list(dir), "the spec was written beside the user's script");
+        assertEquals("mine", Files.readString(dir.resolve("fig.py")));
+
+        Files.delete(dir.resolve("fig.py"));
+        assertEquals(0, Cli.run("init", "fig", "--dir", dir.toString()).exitCode());
+        Cli.Result again = Cli.run("init", "fig", "--dir", dir.toString());
+        assertEquals(2, again.exitCode(), again.toString());
+        assertTrue(again.err().contains(dir.resolve("fig.yaml") + " and " + dir.resolve("fig.py")), again.err());
+    }
+
+    @Test
+    void aFileWhereTheDirectoryShouldBeExits2(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("notadir"), "");
+        Cli.Result r = Cli.run("init", "fig", "--dir", file.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("is not a directory"), r.err());
+    }
+
+    @Test
+    @Tag("integration")
+    void starterPipelineRendersWithPvbatch(@TempDir Path dir) throws IOException {
+        assertEquals(0, Cli.run("init", "starter", "--dir", dir.toString()).exitCode());
+        Path results = dir.resolve("results");
+        Cli.Result r = Cli.run("run", dir.resolve("starter.yaml").toString(), "-o", results.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        Path png;
+        try (Stream<Path> s = Files.walk(results)) {
+            png = s.filter(p -> p.getFileName().toString().equals("starter.png")).findFirst().orElseThrow(
+                    () -> new AssertionError("no starter.png under " + results + "\n" + r));
+        }
+        BufferedImage img = Images.read(png);
+        assertEquals(800, img.getWidth());
+        assertEquals(600, img.getHeight());
+        assertTrue(Images.distinctColours(img, 1000) > 100, "looks blank: " + png);
+        assertTrue(Images.luminanceVariance(img) > 10, "looks blank: " + png);
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
