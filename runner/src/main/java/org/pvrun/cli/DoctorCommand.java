@@ -10,6 +10,7 @@ import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
 import org.pvrun.spec.Target;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -31,14 +32,11 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Target to check (default: the spec's, else local).")
     String target;
 
-    @Option(names = "--targets", paramLabel = "FILE", description = "Targets file.")
-    Path targets;
-
     @Option(names = "--ranks", paramLabel = "N", defaultValue = "2", description = "MPI ranks for the check run (default 2).")
     int ranks;
 
-    @Option(names = "--accept-new-host-key", description = "Accept an SSH host key not yet in known_hosts.")
-    boolean acceptNewHostKey;
+    @Mixin
+    TargetOptions targetOptions;
 
     @Override
     public Integer call() {
@@ -48,12 +46,12 @@ public final class DoctorCommand implements Callable<Integer> {
             parent.out.printf("  %-4s %-18s %s%n", "ok", "spec", spec + " (" + s.name() + ")");
         }
         String name = target != null ? target : s != null ? s.target() : Target.LOCAL;
-        Target t = Targets.resolve(name, s, targets, parent.env);
+        Target t = Targets.resolve(name, s, targetOptions.targets, parent.env);
         if (!Target.LOCAL.equals(name)) {
             parent.out.printf("  %-4s %-18s %s%n", "ok", "targets file", "target '" + name + "' found");
         }
         Interruption.install();
         RunOptions o = new RunOptions(Path.of("results"), false, false, false, parent.out, parent.err, parent.env);
-        return new Doctor(o, acceptNewHostKey).run(t, ranks);
+        return new Doctor(o, targetOptions.acceptNewHostKey).run(t, ranks);
     }
 }

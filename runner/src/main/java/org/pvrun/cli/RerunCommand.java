@@ -24,6 +24,7 @@ import org.pvrun.spec.SpecLoader;
 import org.pvrun.spec.Target;
 import org.pvrun.util.Hashes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -49,14 +50,11 @@ public final class RerunCommand implements Callable<Integer> {
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Where to run (default: the recorded target).")
     String target;
 
-    @Option(names = "--targets", paramLabel = "FILE", description = "Targets file.")
-    Path targets;
-
     @Option(names = {"-o", "--results"}, paramLabel = "DIR", description = "Results folder (default: the recorded run's).")
     Path results;
 
-    @Option(names = "--accept-new-host-key", description = "Accept an SSH host key not yet in known_hosts.")
-    boolean acceptNewHostKey;
+    @Mixin
+    TargetOptions targetOptions;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only the verdict and errors.")
     boolean quiet;
@@ -88,11 +86,11 @@ public final class RerunCommand implements Callable<Integer> {
         for (Manifest.TaskRecord t : old.tasks()) {
             tasks.add(new Task(t.index(), t.params(), t.argv(), Map.of()));
         }
-        Target t = Targets.resolve(target != null ? target : old.target(), spec, targets, parent.env);
+        Target t = Targets.resolve(target != null ? target : old.target(), spec, targetOptions.targets, parent.env);
         Path resultsDir = results != null ? results : oldRun.getParent().getParent();
         Interruption.install();
         RunOptions o = new RunOptions(resultsDir, false, false, quiet, parent.out, parent.err, parent.env);
-        RunResult r = new Engine(o, new Engine.Options(acceptNewHostKey, false, false, null))
+        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey, false, false, null))
                 .run(new Plan(spec, List.copyOf(tasks)), t);
         if (r.manifest() == null) {
             return r.exitCode();

@@ -57,13 +57,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a machine-readable summary (the manifest plus run_dir) on stdout.")
     boolean json;
 
-    @Option(names = "--targets", paramLabel = "FILE",
-            description = "Targets file (default: $PVRUN_TARGETS, else ~/.config/pvrun/targets.yaml).")
-    Path targets;
-
-    @Option(names = "--accept-new-host-key",
-            description = "Accept and remember the host key of an SSH host not yet in known_hosts (a changed key is always refused).")
-    boolean acceptNewHostKey;
+    @Mixin
+    TargetOptions targetOptions;
 
     @Option(names = "--detach", description = "Submit the jobs and return at once; follow with 'pvrun status', collect with 'pvrun fetch'.")
     boolean detach;
@@ -88,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineSpec s = new SpecLoader().load(spec, overrides, parent.env);
-        Target t = Targets.resolve(target != null ? target : s.target(), s, targets, parent.env);
+        Target t = Targets.resolve(target != null ? target : s.target(), s, targetOptions.targets, parent.env);
         Plan plan = Planner.plan(s);
         Interruption.install();
         boolean quiet = common.quiet;
@@ -97,7 +92,7 @@ public final class RunCommand implements Callable<Integer> {
         if (jobs != null && jobs < 1) {
             throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
         }
-        RunResult r = new Engine(o, new Engine.Options(acceptNewHostKey, detach, resume, jobs)).run(plan, t);
+        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey, detach, resume, jobs)).run(plan, t);
         int exit = r.exitCode();
         if (r.manifest() != null) {
             exit = afterRun(s, r, exit);

@@ -71,13 +71,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Where to write the server configuration (default: ~/.config/pvrun/serve/TARGET.pvsc).")
     Path pvsc;
 
-    @Option(names = "--targets", paramLabel = "FILE",
-            description = "Targets file (default: $PVRUN_TARGETS, else ~/.config/pvrun/targets.yaml).")
-    Path targets;
-
-    @Option(names = "--accept-new-host-key",
-            description = "Accept and remember the host key of an SSH host not yet in known_hosts (a changed key is always refused).")
-    boolean acceptNewHostKey;
+    @Mixin
+    TargetOptions targetOptions;
 
     @Override
     public Integer call() {
@@ -96,12 +91,12 @@ public final class ServeCommand implements Callable<Integer> {
         if ("inline".equals(target)) {
             throw PvrunException.invalid("serve needs a target from the targets file (or 'local'), not 'inline'");
         }
-        Target t = Targets.resolve(target, null, targets, parent.env);
+        Target t = Targets.resolve(target, null, targetOptions.targets, parent.env);
         if (!dryRun) {
             Interruption.install();
         }
         ServeOptions o = new ServeOptions(ranks, time, port, reverse, clientHost, detach, dryRun, ignoreVersion,
-                acceptNewHostKey, pvsc == null ? null : pvsc.toAbsolutePath(), common.verbose, common.quiet, parent.out,
+                targetOptions.acceptNewHostKey, pvsc == null ? null : pvsc.toAbsolutePath(), common.verbose, common.quiet, parent.out,
                 parent.err, parent.env);
         return new ServeSession(o, t).run();
     }

@@ -128,29 +128,6 @@ class JUnitReportGoldenTest {
     }
 
     static void assertGolden(String name, String actual) throws IOException {
-        Path file = goldenDir().resolve(name);
-        if (updateRequested()) {
-            Files.writeString(file, actual, StandardCharsets.UTF_8);
-        }
-        assertEquals(Files.readString(file, StandardCharsets.UTF_8), actual,
-                "JUnit XML differs from " + file + " (PVRUN_UPDATE_GOLDEN=1 rewrites it)");
-    }
-
-    private static boolean updateRequested() {
-        return "1".equals(System.getenv("PVRUN_UPDATE_GOLDEN")) || Boolean.getBoolean("pvrun.updateGolden");
-    }
-
-    /** The source directory when updating (so the files in git change), the test classpath copy otherwise. */
-    private static Path goldenDir() throws IOException {
-        if (updateRequested()) {
-            Path dir = Path.of(System.getProperty("pvrun.repo", ".."), "runner/src/test/resources/golden");
-            Files.createDirectories(dir);
-            return dir;
-        }
-        try {
-            return Path.of(JUnitReportGoldenTest.class.getResource("/golden").toURI());
-        } catch (java.net.URISyntaxException | NullPointerException e) {
-            throw new IOException("golden files not on the test classpath; run once with PVRUN_UPDATE_GOLDEN=1", e);
-        }
+        org.pvrun.testing.Golden.assertMatches(name, actual);
     }
 }

@@ -96,20 +96,10 @@ class JobScriptGoldenTest {
     }
 
     private static boolean updateRequested() {
-        return "1".equals(System.getenv("PVRUN_UPDATE_GOLDEN")) || Boolean.getBoolean("pvrun.updateGolden");
+        return org.pvrun.testing.Golden.updateRequested();
     }
 
-    /** The source directory when updating (so the files in git change), the test classpath copy otherwise. */
     private static Path goldenDir() throws IOException {
-        if (updateRequested()) {
-            Path dir = Path.of(System.getProperty("pvrun.repo", ".."), "runner/src/test/resources/golden");
-            Files.createDirectories(dir);
-            return dir;
-        }
-        try {
-            return Path.of(JobScriptGoldenTest.class.getResource("/golden").toURI());
-        } catch (java.net.URISyntaxException | NullPointerException e) {
-            throw new IOException("golden files not on the test classpath; run once with PVRUN_UPDATE_GOLDEN=1", e);
-        }
+        return org.pvrun.testing.Golden.dir();
     }
 }
