@@ -472,7 +472,7 @@ public final class Engine {
                 Integer c = codes.get(e.index());
                 if (e.reusedFrom() != null || (c != null && c == 0)) {
                     done++;
-                } else if (c != null && !isRetrying(e.index())) {
+                } else if (c != null) {
                     failed++;
                 } else if (running.contains(e.index())) {
                     run++;
@@ -485,10 +485,6 @@ public final class Engine {
                     : pending + run == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
             return new StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), r.tasks().size(),
                     pending, run, done, failed, reused, ids);
-        }
-
-        private boolean isRetrying(int index) {
-            return false;
         }
 
         // -------------------------------------------------------------------------------- target facts

@@ -63,7 +63,12 @@ class ClusterPipelinesIT {
         assertEquals(cluster.get("SLURM_NODE"), m.get("nodes").get(0).asText());
         String jobId = m.get("job_ids").get(0).asText();
         // the job really went through Slurm, as the test user, and Slurm saw it complete
+        // pvrun collects at the last task's verdict; the job itself ends a moment later, once pvbatch has torn down
         String show = exec("scontrol", "show", "job", jobId);
+        for (int i = 0; i < 60 && !show.contains("JobState=COMPLETED"); i++) {
+            Thread.sleep(500);
+            show = exec("scontrol", "show", "job", jobId);
+        }
         assertTrue(show.contains("JobState=COMPLETED"), show);
         assertTrue(show.contains("UserId=" + cluster.get("SSH_USER") + "("), show);
         assertTrue(show.contains("NumTasks=2"), show);
