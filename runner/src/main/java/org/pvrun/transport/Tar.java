@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.pvrun.util.Shell;
+
 /**
  * The tar streams that move many files in one exec channel ({@code tar -cf -} on one side, this class on the
  * other). Only what that needs: regular files and directories. The reader accepts what GNU tar, bsdtar and
@@ -27,11 +29,41 @@ import java.util.stream.Stream;
  * and GNU tar's extensions, https://www.gnu.org/software/tar/manual/html_node/Standard.html
  */
 public final class Tar {
+    /** Most bytes of quoted paths on one tar command line. */
+    public static final int MAX_ARGS_BYTES = 100_000;
+
     private static final int BLOCK = 512;
     private static final long MAX_OCTAL_SIZE = 077777777777L; // 11 octal digits: 8 GiB - 1
     private static final int MAX_META = 1 << 20; // pax and long-name records; real ones are tiny
 
     private Tar() {}
+
+    /**
+     * Splits relative paths into argument lists for {@code tar -C DIR -- PATHS...} commands, each under
+     * {@link #MAX_ARGS_BYTES} once shell-quoted (a remote command line has a length limit); each path is
+     * checked with {@link #checkRelative} and "" becomes ".".
+     */
+    public static List<List<String>> argumentBatches(List<String> relativePaths) throws IOException {
+        List<List<String>> batches = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        int bytes = 0;
+        for (String p : relativePaths) {
+            String rel = checkRelative(p);
+            String arg = rel.isEmpty() ? "." : rel;
+            int size = Shell.quote(arg).getBytes(StandardCharsets.UTF_8).length + 1;
+            if (!batch.isEmpty() && bytes + size > MAX_ARGS_BYTES) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(arg);
+            bytes += size;
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        return batches;
+    }
 
     /**
      * Checks a relative path in POSIX form and normalises it ({@code ./} and repeated or trailing slashes

@@ -52,7 +52,6 @@ public final class OpenSshTransport implements Transport {
     /** Idle time after which a master left behind by a killed pvrun goes away by itself. */
     static final Duration CONTROL_PERSIST = Duration.ofMinutes(10);
     /** Keeps one tar command line far below any ARG_MAX. */
-    private static final int MAX_TAR_ARGS_BYTES = 100_000;
     /** The remote shell prints its pid (its process group: sshd starts each session with setsid) first on stderr. */
     private static final String PID_MARK = "pvrun-pid:";
     private static final Pattern PID_LINE = Pattern.compile("(?m)^" + PID_MARK + "(\\d+)\\r?\\n");
@@ -471,7 +470,7 @@ public final class OpenSshTransport implements Transport {
             check(r, "rsync", "cannot copy files from " + remoteDir + " on " + describe());
             return;
         }
-        for (List<String> batch : batches(paths)) {
+        for (List<String> batch : Tar.argumentBatches(paths)) {
             List<String> argv = new ArrayList<>(List.of("tar", "-cf", "-", "-C", remoteDir, "--"));
             argv.addAll(batch);
             String command = Shell.join(argv);
@@ -608,27 +607,6 @@ public final class OpenSshTransport implements Transport {
             out.add(Tar.checkRelative(p));
         }
         return out;
-    }
-
-    private static List<List<String>> batches(List<String> relativePaths) {
-        List<List<String>> batches = new ArrayList<>();
-        List<String> batch = new ArrayList<>();
-        int bytes = 0;
-        for (String rel : relativePaths) {
-            String arg = rel.isEmpty() ? "." : rel;
-            int size = Shell.quote(arg).getBytes(StandardCharsets.UTF_8).length + 1;
-            if (!batch.isEmpty() && bytes + size > MAX_TAR_ARGS_BYTES) {
-                batches.add(batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(arg);
-            bytes += size;
-        }
-        if (!batch.isEmpty()) {
-            batches.add(batch);
-        }
-        return batches;
     }
 
     // ---------------------------------------------------------------- processes

@@ -39,7 +39,6 @@ import org.pvrun.util.Shell;
 public final class SshTransport implements Transport {
     static final int MAX_CHANNELS = 8;
     /** Keeps one tar command line far below any ARG_MAX. */
-    private static final int MAX_TAR_ARGS_BYTES = 100_000;
 
     private final SshOptions options;
     private final SshSessionFactory factory;
@@ -353,7 +352,7 @@ public final class SshTransport implements Transport {
      *     is refused
      */
     public void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
-        for (List<String> batch : batches(relativePaths)) {
+        for (List<String> batch : Tar.argumentBatches(relativePaths)) {
             List<String> argv = new ArrayList<>(List.of("tar", "-cf", "-", "-C", remoteDir, "--"));
             argv.addAll(batch);
             streamTar(argv, channel -> {
@@ -421,28 +420,6 @@ public final class SshTransport implements Transport {
             }
             channels.release();
         }
-    }
-
-    private static List<List<String>> batches(List<String> relativePaths) throws IOException {
-        List<List<String>> batches = new ArrayList<>();
-        List<String> batch = new ArrayList<>();
-        int bytes = 0;
-        for (String p : relativePaths) {
-            String rel = Tar.checkRelative(p);
-            String arg = rel.isEmpty() ? "." : rel;
-            int size = Shell.quote(arg).getBytes(StandardCharsets.UTF_8).length + 1;
-            if (!batch.isEmpty() && bytes + size > MAX_TAR_ARGS_BYTES) {
-                batches.add(batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(arg);
-            bytes += size;
-        }
-        if (!batch.isEmpty()) {
-            batches.add(batch);
-        }
-        return batches;
     }
 
     // ---------------------------------------------------------------- port forwarding (pvrun serve)
