@@ -62,6 +62,19 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON on stdout (documented in docs/regression.md).")
     boolean json;
 
+    /** One line per image (ok / REGRESSED, with the numbers) and the path of each difference image. */
+    static void printResults(PrintStream lines, List<ComparisonResult> results, boolean showPassed) {
+        for (ComparisonResult r : results) {
+            if (r.passed() && !showPassed) {
+                continue;
+            }
+            lines.printf(Locale.ROOT, "%-10s %s  %s%n", r.passed() ? "ok" : "REGRESSED", r.name(), r.summary());
+            if (r.diffImage() != null) {
+                lines.println("           diff: " + shown(r.diffImage()));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         ImageComparison.Thresholds t;
@@ -88,16 +101,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
         long failed = results.stream().filter(r -> !r.passed()).count();
         // with --json, stdout carries only the JSON; regressions still reach the terminal on stderr
-        PrintStream lines = json ? parent.err : parent.out;
-        for (ComparisonResult r : results) {
-            if (r.passed() && (common.quiet || json)) {
-                continue;
-            }
-            lines.printf(Locale.ROOT, "%-10s %s  %s%n", r.passed() ? "ok" : "REGRESSED", r.name(), r.summary());
-            if (r.diffImage() != null) {
-                lines.println("           diff: " + shown(r.diffImage()));
-            }
-        }
+        printResults(json ? parent.err : parent.out, results, !(common.quiet || json));
         if (json) {
             parent.out.println(ManifestIO.JSON.writeValueAsString(Comparisons.toJson(runDir, baseline, t, results)));
         } else if (!common.quiet) {

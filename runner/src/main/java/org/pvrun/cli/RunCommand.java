@@ -117,14 +117,7 @@ public final class RunCommand implements Callable<Integer> {
                     org.pvrun.report.ImageComparison.Thresholds.DEFAULT);
             long failed = cmp.stream().filter(c -> !c.passed()).count();
             java.io.PrintStream lines = json ? parent.err : parent.out;
-            for (var c : cmp) {
-                if (!c.passed() || common.verbose) {
-                    lines.printf("%-10s %s  %s%n", c.passed() ? "ok" : "REGRESSED", c.name(), c.summary());
-                    if (c.diffImage() != null) {
-                        lines.println("           diff: " + c.diffImage());
-                    }
-                }
-            }
+            CompareCommand.printResults(lines, cmp, common.verbose);
             if (!common.quiet) {
                 lines.printf("pvrun: %d of %d image%s regressed against %s%n", failed, cmp.size(), cmp.size() == 1 ? "" : "s",
                         s.baseline());

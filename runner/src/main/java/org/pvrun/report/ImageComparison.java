@@ -251,4 +251,21 @@ public final class ImageComparison {
         Files.createDirectories(file.toAbsolutePath().getParent());
         ManifestIO.writeAtomically(file, bytes.toByteArray());
     }
+
+    /** Variance of the luminance over all pixels: 0 for a blank (single-colour) image. */
+    public static double luminanceVariance(BufferedImage img) {
+        double sum = 0;
+        double sq = 0;
+        long n = (long) img.getWidth() * img.getHeight();
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int p = img.getRGB(x, y);
+                double l = 0.299 * ((p >> 16) & 255) + 0.587 * ((p >> 8) & 255) + 0.114 * (p & 255);
+                sum += l;
+                sq += l * l;
+            }
+        }
+        double mean = sum / n;
+        return sq / n - mean * mean;
+    }
 }

@@ -166,7 +166,7 @@ public final class Doctor {
         }
         try {
             BufferedImage img = ImageIO.read(task.resolve("doctor.png").toFile());
-            double variance = luminanceVariance(img);
+            double variance = org.pvrun.report.ImageComparison.luminanceVariance(img);
             boolean ok = variance > 10;
             add("offscreen render", ok, img.getWidth() + "x" + img.getHeight() + " image, luminance variance "
                     + String.format("%.0f", variance), ok ? null : "the image is blank: set 'display: xvfb' (GLX builds such "
@@ -175,22 +175,6 @@ public final class Doctor {
             add("offscreen render", false, "no image", "the check run's log ends:\n" + tail + "\njob output:\n" + jobTail
                     + "\nGLX builds (Debian's) need 'display: xvfb' and the xvfb package on the compute nodes");
         }
-    }
-
-    static double luminanceVariance(BufferedImage img) {
-        double sum = 0;
-        double sq = 0;
-        long n = (long) img.getWidth() * img.getHeight();
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                int p = img.getRGB(x, y);
-                double l = 0.299 * ((p >> 16) & 255) + 0.587 * ((p >> 8) & 255) + 0.114 * (p & 255);
-                sum += l;
-                sq += l * l;
-            }
-        }
-        double mean = sum / n;
-        return sq / n - mean * mean;
     }
 
     private void add(String name, boolean ok, String detail, String fix) {

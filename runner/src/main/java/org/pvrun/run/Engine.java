@@ -92,16 +92,7 @@ public final class Engine {
             new DryRun(o.out(), this).print(plan, t, notes.toString());
             return new RunResult(null, null, ExitCode.OK);
         }
-        Scheduler scheduler = Schedulers.forName(t.scheduler());
-        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
-            Session s = new Session(tr, scheduler, t);
-            return s.start(plan);
-        } catch (IOException e) {
-            throw PvrunException.environment("on target " + target.name() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
-        }
+        return onTarget(t, s -> s.start(plan));
     }
 
     /** Picks up a recorded run: waits for its jobs (submitting any not yet started), retries, fetches, reports. */
@@ -116,16 +107,7 @@ public final class Engine {
                 throw PvrunException.environment("cannot read " + runDir.resolve(ManifestIO.FILE) + ": " + e.getMessage(), e);
             }
         }
-        Target t = rec.target().toTarget();
-        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
-            Session s = new Session(tr, Schedulers.forName(t.scheduler()), t);
-            return s.resume(rec, runDir);
-        } catch (IOException e) {
-            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
-        }
+        return onTarget(rec.target().toTarget(), s -> s.resume(rec, runDir));
     }
 
     /** The live state of a recorded run, without changing anything. */
@@ -153,16 +135,7 @@ public final class Engine {
                 throw PvrunException.environment("cannot read the manifest: " + e.getMessage(), e);
             }
         }
-        Target t = rec.target().toTarget();
-        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
-            Session s = new Session(tr, Schedulers.forName(t.scheduler()), t);
-            return s.look(rec, runDir);
-        } catch (IOException e) {
-            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
-        }
+        return onTarget(rec.target().toTarget(), s -> s.look(rec, runDir));
     }
 
     /** Cancels a recorded run's jobs and records it as cancelled. */
@@ -171,20 +144,13 @@ public final class Engine {
         if (Files.exists(runDir.resolve(ManifestIO.FILE))) {
             throw PvrunException.invalid("run " + rec.runId() + " has finished; nothing to cancel");
         }
-        Target t = rec.target().toTarget();
-        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
-            Session s = new Session(tr, Schedulers.forName(t.scheduler()), t);
+        onTarget(rec.target().toTarget(), s -> {
             s.rec = rec;
             s.localRun = runDir;
             s.cancelJobs(rec.roundsOrEmpty());
-            s.rec = rec.withState(RunRecord.CANCELLED);
-            RunRecord.write(runDir, s.rec);
-        } catch (IOException e) {
-            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
-        }
+            RunRecord.write(runDir, rec.withState(RunRecord.CANCELLED));
+            return null;
+        });
     }
 
     /**
@@ -203,23 +169,34 @@ public final class Engine {
             o.out().flush();
             return;
         }
-        Target t = rec.target().toTarget();
-        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
-            String log = rec.remoteDir() + "/logs/" + id + ".log";
-            String status = rec.remoteDir() + "/status/" + id + ".exit";
+        String log = rec.remoteDir() + "/logs/" + id + ".log";
+        String status = rec.remoteDir() + "/status/" + id + ".exit";
+        onTarget(rec.target().toTarget(), s -> {
             long offset = 0;
             while (true) {
-                ExecResult done = tr.exec(List.of("test", "-f", status), COMMAND_TIMEOUT);
-                ExecResult r = tr.exec(List.of("sh", "-c", "tail -c +\"$2\" \"$1\" 2>/dev/null; exit 0", "sh", log,
+                ExecResult done = s.t.exec(List.of("test", "-f", status), COMMAND_TIMEOUT);
+                ExecResult r = s.t.exec(List.of("sh", "-c", "tail -c +\"$2\" \"$1\" 2>/dev/null; exit 0", "sh", log,
                         Long.toString(offset + 1)), COMMAND_TIMEOUT);
                 o.out().print(r.stdout());
                 o.out().flush();
                 offset += r.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
                 if (!follow || done.ok() || Interruption.interrupted()) {
-                    return;
+                    return null;
                 }
                 Thread.sleep(1000);
             }
+        });
+    }
+
+    /** Work done through one connection to a target. */
+    private interface SessionWork<T> {
+        T apply(Session s) throws IOException, InterruptedException;
+    }
+
+    /** Opens the target's transport for {@code work}, turning I/O failures and interrupts into pvrun's exits. */
+    private <T> T onTarget(Target t, SessionWork<T> work) {
+        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
+            return work.apply(new Session(tr, Schedulers.forName(t.scheduler()), t));
         } catch (IOException e) {
             throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -285,7 +262,7 @@ public final class Engine {
             // no scheduler enforces a wall time: coreutils timeout does, then kills what is left
             argv.addAll(List.of("timeout", "--kill-after=30", jobLimit.toSeconds() + "s"));
         }
-        argv.addAll(Pvbatch.launchCommand(t.launcher(), "mpiexec", ranks, false, t.pvbatch(),
+        argv.addAll(Pvbatch.launchCommand(t.launcher(), ranks, t.pvbatch(),
                 remoteRun + "/runtime/" + PythonRuntime.DRIVER, jobDir));
         return argv;
     }
@@ -325,6 +302,7 @@ public final class Engine {
         final Map<Integer, List<Manifest.AttemptRecord>> attempts = new TreeMap<>();
         volatile List<RunRecord.Round> liveRounds = new ArrayList<>();
         volatile boolean detachNow;
+        Map<Integer, Integer> lastTaskCodes = Map.of();
 
         Session(Transport t, Scheduler scheduler, Target target) {
             this.t = t;
@@ -787,7 +765,8 @@ public final class Engine {
                 if (Interruption.interrupted() || RunRecord.CANCELLED.equals(rec.state())) {
                     break;
                 }
-                Map<Integer, Integer> codes = readTaskStatuses();
+                // the verdicts the last poll read: the round ended on them
+                Map<Integer, Integer> codes = lastTaskCodes;
                 List<Integer> failed = new ArrayList<>();
                 Map<String, Integer> roundCodes = new TreeMap<>();
                 Map<String, String> jobEnds = new TreeMap<>();
@@ -825,7 +804,7 @@ public final class Engine {
 
         String reasonFor(int code) {
             if (code == 124 && rec.spec().timeoutSeconds() != null) {
-                return "timed out after " + LocalTime.human(Duration.ofSeconds(rec.spec().timeoutSeconds()));
+                return "timed out after " + Durations.human(Duration.ofSeconds(rec.spec().timeoutSeconds()));
             }
             return "script exited with status " + code;
         }
@@ -849,6 +828,7 @@ public final class Engine {
             int reused = reusedOutputs.size();
             while (!Interruption.interrupted() && !detachNow) {
                 JobFiles files = readJobFiles(round);
+                lastTaskCodes = files.taskCodes;
                 trace("poll");
                 Map<Integer, JobState> states = elementStates(round, files, ends);
                 for (int j = 0; j < round.jobs().size(); j++) {
@@ -1173,18 +1153,5 @@ public final class Engine {
             }
             return r;
         }
-    }
-
-    /** The human form of a duration: 90s, 20m, 1h30m. */
-    static final class LocalTime {
-        private LocalTime() {}
-
-        static String human(Duration d) {
-            return d.toString().substring(2).toLowerCase();
-        }
-    }
-
-    PrintStream out() {
-        return o.out();
     }
 }

@@ -3,11 +3,8 @@ package org.pvrun.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import org.pvrun.results.ManifestIO;
 import org.pvrun.util.Hashes;
 
 /**
@@ -17,18 +14,15 @@ import org.pvrun.util.Hashes;
 final class InputHashes {
     private InputHashes() {}
 
+    /** A file as caches know it: real path, size and modification time; any change makes a new key. */
+    static String identity(Path real) throws IOException {
+        return real + ":" + Files.size(real) + ":" + Files.getLastModifiedTime(real).toMillis();
+    }
+
     static synchronized String sha256(Path file, StateDir state) throws IOException {
         Path real = file.toRealPath();
-        String key = real + ":" + Files.size(real) + ":" + Files.getLastModifiedTime(real).toMillis();
-        Path cache = state.root().resolve("input-hashes.json");
-        Map<String, String> known = new HashMap<>();
-        if (Files.exists(cache)) {
-            try {
-                known.putAll(ManifestIO.JSON.readValue(cache.toFile(), new TypeReference<Map<String, String>>() {}));
-            } catch (IOException damaged) {
-                known.clear();
-            }
-        }
+        String key = identity(real);
+        Map<String, String> known = state.readCache("input-hashes.json");
         String h = known.get(key);
         if (h != null) {
             return h;
@@ -38,12 +32,7 @@ final class InputHashes {
         String prefix = real + ":";
         known.keySet().removeIf(k -> k.startsWith(prefix));
         known.put(key, h);
-        try {
-            Files.createDirectories(cache.getParent());
-            ManifestIO.writeAtomically(cache, ManifestIO.JSON.writeValueAsBytes(known));
-        } catch (IOException e) {
-            // a cache we cannot write only costs time
-        }
+        state.writeCache("input-hashes.json", known);
         return h;
     }
 }

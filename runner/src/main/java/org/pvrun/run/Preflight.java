@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import org.pvrun.PvrunException;
-import org.pvrun.results.ManifestIO;
 import org.pvrun.spec.Display;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.Target;
@@ -66,32 +63,18 @@ final class Preflight {
         Path bin = Path.of(pvbatch);
         String key;
         try {
-            Path real = bin.toRealPath();
-            key = real + ":" + Files.size(real) + ":" + Files.getLastModifiedTime(real).toMillis();
+            key = InputHashes.identity(bin.toRealPath());
         } catch (IOException e) {
             key = null;
         }
-        Path cache = state.root().resolve("versions.json");
-        Map<String, String> known = new HashMap<>();
-        if (key != null && Files.exists(cache)) {
-            try {
-                known.putAll(ManifestIO.JSON.readValue(cache.toFile(), new TypeReference<Map<String, String>>() {}));
-                if (known.containsKey(key)) {
-                    return known.get(key);
-                }
-            } catch (IOException damaged) {
-                known.clear();
-            }
+        Map<String, String> known = state.readCache("versions.json");
+        if (key != null && known.containsKey(key)) {
+            return known.get(key);
         }
         String v = Pvbatch.version(bin);
         if (key != null) {
-            try {
-                known.put(key, v);
-                Files.createDirectories(cache.getParent());
-                ManifestIO.writeAtomically(cache, ManifestIO.JSON.writeValueAsBytes(known));
-            } catch (IOException e) {
-                // a cache we cannot write only costs time
-            }
+            known.put(key, v);
+            state.writeCache("versions.json", known);
         }
         return v;
     }

@@ -30,7 +30,7 @@ public final class Pvbatch {
             if (Files.isExecutable(p)) {
                 return p;
             }
-            Path found = onPath("pvbatch".equals(override) ? override : override, env);
+            Path found = onPath(override, env);
             if (found != null) {
                 return found;
             }
@@ -96,22 +96,30 @@ public final class Pvbatch {
     }
 
     /**
-     * The launch argument list: [mpiexec -n N ...] pvbatch --force-offscreen-rendering DRIVER JOB.
+     * The launch argument list: [LAUNCHER -n N ...] pvbatch --force-offscreen-rendering DRIVER JOB.
      *
-     * @param launcher "mpiexec" (OpenMPI-style), "srun", "none" or a template such as "mpirun -np {ranks}"
+     * @param launcher see {@link #launcher}
      */
-    public static List<String> launchCommand(String launcher, String mpiexec, int ranks, boolean oversubscribe,
-            String pvbatch, String driver, String job) {
+    public static List<String> launchCommand(String launcher, int ranks, String pvbatch, String driver, String job) {
+        List<String> argv = launcher(launcher, ranks);
+        argv.add(pvbatch);
+        argv.add("--force-offscreen-rendering");
+        argv.add(driver);
+        argv.add(job);
+        return argv;
+    }
+
+    /**
+     * The words that start N ranks of a program: none for one rank with "mpiexec" (the default), else
+     * {@code mpiexec -n N}, {@code srun -n N}, nothing for "none", or a template such as
+     * "mpirun -np {ranks}" split on white space.
+     */
+    public static List<String> launcher(String launcher, int ranks) {
         List<String> argv = new ArrayList<>();
         if (ranks > 1 || !launcher.equals("mpiexec")) {
             switch (launcher) {
                 case "none" -> { }
-                case "mpiexec" -> {
-                    argv.addAll(List.of(mpiexec, "-n", Integer.toString(ranks)));
-                    if (oversubscribe) {
-                        argv.add("--oversubscribe");
-                    }
-                }
+                case "mpiexec" -> argv.addAll(List.of("mpiexec", "-n", Integer.toString(ranks)));
                 case "srun" -> argv.addAll(List.of("srun", "-n", Integer.toString(ranks)));
                 default -> {
                     for (String word : launcher.trim().split("\\s+")) {
@@ -120,10 +128,6 @@ public final class Pvbatch {
                 }
             }
         }
-        argv.add(pvbatch);
-        argv.add("--force-offscreen-rendering");
-        argv.add(driver);
-        argv.add(job);
         return argv;
     }
 }

@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import org.pvrun.PvrunException;
 import org.pvrun.results.ManifestIO;
 
@@ -36,6 +38,29 @@ public final class StateDir {
 
     public Path root() {
         return root;
+    }
+
+    /** A small cache of this directory ({@code name} is a JSON object of strings); empty when absent or damaged. */
+    public Map<String, String> readCache(String name) {
+        Path f = root.resolve(name);
+        if (!Files.exists(f)) {
+            return new HashMap<>();
+        }
+        try {
+            return new HashMap<>(ManifestIO.JSON.readValue(f.toFile(), new TypeReference<Map<String, String>>() {}));
+        } catch (IOException damaged) {
+            return new HashMap<>();
+        }
+    }
+
+    /** Writes a cache atomically; a cache that cannot be written only costs time, so failures are ignored. */
+    public void writeCache(String name, Map<String, String> entries) {
+        try {
+            Files.createDirectories(root);
+            ManifestIO.writeAtomically(root.resolve(name), ManifestIO.JSON.writeValueAsBytes(entries));
+        } catch (IOException e) {
+            // see above
+        }
     }
 
     public void add(Entry e) throws IOException {

@@ -1,15 +1,9 @@
 package org.pvrun.run;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import org.pvrun.results.ManifestIO;
 import org.pvrun.spec.Target;
 import org.pvrun.util.Hashes;
 
@@ -21,6 +15,7 @@ import org.pvrun.util.Hashes;
  */
 public final class VersionCache {
     public static final Duration TTL = Duration.ofHours(6);
+    private static final String FILE = "target-versions.json";
 
     private VersionCache() {}
 
@@ -31,8 +26,7 @@ public final class VersionCache {
     }
 
     public static synchronized String get(StateDir state, String key) {
-        Map<String, String> m = read(state);
-        String v = m.get(key);
+        String v = state.readCache(FILE).get(key);
         if (v == null || !v.contains("@")) {
             return null;
         }
@@ -48,26 +42,8 @@ public final class VersionCache {
     }
 
     public static synchronized void put(StateDir state, String key, String version) {
-        Map<String, String> m = read(state);
+        Map<String, String> m = state.readCache(FILE);
         m.put(key, version + "@" + Instant.now());
-        try {
-            Path f = state.root().resolve("target-versions.json");
-            Files.createDirectories(f.getParent());
-            ManifestIO.writeAtomically(f, ManifestIO.JSON.writeValueAsBytes(m));
-        } catch (IOException e) {
-            // a cache we cannot write only costs time
-        }
-    }
-
-    private static Map<String, String> read(StateDir state) {
-        Path f = state.root().resolve("target-versions.json");
-        if (!Files.exists(f)) {
-            return new HashMap<>();
-        }
-        try {
-            return new HashMap<>(ManifestIO.JSON.readValue(f.toFile(), new TypeReference<Map<String, String>>() {}));
-        } catch (IOException e) {
-            return new HashMap<>();
-        }
+        state.writeCache(FILE, m);
     }
 }

@@ -44,9 +44,7 @@ final class PvserverJob {
 
     /** The launcher's words for N ranks ({@code srun -n N}, {@code mpiexec -n N}, a template...), then pvserver's. */
     static List<String> launch(Target t, int ranks, List<String> serverArgs) {
-        // Pvbatch.launchCommand ends with pvbatch and its three arguments; what comes before is the launcher
-        List<String> batch = Pvbatch.launchCommand(t.launcher(), "mpiexec", ranks, false, "pvbatch", "driver", "job");
-        List<String> argv = new ArrayList<>(batch.subList(0, batch.size() - 4));
+        List<String> argv = Pvbatch.launcher(t.launcher(), ranks);
         argv.addAll(serverArgs);
         return argv;
     }

@@ -40,6 +40,11 @@ public final class Durations {
         return String.format("%02d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
     }
 
+    /** The short human form of a duration: 90s, 20m, 1h30m. */
+    public static String human(Duration d) {
+        return d.toString().substring(2).toLowerCase();
+    }
+
     private static long num(String g) {
         return g == null ? 0 : Long.parseLong(g);
     }

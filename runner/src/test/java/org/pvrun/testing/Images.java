@@ -20,19 +20,7 @@ public final class Images {
 
     /** Variance of the luminance over all pixels: 0 for a blank (single-colour) image. */
     public static double luminanceVariance(BufferedImage img) {
-        double sum = 0;
-        double sumSq = 0;
-        long n = (long) img.getWidth() * img.getHeight();
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                int rgb = img.getRGB(x, y);
-                double l = 0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff);
-                sum += l;
-                sumSq += l * l;
-            }
-        }
-        double mean = sum / n;
-        return sumSq / n - mean * mean;
+        return org.pvrun.report.ImageComparison.luminanceVariance(img);
     }
 
     /** How many distinct colours the image has (capped): a rendering has many, a blank one has one. */
