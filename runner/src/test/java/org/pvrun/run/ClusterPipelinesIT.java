@@ -222,10 +222,21 @@ class ClusterPipelinesIT {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(130, p.exitValue(), seen.toString());
         assertTrue(seen.toString().contains("cancelled job " + jobId), seen.toString());
-        // nothing of the run is left in the queue (a cancelled job may linger as CA until MinJobAge)
-        String queue = exec("squeue", "-h", "-t", "PD,R,CG", "-o", "%i");
+        // the job is neither pending nor running once pvrun has returned; Slurm may still be completing it
+        // (CG: signalling its processes, KillWait, epilog) for a few seconds, after which nothing of it is left
+        // (a cancelled job lingers as CA until MinJobAge, which squeue -t PD,R,CG does not list)
         String cancelled = jobId;
-        assertFalse(queue.lines().anyMatch(l -> l.strip().equals(cancelled)), "job still queued:\n" + queue);
+        String queue = exec("squeue", "-h", "-t", "PD,R", "-o", "%i");
+        assertFalse(queue.lines().anyMatch(l -> l.strip().equals(cancelled)), "job still pending or running:\n" + queue);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        do {
+            queue = exec("squeue", "-h", "-t", "PD,R,CG", "-o", "%i");
+            if (queue.lines().noneMatch(l -> l.strip().equals(cancelled))) {
+                break;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        assertFalse(queue.lines().anyMatch(l -> l.strip().equals(cancelled)), "job still completing after 60 s:\n" + queue);
         JsonNode m = ManifestIO.JSON.readTree(LocalPipelinesIT.onlyRun(dir.resolve("results/slow")).resolve("manifest.json").toFile());
         assertEquals("cancelled", m.get("status").asText());
     }
