@@ -946,14 +946,21 @@ public final class Engine {
             final Map<Integer, Integer> taskCodes = new HashMap<>();
         }
 
-        /** One command per poll reads every exit file of the round and every task verdict. */
+        /**
+         * One command per poll reads every exit file of the round and every task verdict. It forks nothing but
+         * the shell itself (read, printf, kill and [ are built in): a poll runs several times a second beside
+         * the renders on a local target, and a command substitution per file made each poll cost tens of
+         * milliseconds of the renders' CPU by the end of a large sweep.
+         */
         JobFiles readJobFiles(RunRecord.Round round) throws IOException, InterruptedException {
+            String read = "[ -f \"$f\" ] && { read -r c || [ -n \"$c\" ]; } <\"$f\" && ";
             StringBuilder sh = new StringBuilder("cd \"$1\" || exit 1; ")
-                    .append("for f in status/*.exit; do [ -f \"$f\" ] && printf 'T %s %s\\n' \"$f\" \"$(cat \"$f\")\"; done; ")
+                    .append("for f in status/*.exit; do c=; ").append(read).append("printf 'T %s %s\\n' \"$f\" \"$c\"; done; ")
                     .append("cd \"$2\" || exit 0; ")
-                    .append("for f in job-*.exit; do [ -f \"$f\" ] && printf 'J %s %s\\n' \"$f\" \"$(cat \"$f\")\"; done; ");
+                    .append("for f in job-*.exit; do c=; ").append(read).append("printf 'J %s %s\\n' \"$f\" \"$c\"; done; ");
             if (scheduler.name().equals("none")) {
-                sh.append("for f in job-*.pid; do [ -f \"$f\" ] && kill -0 \"$(cat \"$f\")\" 2>/dev/null && printf 'A %s\\n' \"$f\"; done; ");
+                sh.append("for f in job-*.pid; do c=; ").append(read)
+                        .append("kill -0 \"$c\" 2>/dev/null && printf 'A %s\\n' \"$f\"; done; ");
             }
             sh.append("exit 0");
             ExecResult r = check(t.exec(List.of("sh", "-c", sh.toString(), "sh", rec.remoteDir(), round.jobDir()),

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pvrun.plan.Task;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.testing.Cli;
 import org.pvrun.testing.Images;
@@ -107,8 +108,19 @@ class SweepPipelinesIT {
     @Test
     void packedTasksRenderExactlyAsInAProcessOfTheirOwn() throws IOException {
         // task 0 leaves odd state behind (a red background on its own view, an extra source, a custom
-        // colour map); every later task of the same pvbatch process must not see any of it
-        Files.writeString(dir.resolve("messy.py"), "import pvrun\nfrom paraview.simple import *\n"
+        // colour map); every later task of the same pvbatch process must not see any of it, neither in its
+        // image nor in what it can observe of the session when it starts (session.json: the views the time
+        // keeper and the animation scene hold, every proxy registered)
+        Files.writeString(dir.resolve("messy.py"), "import json, pvrun\nfrom paraview.simple import *\n"
+                + "from paraview import servermanager\n"
+                + "from paraview.modules.vtkRemotingServerManager import vtkSMProxyIterator\n"
+                + "it = vtkSMProxyIterator(); it.SetSessionProxyManager(servermanager.ProxyManager().SMProxyManager)\n"
+                + "it.SetModeToAll(); it.Begin(); groups = {}\n"
+                + "while not it.IsAtEnd():\n"
+                + "    g = it.GetGroup().split('.')[0]; groups[g] = groups.get(g, 0) + 1; it.Next()\n"
+                + "json.dump({'time_keeper_views': len(GetTimeKeeper().Views),\n"
+                + "           'scene_views': len(GetAnimationScene().ViewModules), 'registered': groups},\n"
+                + "          open('session.json', 'w'), sort_keys=True)\n"
                 + "if pvrun.param('n') == 0:\n"
                 + "    v = CreateView('RenderView'); v.Background = [1, 0, 0]; v.UseColorPaletteForBackground = 0\n"
                 + "    Sphere(Radius=3); GetColorTransferFunction('RTData').ApplyPreset('Jet', True)\n"
@@ -116,7 +128,7 @@ class SweepPipelinesIT {
                 + "exec(open(" + ManifestIO.JSON.writeValueAsString(Repo.root().resolve("samples/wavelet/contour.py").toString())
                 + ").read())\n");
         String common = "name: messy\nscript: messy.py\nparams: {width: 200, height: 150, colormap: RTData}\n"
-                + "sweep:\n  n: [0, 1, 2, 3]\noutputs: [\"*.png\"]\n";
+                + "sweep:\n  n: [0, 1, 2, 3]\noutputs: [\"*.png\", \"session.json\"]\n";
         Files.writeString(dir.resolve("packed.yaml"), common + "tasks_per_job: 4\n");
         Files.writeString(dir.resolve("alone.yaml"), common + "tasks_per_job: 1\n");
         JsonNode packed = json(pvrun("run", dir.resolve("packed.yaml").toString(), "-o", dir.resolve("p").toString(), "--json"));
@@ -124,8 +136,11 @@ class SweepPipelinesIT {
         assertEquals(1, packed.get("job_ids").size());
         assertEquals(4, alone.get("job_ids").size());
         for (int i = 1; i < 4; i++) {
-            assertEquals(alone.get("tasks").get(i).get("outputs").get(0).get("sha256").asText(),
-                    packed.get("tasks").get(i).get("outputs").get(0).get("sha256").asText(),
+            Path packedDir = Path.of(packed.get("run_dir").asText()).resolve("tasks").resolve(Task.id(i));
+            Path aloneDir = Path.of(alone.get("run_dir").asText()).resolve("tasks").resolve(Task.id(i));
+            assertEquals(Files.readString(aloneDir.resolve("session.json")), Files.readString(packedDir.resolve("session.json")),
+                    "task " + i + " started with what earlier tasks of its process left in the session");
+            assertEquals(-1L, Files.mismatch(aloneDir.resolve("contour.png"), packedDir.resolve("contour.png")),
                     "task " + i + " rendered differently after task 0 in the same process");
         }
     }
