@@ -826,11 +826,30 @@ public final class Engine {
             Map<Integer, JobState> last = new HashMap<>();
             int total = rec.tasks().size();
             int reused = reusedOutputs.size();
+            try (Transport.Watch news = t.watch(List.of(rec.remoteDir() + "/status", round.jobDir()))) {
+                return monitor(round, progress, news, ends, gone, last, total, reused);
+            }
+        }
+
+        Map<Integer, String> monitor(RunRecord.Round round, Progress progress, Transport.Watch news, Map<Integer, String> ends,
+                Map<Integer, Integer> gone, Map<Integer, JobState> last, int total, int reused) throws IOException, InterruptedException {
+            // A remote target is asked to wait for news on its side (up to a poll interval) before it answers, so
+            // a verdict is seen as soon as it is written; a local one is watched. Either may answer early, but the
+            // scheduler is asked at most once per poll interval, however many jobs and however much news.
+            long nextQuery = System.nanoTime();
+            Map<Integer, JobState> states = Map.of();
+            long waitMillis = 0;
+            int known = -1;
             while (!Interruption.interrupted() && !detachNow) {
-                JobFiles files = readJobFiles(round);
+                JobFiles files = readJobFiles(round, waitMillis, known);
+                known = files.seen;
                 lastTaskCodes = files.taskCodes;
                 trace("poll");
-                Map<Integer, JobState> states = elementStates(round, files, ends);
+                boolean queried = scheduler.name().equals("none") || System.nanoTime() - nextQuery >= 0;
+                if (queried) {
+                    states = elementStates(round, files, ends);
+                    nextQuery = System.nanoTime() + target.poll().toNanos();
+                }
                 for (int j = 0; j < round.jobs().size(); j++) {
                     if (ends.containsKey(j)) {
                         continue;
@@ -842,6 +861,8 @@ public final class Engine {
                         // every task has its verdict (written after its outputs): the job has nothing left to
                         // make, so there is no need to wait for pvbatch to tear down (about a second)
                         ends.put(j, "done");
+                    } else if (!queried) {
+                        continue; // judged at the next status query
                     } else if (s == null && states.containsKey(-1)) {
                         continue; // the status query failed this round: no news is not an answer
                     } else if (s != null && s.isTerminal() && s != JobState.COMPLETED) {
@@ -888,7 +909,11 @@ public final class Engine {
                 if (scheduler.name().equals("none")) {
                     startPendingElements(round, files);
                 }
-                sleep(target.poll());
+                if (news != null || !target.isRemote()) {
+                    sleep(target.poll(), news);
+                } else {
+                    waitMillis = target.poll().toMillis(); // the next read waits on the target
+                }
             }
             return ends;
         }
@@ -907,6 +932,7 @@ public final class Engine {
                 return out;
             }
             ExecResult r = t.exec(scheduler.statusCommand(round.jobIds()), COMMAND_TIMEOUT);
+            trace("status query");
             if (!r.ok() && r.stdout().isBlank()) {
                 if (o.verbose()) {
                     o.err().println("pvrun: status query failed; judging by the exit files this round:\n" + r.evidence());
@@ -944,6 +970,9 @@ public final class Engine {
             final Map<Integer, String> exits = new HashMap<>();
             final Set<Integer> alive = new LinkedHashSet<>();
             final Map<Integer, Integer> taskCodes = new HashMap<>();
+
+            /** How many verdict and exit files the target saw: what the next wait compares with. */
+            int seen = -1;
         }
 
         /**
@@ -953,8 +982,21 @@ public final class Engine {
          * milliseconds of the renders' CPU by the end of a large sweep.
          */
         JobFiles readJobFiles(RunRecord.Round round) throws IOException, InterruptedException {
+            return readJobFiles(round, 0, -1);
+        }
+
+        /**
+         * Reads the files as {@link #readJobFiles(RunRecord.Round)} does, after waiting on the target up to
+         * {@code waitMillis} for their number to differ from {@code known} (checking four times a second: the
+         * shell's glob and test are built in, and sleep is the only program it starts).
+         */
+        JobFiles readJobFiles(RunRecord.Round round, long waitMillis, int known) throws IOException, InterruptedException {
+            String wait = "w=$3; while :; do n=0; "
+                    + "for f in status/*.exit \"$2\"/job-*.exit; do [ -f \"$f\" ] && n=$((n+1)); done; "
+                    + "[ \"$n\" -ne \"$4\" ] || [ \"$w\" -le 0 ] && break; sleep 0.25 2>/dev/null || sleep 1; w=$((w-250)); done; "
+                    + "printf 'N %s\\n' \"$n\"; ";
             String read = "[ -f \"$f\" ] && { read -r c || [ -n \"$c\" ]; } <\"$f\" && ";
-            StringBuilder sh = new StringBuilder("cd \"$1\" || exit 1; ")
+            StringBuilder sh = new StringBuilder("cd \"$1\" || exit 1; ").append(wait)
                     .append("for f in status/*.exit; do c=; ").append(read).append("printf 'T %s %s\\n' \"$f\" \"$c\"; done; ")
                     .append("cd \"$2\" || exit 0; ")
                     .append("for f in job-*.exit; do c=; ").append(read).append("printf 'J %s %s\\n' \"$f\" \"$c\"; done; ");
@@ -963,8 +1005,8 @@ public final class Engine {
                         .append("kill -0 \"$c\" 2>/dev/null && printf 'A %s\\n' \"$f\"; done; ");
             }
             sh.append("exit 0");
-            ExecResult r = check(t.exec(List.of("sh", "-c", sh.toString(), "sh", rec.remoteDir(), round.jobDir()),
-                    COMMAND_TIMEOUT), "read the exit files");
+            ExecResult r = check(t.exec(List.of("sh", "-c", sh.toString(), "sh", rec.remoteDir(), round.jobDir(),
+                    Long.toString(waitMillis), Integer.toString(known)), COMMAND_TIMEOUT.plusMillis(waitMillis)), "read the exit files");
             JobFiles f = new JobFiles();
             for (String line : r.stdout().lines().toList()) {
                 String[] p = line.strip().split(" ", 3);
@@ -973,6 +1015,7 @@ public final class Engine {
                         case "T" -> f.taskCodes.put(Integer.parseInt(p[1].substring(7, p[1].length() - 5)), Integer.parseInt(p[2].strip()));
                         case "J" -> f.exits.put(Integer.parseInt(p[1].substring(4, p[1].length() - 5)), p.length > 2 ? p[2].strip() : "");
                         case "A" -> f.alive.add(Integer.parseInt(p[1].substring(4, p[1].length() - 4)));
+                        case "N" -> f.seen = Integer.parseInt(p[1]);
                         default -> { }
                     }
                 } catch (RuntimeException malformed) {
@@ -990,9 +1033,19 @@ public final class Engine {
         }
 
         void sleep(Duration d) throws InterruptedException {
+            sleep(d, null);
+        }
+
+        /** Sleeps for {@code d}, or less when {@code news} (if any) says a file appeared. */
+        void sleep(Duration d, Transport.Watch news) throws InterruptedException {
             long end = System.nanoTime() + d.toNanos();
             while (!Interruption.interrupted() && !detachNow && System.nanoTime() < end) {
-                Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                long slice = Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000));
+                if (news == null) {
+                    Thread.sleep(slice);
+                } else if (news.await(slice)) {
+                    return;
+                }
             }
         }
 

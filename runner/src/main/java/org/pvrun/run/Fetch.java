@@ -109,12 +109,18 @@ final class Fetch {
         }
     }
 
+    static final String SHA256_LIST = "cd \"$1\" || exit 1; d='tasks logs status jobs'; "
+            + "if command -v openssl >/dev/null 2>&1; then nl=$(printf '\\nx'); nl=${nl%x}; "
+            + "find $d -type f ! -name \"*$nl*\" -exec openssl dgst -sha256 -r {} + | tr '\\n' '\\000'; "
+            + "find $d -type f -name \"*$nl*\" -exec sha256sum -z -- {} + ; "
+            + "else find $d -type f -exec sha256sum -z -- {} + ; fi; exit 0";
+
     /** Path → SHA-256 of every regular file of the run directory on the target, computed there. */
     private Map<String, String> listRemote() throws IOException, InterruptedException {
-        // -z: NUL-terminated lines, so any file name comes back as it is
-        ExecResult list = t.exec(List.of("sh", "-c",
-                "cd \"$1\" && find tasks logs status jobs -type f -exec sha256sum -z -- {} + ; exit 0",
-                "sh", remoteRun), Duration.ofMinutes(30));
+        // NUL-terminated records, so any file name comes back as it is: openssl where there is one (it uses the
+        // CPU's SHA instructions: 0.5 s for 512 MiB here against 1.2 s for coreutils' sha256sum), its lines turned
+        // into records (names with a newline are left to sha256sum -z)
+        ExecResult list = t.exec(List.of("sh", "-c", SHA256_LIST, "sh", remoteRun), Duration.ofMinutes(30));
         if (!list.ok()) {
             throw PvrunException.environment("cannot list the run directory " + remoteRun + ":\n" + list.evidence());
         }

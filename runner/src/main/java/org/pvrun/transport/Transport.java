@@ -40,4 +40,22 @@ public interface Transport extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /**
+     * Something to wait on for files appearing in {@code dirs}, or null when this transport cannot be told (the
+     * caller then polls). A local target is watched, so a run learns of a task's verdict at once instead of at
+     * its next poll.
+     */
+    default Watch watch(List<String> dirs) throws IOException {
+        return null;
+    }
+
+    /** Files appearing in watched directories. */
+    interface Watch extends AutoCloseable {
+        /** Waits up to {@code millis} for a file to appear in a watched directory; true if one did. */
+        boolean await(long millis) throws InterruptedException;
+
+        @Override
+        void close() throws IOException;
+    }
 }
