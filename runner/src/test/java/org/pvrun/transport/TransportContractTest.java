@@ -12,6 +12,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -265,6 +266,20 @@ public abstract class TransportContractTest {
     }
 
     @Test
+    void uploadGivesTheLocalBitsTheHostsUmaskAllows() throws Exception {
+        int umask = Integer.parseInt(login.exec(List.of("sh", "-c", "umask"), T).stdout().strip(), 8);
+        assertTrue((umask & 0022) != 0, "the test needs a login umask that removes group or other write: " + umask);
+        for (String local : List.of("rw-rw-rw-", "rwxrwxrwx", "rw-------")) {
+            Path f = Files.writeString(tmp.resolve("mode-" + local), local);
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(local));
+            login.upload(f, remoteDir + "/" + f.getFileName());
+            int expected = LocalFiles.mode(PosixFilePermissions.fromString(local)) & ~umask;
+            assertEquals(Integer.toOctalString(expected), login.exec(List.of("stat", "-c", "%a", remoteDir + "/"
+                    + f.getFileName()), T).stdout().strip(), "uploaded with local mode " + local);
+        }
+    }
+
+    @Test
     void uploadKeepsTheExecutableBitAndDownloadOfAMissingFileFails() throws Exception {
         Path script = Files.writeString(tmp.resolve("run.sh"), "#!/bin/sh\necho ran\n");
         script.toFile().setExecutable(true);
@@ -378,6 +393,18 @@ public abstract class TransportContractTest {
         assertTrue(e.getMessage().contains("--accept-new-host-key"), e.getMessage());
         assertTrue(e.getMessage().contains("ssh-keyscan"), e.getMessage());
         assertEquals(0, Files.size(empty), "nothing added without accept-new");
+    }
+
+    @Test
+    void anSshConfigCannotTurnHostKeyCheckingOff() throws Exception {
+        Path empty = Files.createFile(tmp.resolve("known_hosts"));
+        Path lax = Files.writeString(tmp.resolve("lax_ssh_config"),
+                "Host *\n    StrictHostKeyChecking no\n    UserKnownHostsFile " + empty + "\n");
+        env = Map.of("PVRUN_SSH_CONFIG", lax.toString());
+        PvrunException e = assertThrows(PvrunException.class, () -> connectOnce(loginTarget(null), false));
+        assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
+        assertTrue(e.getMessage().contains("--accept-new-host-key"), e.getMessage());
+        assertEquals(0, Files.size(empty), "nothing added");
     }
 
     @Test
