@@ -33,6 +33,8 @@ final class Fetch {
     private final Map<Integer, Integer> exitCodes = new HashMap<>();
     private final Map<Integer, List<Manifest.OutputRecord>> outputs = new HashMap<>();
     private final List<String> nodes = new ArrayList<>();
+    private final List<String> links = new ArrayList<>();
+    private final List<String> skippedLinks = new ArrayList<>();
 
     /**
      * @param local the run directory is on this machine ({@code remoteRun} a local path): files are moved,
@@ -60,6 +62,12 @@ final class Fetch {
             } else if (parts[0].equals("logs") || parts[0].equals("status")
                     || (parts[0].equals("jobs") && (path.endsWith(".out") || path.endsWith(".nodes")))) {
                 wanted.add(path);
+            }
+        }
+        for (String link : links) {
+            String[] parts = link.split("/", 3);
+            if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
+                skippedLinks.add(link);
             }
         }
         Path staging = Files.createDirectories(localRun.resolve(".fetch"));
@@ -109,16 +117,27 @@ final class Fetch {
         }
     }
 
-    /** Path → SHA-256 of every regular file of the run directory on the target, computed there. */
+    /**
+     * Path → SHA-256 of every regular file of the run directory on the target, computed there; the symbolic links
+     * (never followed, never fetched) go to {@link #links}.
+     */
     private Map<String, String> listRemote() throws IOException, InterruptedException {
-        // -z: NUL-terminated lines, so any file name comes back as it is
-        ExecResult list = t.exec(List.of("sh", "-c",
-                "cd \"$1\" && find tasks logs status jobs -type f -exec sha256sum -z -- {} + ; exit 0",
+        // -z: NUL-terminated lines, so any file name comes back as it is; a hash never starts with "link"
+        ExecResult list = t.exec(List.of("sh", "-c", "cd \"$1\" && find tasks logs status jobs"
+                + " \\( -type f -exec sha256sum -z -- {} + \\) -o \\( -type l -exec printf 'link  %s\\0' {} + \\) ; exit 0",
                 "sh", remoteRun), Duration.ofMinutes(30));
         if (!list.ok()) {
             throw PvrunException.environment("cannot list the run directory " + remoteRun + ":\n" + list.evidence());
         }
-        return RemoteFiles.parseSha256sumZ(list.stdout());
+        StringBuilder sums = new StringBuilder();
+        for (String rec : list.stdout().split("\0")) {
+            if (rec.startsWith("link  ")) {
+                links.add(rec.substring("link  ".length()));
+            } else {
+                sums.append(rec).append('\0');
+            }
+        }
+        return RemoteFiles.parseSha256sumZ(sums.toString());
     }
 
     /** The local run directory's regular files (links are not followed, so never listed); hashes come later. */
@@ -135,6 +154,8 @@ final class Fetch {
                 public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
                     if (a.isRegularFile()) {
                         out.put(root.relativize(f).toString(), "");
+                    } else if (a.isSymbolicLink()) {
+                        links.add(root.relativize(f).toString());
                     }
                     return java.nio.file.FileVisitResult.CONTINUE;
                 }
@@ -154,6 +175,11 @@ final class Fetch {
 
     List<Manifest.OutputRecord> outputs(Task task) {
         return outputs.getOrDefault(task.index(), List.of());
+    }
+
+    /** Symbolic links the tasks left among their files: never results, so never fetched. */
+    List<String> skippedLinks() {
+        return skippedLinks;
     }
 
     List<String> nodes() {

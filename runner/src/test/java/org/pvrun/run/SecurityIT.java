@@ -191,7 +191,8 @@ class SecurityIT {
     /**
      * A script plants links to files and folders outside its run directory (absolute, relative with '..', a
      * folder link with files behind it): none is fetched, none is followed, the real output is, and nothing is
-     * written outside the results folder. Links are never results (docs/spec.md), so the task succeeds.
+     * written outside the results folder. Links are never results (docs/spec.md): each is named on stderr as not
+     * fetched, and the task succeeds.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"local", "ci-ssh", "ci-slurm"})
@@ -215,6 +216,10 @@ class SecurityIT {
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode m = ManifestIO.JSON.readTree(r.out());
         assertEquals(List.of("tasks/0000/real.png"), m.get("tasks").get(0).get("outputs").findValuesAsText("path"));
+        for (String link : List.of("leak.png", "etc", "up", "sub/up.txt", "dangling.png")) {
+            assertTrue(r.err().contains("pvrun: not fetched: tasks/0000/" + link + " is a symbolic link (links are never"
+                    + " results)"), r.err());
+        }
         Path runDir = Path.of(m.get("run_dir").asText());
         Path task = runDir.resolve("tasks/0000");
         try (var files = Files.walk(task)) {
