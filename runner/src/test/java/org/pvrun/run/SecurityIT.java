@@ -79,7 +79,17 @@ class SecurityIT {
         Path remoteDir = Path.of(m.get("remote_dir").asText()); // the target's disk is this machine's
         // the script really ran there and saw its environment: the token is not in it because pvrun did not send it
         assertTrue(Files.readString(runDir.resolve("tasks/0000/env.json")).contains("\"HOME\""));
-        List<Path> written = List.of(results, state, remoteDir, output);
+        // and what the commands that read a run write or print: the report, status, logs
+        StringBuilder printed = new StringBuilder();
+        for (List<String> command : List.of(List.of("report", runDir.toString()), List.of("status", "--json", runDir.toString()),
+                List.of("logs", runDir.toString()))) {
+            Cli.Result c = Cli.run(Map.of("PVRUN_STATE", state.toString()), command.toArray(String[]::new));
+            assertEquals(0, c.exitCode(), command + "\n" + c);
+            printed.append(c.out()).append(c.err());
+        }
+        assertTrue(Files.exists(runDir.resolve("report.html")));
+        Path commands = Files.writeString(dir.resolve("commands.txt"), printed);
+        List<Path> written = List.of(results, state, remoteDir, output, commands);
         for (String secret : List.of(passphrase, token)) {
             assertEquals(List.of(), filesContaining(written, secret), "a secret was written");
         }
