@@ -100,7 +100,8 @@ public final class SpecLoader {
         Map<String, YamlNode> paramNodes = r.map("params");
         paramNodes.forEach((k, v) -> {
             if (!PARAM_NAME.matcher(k).matches()) {
-                r.error(v.where(), "bad param name '" + k + "'; use letters, digits, _ . - and start with a letter or _");
+                Located at = ((YamlNode.Mapping) r.raw("params")).entries().get(k).keyWhere();
+                r.error(at, "bad param name '" + k + "'; use letters, digits, _ . - and start with a letter or _");
             }
             params.put(k, YamlNode.toPlain(v));
         });
