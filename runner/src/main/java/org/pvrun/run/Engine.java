@@ -1115,6 +1115,9 @@ public final class Engine {
             List<String> nodes = new ArrayList<>();
             if (!cancelled && !ran.isEmpty()) {
                 fetch.run(ran, new OutputGlobs(rec.spec().outputs()));
+                for (String link : fetch.skippedLinks()) {
+                    o.err().println("pvrun: not fetched: " + link + " is a symbolic link (links are never results)");
+                }
                 nodes.addAll(new LinkedHashSet<>(fetch.nodes()));
                 for (Task task : ran) {
                     if (fetch.exitCode(task) != null) {

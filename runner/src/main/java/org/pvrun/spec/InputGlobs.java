@@ -20,20 +20,16 @@ public final class InputGlobs {
 
     public static List<PipelineSpec.InputFile> resolve(Path specDir, String glob) {
         String[] parts = glob.split("/", -1);
-        int firstWild = 0;
-        while (firstWild < parts.length && !hasWildcard(parts[firstWild])) {
-            firstWild++;
-        }
+        int firstWild = firstWildcard(parts);
         List<PipelineSpec.InputFile> out = new ArrayList<>();
         if (firstWild == parts.length) {
-            Path p = specDir.resolve(glob).normalize();
+            Path p = base(specDir, glob);
             if (Files.isRegularFile(p)) {
                 out.add(new PipelineSpec.InputFile(p, p.getFileName().toString()));
             }
             return out;
         }
-        Path base = specDir.resolve(String.join("/", java.util.Arrays.copyOfRange(parts, 0, firstWild)))
-                .toAbsolutePath().normalize();
+        Path base = base(specDir, glob);
         String rest = String.join("/", java.util.Arrays.copyOfRange(parts, firstWild, parts.length));
         if (!Files.isDirectory(base)) {
             return out;
@@ -49,6 +45,25 @@ public final class InputGlobs {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /**
+     * The folder a glob searches (its part before the first wildcard), or the file it names when it has none,
+     * absolute and without {@code ..}: matches can only lie under it, as the part after a wildcard is matched
+     * against paths found by walking down from it.
+     */
+    public static Path base(Path specDir, String glob) {
+        String[] parts = glob.split("/", -1);
+        String fixed = String.join("/", java.util.Arrays.copyOfRange(parts, 0, firstWildcard(parts)));
+        return specDir.resolve(fixed).toAbsolutePath().normalize();
+    }
+
+    private static int firstWildcard(String[] parts) {
+        int i = 0;
+        while (i < parts.length && !hasWildcard(parts[i])) {
+            i++;
+        }
+        return i;
     }
 
     static boolean hasWildcard(String s) {

@@ -21,7 +21,7 @@ import org.pvrun.util.Hashes;
  */
 public final class SpecLoader {
     public static final List<String> KEYS = List.of("name", "description", "script", "paraview", "params", "args",
-            "ranks", "inputs", "outputs", "target", "timeout", "display", "resources", "sweep", "tasks_per_job",
+            "ranks", "inputs", "input_root", "outputs", "target", "timeout", "display", "resources", "sweep", "tasks_per_job",
             "max_parallel", "retries", "reset", "baseline", "report");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
@@ -100,7 +100,8 @@ public final class SpecLoader {
         Map<String, YamlNode> paramNodes = r.map("params");
         paramNodes.forEach((k, v) -> {
             if (!PARAM_NAME.matcher(k).matches()) {
-                r.error(v.where(), "bad param name '" + k + "'; use letters, digits, _ . - and start with a letter or _");
+                Located at = ((YamlNode.Mapping) r.raw("params")).entries().get(k).keyWhere();
+                r.error(at, "bad param name '" + k + "'; use letters, digits, _ . - and start with a letter or _");
             }
             params.put(k, YamlNode.toPlain(v));
         });
@@ -139,9 +140,18 @@ public final class SpecLoader {
 
         List<PipelineSpec.InputFile> inputs = new ArrayList<>();
         Map<String, Path> inputNames = new HashMap<>();
+        // inputs are shipped to the target: a spec from elsewhere must not reach ~/.ssh by "../../.ssh/*"
+        String rootText = r.string("input_root", false);
+        Path inputRoot = rootText == null ? specDir : specDir.resolve(rootText).normalize();
         for (Located.Text g : inputsOverride != null ? List.<Located.Text>of() : r.strings("inputs")) {
             if (g.value().isBlank()) {
                 r.error(g.where(), "empty input glob");
+                continue;
+            }
+            if (!InputGlobs.base(specDir, g.value()).startsWith(inputRoot)) {
+                r.error(g.where(), "input glob '" + g.value() + "' reaches outside " + (rootText == null
+                        ? "the spec's folder " + specDir + "; allow a wider folder with input_root (e.g. input_root: ..)"
+                        : "input_root " + inputRoot));
                 continue;
             }
             List<PipelineSpec.InputFile> matched;

@@ -139,7 +139,12 @@ public final class TargetsLoader {
             }
         }
         Duration poll = Duration.ofSeconds(10);
-        String pollText = r.has("poll") ? String.valueOf(((YamlNode.Scalar) r.raw("poll")).value()) : null;
+        String pollText = null;
+        if (r.raw("poll") instanceof YamlNode.Scalar ps && ps.value() != null) {
+            pollText = String.valueOf(ps.value());
+        } else if (r.has("poll")) {
+            r.error(r.where("poll"), "'poll' must be a duration such as 10s, found " + r.raw("poll").kind());
+        }
         if (pollText != null) {
             try {
                 poll = Durations.parse(pollText);
@@ -148,6 +153,16 @@ public final class TargetsLoader {
             }
         }
         Map<String, String> resources = scalars(r, "resources");
+        if (r.raw("env") instanceof YamlNode.Mapping em) {
+            // env values are written into the job script on the cluster: no place for a token or a password
+            for (YamlNode.Entry e : List.copyOf(em.entries().values())) {
+                if (isSecret(e.key())) {
+                    r.error(e.keyWhere(), "env '" + e.key() + "' looks like a secret, and pvrun would write its value into"
+                            + " the job script; set it on the cluster instead (in a file only you can read, sourced by setup)");
+                    em.entries().remove(e.key());
+                }
+            }
+        }
         Map<String, String> envVars = scalars(r, "env");
         envVars.keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).forEach(k ->
                 r.error(r.where("env"), "bad environment variable name '" + k + "'"));

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads a YAML file into a {@link YamlNode} tree with positions, refusing what a pipeline spec never needs
@@ -45,7 +46,8 @@ public final class YamlReader {
         options.setAllowDuplicateKeys(false);
         factory = YAMLFactory.builder()
                 .loaderOptions(options)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                // above MAX_DEPTH, so that readValue's own check, which knows the line and column, speaks first
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 2).build())
                 // duplicates are found while building the tree, with both places in the message
                 .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
@@ -88,6 +90,12 @@ public final class YamlReader {
                         + ", column " + (m.getContextMark().getColumn() + 1)) + ")";
                 throw new SpecException(new Located(displayName, at.getLine() + 1, at.getColumn() + 1),
                         "malformed YAML: " + m.getProblem() + context);
+            }
+            if (e.getCause() instanceof ReaderException r) {
+                // SnakeYAML's reader checks characters before any token exists: place it from the code point's index
+                int[] lineColumn = lineColumn(text, r.getPosition());
+                throw new SpecException(new Located(displayName, lineColumn[0], lineColumn[1]), "malformed YAML: character "
+                        + String.format("U+%04X", r.getCodePoint()) + " is not allowed in YAML");
             }
             JsonLocation loc = e.getLocation();
             String msg = e.getOriginalMessage();
@@ -154,6 +162,20 @@ public final class YamlReader {
     private static Located where(JsonParser p, String file) {
         JsonLocation loc = p.currentTokenLocation();
         return new Located(file, loc.getLineNr(), loc.getColumnNr());
+    }
+
+    /** Line and column (from 1) of the code point at {@code index} in {@code text}. */
+    private static int[] lineColumn(String text, int index) {
+        int line = 1;
+        int column = 1;
+        for (int i = 0, cp = 0; i < text.length() && cp < index; i += Character.charCount(text.codePointAt(i)), cp++) {
+            column++;
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            }
+        }
+        return new int[] {line, column};
     }
 
     private static String decodeUtf8(byte[] bytes, String file) {

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.pvrun.testing.BadSpecs;
 import org.pvrun.testing.Cli;
 
 /** The command line as users meet it: exit codes, messages, nothing written on bad input. */
@@ -35,25 +38,65 @@ class CliTest {
         assertTrue(r.out().contains("pipeline:  minimal"), r.out());
     }
 
+    static Stream<Path> badSpecs() throws IOException {
+        return BadSpecs.files();
+    }
+
+    /**
+     * Every spec of the corpus, through {@code validate}, {@code run --dry-run} and {@code run}: exit 2, the
+     * message at FILE:LINE:COL, no stack trace, and nothing written (no results folder, no state entry).
+     */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "unknown-key          | 4:1: unknown key 'rank' in the pipeline spec; did you mean 'ranks'?",
-        "malformed            | 4:6: malformed YAML",
-        "wrong-type-ranks     | 4:8: 'ranks' must be a whole number",
-        "missing-script       | 3:9: script not found:",
-        "input-matches-nothing | 4:10: input glob '../data/*.nc' matches no file",
-        "bad-version          | 4:11: bad version constraint",
-        "ranks-zero           | 4:8: ranks must be at least 1",
-        "name-slash           | 2:7: bad name 'a/b'",
-    })
-    void badSpecExits2WithPlaceAndWritesNothing(String name, String expected, @TempDir Path results) throws IOException {
-        String spec = SPECS + "/bad/" + name + ".yaml";
-        Cli.Result r = Cli.run("run", spec, "-o", results.toString());
+    @MethodSource("badSpecs")
+    void badSpecExits2WithPlaceAndWritesNothing(Path file, @TempDir Path tmp) throws IOException {
+        String spec = file.toString();
+        Path results = Files.createDirectories(tmp.resolve("results"));
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        Map<String, String> env = Map.of("PVRUN_STATE", state.toString(), "PVRUN_PVBATCH", "/nonexistent/pvbatch");
+        String expected = BadSpecs.expectedText(file, spec);
+        for (List<String> command : List.of(List.of("validate", spec), List.of("run", spec, "--dry-run", "-o", results.toString()),
+                List.of("run", spec, "-o", results.toString()))) {
+            Cli.Result r = Cli.run(env, command.toArray(String[]::new));
+            assertEquals(2, r.exitCode(), command + "\n" + r);
+            assertTrue(r.err().contains(expected), "expected '" + expected + "' from " + command + ":\n" + r);
+            assertTrue(r.err().lines().anyMatch(l -> l.replaceFirst("^pvrun: ", "").startsWith(spec + ":")),
+                    "no message starts with the file: " + r.err());
+            assertFalse(r.err().contains("\tat "), "stack trace without --verbose:\n" + r.err());
+            assertEmpty(results);
+            assertEmpty(state);
+        }
+    }
+
+    @Test
+    void hugeSpecIsRefusedUnreadThroughTheCli(@TempDir Path tmp) throws IOException {
+        Path spec = tmp.resolve("huge.yaml");
+        // 2 MiB of harmless comments after a valid head: the size alone refuses it
+        Files.writeString(spec, "name: huge\nscript: s.py\n" + "# padding\n".repeat(2 * 1024 * 1024 / 10));
+        Path results = Files.createDirectories(tmp.resolve("results"));
+        Cli.Result r = Cli.run("run", spec.toString(), "--dry-run", "-o", results.toString());
         assertEquals(2, r.exitCode(), r.toString());
-        assertTrue(r.err().contains(spec + ":" + expected), r.toString());
-        assertFalse(r.err().contains("\tat "), "stack trace without --verbose:\n" + r.err());
-        try (var s = Files.list(results)) {
-            assertEquals(0, s.count(), "something was written");
+        assertTrue(r.err().contains(spec + ":1:1: file is " + Files.size(spec) + " bytes; a spec or targets file may be at most "
+                + "1048576 bytes"), r.err());
+        assertEmpty(results);
+    }
+
+    @Test
+    void badTargetsFileExits2WithPlaceAndWritesNothing(@TempDir Path tmp) throws IOException {
+        Path targets = tmp.resolve("targets.yaml");
+        Files.writeString(targets, "targets:\n  a: &a {host: h}\n  b: *a\n");
+        Path results = Files.createDirectories(tmp.resolve("results"));
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        Cli.Result r = Cli.run(Map.of("PVRUN_STATE", state.toString()), "run", SPECS + "/good/minimal.yaml", "-t", "a",
+                "--targets", targets.toString(), "-o", results.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(targets + ":2:6: YAML anchors (&name) are not allowed"), r.err());
+        assertEmpty(results);
+        assertEmpty(state);
+    }
+
+    static void assertEmpty(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(), s.toList(), "something was written into " + dir);
         }
     }
 

@@ -18,7 +18,7 @@ import org.pvrun.util.Hashes;
 /**
  * The command that lists a run directory with its hashes on the target ({@link Fetch#SHA256_LIST}), run here by
  * sh: with openssl on the PATH and without it (coreutils' sha256sum only), on file names that test the
- * record format (spaces, a backslash, a newline, an asterisk, non-ASCII).
+ * record format (spaces, a backslash, a newline, an asterisk, non-ASCII); symbolic links are listed as such.
  */
 class RemoteListingTest {
     @TempDir
@@ -48,11 +48,23 @@ class RemoteListingTest {
             Files.writeString(f, "content of " + name, StandardCharsets.UTF_8);
             expected.put(name, Hashes.sha256(f));
         }
+        Files.createSymbolicLink(run.resolve("tasks/0000/link"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(run.resolve("tasks/0001/up\nlink"), Path.of("../.."));
         ProcessBuilder pb = new ProcessBuilder(bin.resolve("sh").toString(), "-c", Fetch.SHA256_LIST, "sh", run.toString());
         pb.environment().put("PATH", bin.toString());
         Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor());
-        assertEquals(expected, new TreeMap<>(RemoteFiles.parseSha256sumZ(out)));
+        StringBuilder sums = new StringBuilder();
+        List<String> links = new java.util.ArrayList<>();
+        for (String rec : out.split("\0")) {
+            if (rec.startsWith("link  ")) {
+                links.add(rec.substring(6));
+            } else {
+                sums.append(rec).append('\0');
+            }
+        }
+        assertEquals(expected, new TreeMap<>(RemoteFiles.parseSha256sumZ(sums.toString())));
+        assertEquals(List.of("tasks/0000/link", "tasks/0001/up\nlink"), links.stream().sorted().toList());
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,34 +17,28 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pvrun.ExitCode;
+import org.pvrun.testing.BadSpecs;
 
 /**
- * Table test over the corpus in src/test/resources/specs/bad: each file's first line says
- * "# expect: LINE:COL: message" (or just a message fragment) and loading must fail with exit 2 and that
- * message at that place.
+ * Table test over the corpus in src/test/resources/specs/bad ({@link BadSpecs}): loading each must fail with
+ * exit 2 and the message its first line expects, at that place.
  */
 class SpecLoaderTest {
     static final Path SPECS = Path.of("src/test/resources/specs");
 
     static Stream<Path> badSpecs() throws IOException {
-        return Files.list(SPECS.resolve("bad")).sorted();
+        return BadSpecs.files();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSpecs")
     void badInputIsRefusedWithPlaceAndReason(Path file) throws IOException {
-        String first = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).lines().findFirst().orElseThrow();
-        assertTrue(first.startsWith("# expect: "), "corpus file needs an expectation: " + file);
-        String expected = first.substring("# expect: ".length());
         SpecException e = assertThrows(SpecException.class, () -> new SpecLoader().load(file, Map.of()));
         assertEquals(ExitCode.INVALID_INPUT, e.exitCode());
         String message = e.getMessage();
-        if (Character.isDigit(expected.charAt(0))) {
-            assertTrue(message.contains(file + ":" + expected), "expected '" + file + ":" + expected + "' in:\n" + message);
-        } else {
-            assertTrue(message.contains(expected), "expected '" + expected + "' in:\n" + message);
-            assertTrue(message.startsWith(file.toString()), "message must name the file: " + message);
-        }
+        String expected = BadSpecs.expectedText(file, file.toString());
+        assertTrue(message.contains(expected), "expected '" + expected + "' in:\n" + message);
+        assertTrue(message.startsWith(file.toString()), "message must name the file: " + message);
     }
 
     @Test
@@ -105,5 +98,37 @@ class SpecLoaderTest {
         Files.writeString(spec, "name: x\nscript: s.py\ndescription: \"" + "a".repeat(YamlReader.MAX_BYTES) + "\"\n");
         SpecException e = assertThrows(SpecException.class, () -> new SpecLoader().load(spec, Map.of()));
         assertTrue(e.getMessage().contains("may be at most 1048576 bytes"), e.getMessage());
+    }
+
+    @Test
+    void inputsStayInsideTheSpecsFolderUnlessInputRootWidensIt(@TempDir Path dir) throws IOException {
+        Path specDir = Files.createDirectories(dir.resolve("project/pipelines"));
+        Files.writeString(specDir.resolve("s.py"), "");
+        Files.createDirectories(dir.resolve("project/data"));
+        Files.writeString(dir.resolve("project/data/wave.vti"), "w");
+        Files.createDirectories(dir.resolve(".ssh"));
+        Files.writeString(dir.resolve(".ssh/id_ed25519"), "k");
+        Path spec = specDir.resolve("p.yaml");
+        String head = "name: p\nscript: s.py\n";
+
+        Files.writeString(spec, head + "inputs: [../data/*.vti]\n");
+        SpecException e = assertThrows(SpecException.class, () -> new SpecLoader().load(spec, Map.of()));
+        assertTrue(e.getMessage().contains("p.yaml:3:10: input glob '../data/*.vti' reaches outside the spec's folder "
+                + specDir.toAbsolutePath() + "; allow a wider folder with input_root"), e.getMessage());
+
+        Files.writeString(spec, head + "inputs: [../data/*.vti]\ninput_root: ..\n");
+        assertEquals(List.of("wave.vti"), new SpecLoader().load(spec, Map.of()).inputs().stream()
+                .map(PipelineSpec.InputFile::name).toList());
+
+        // input_root widens to one folder, not to everything: neither a glob climbing out of it nor an absolute path
+        for (String glob : List.of("../../.ssh/*", "../data/../../.ssh/id_ed25519", dir.resolve(".ssh/*").toString())) {
+            Files.writeString(spec, head + "inputs: [\"" + glob + "\"]\ninput_root: ..\n");
+            SpecException outside = assertThrows(SpecException.class, () -> new SpecLoader().load(spec, Map.of()));
+            assertTrue(outside.getMessage().contains("reaches outside input_root " + dir.resolve("project")), outside.getMessage());
+        }
+        // an absolute input_root allows absolute globs under it
+        Files.writeString(spec, head + "inputs: [\"" + dir.resolve("project/data/*.vti") + "\"]\ninput_root: \""
+                + dir.resolve("project/data") + "\"\n");
+        assertEquals(1, new SpecLoader().load(spec, Map.of()).inputs().size());
     }
 }

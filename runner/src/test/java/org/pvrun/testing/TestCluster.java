@@ -121,6 +121,25 @@ public final class TestCluster {
         return port("LOGIN_PORT") == 22 ? get("LOGIN_HOST") : "[" + get("LOGIN_HOST") + "]:" + get("LOGIN_PORT");
     }
 
+    /**
+     * A known_hosts in {@code dir} that gives the login node other keys (fresh ones, of every type it offers), as
+     * if its keys had changed or someone stood in between.
+     */
+    public Path knownHostsWithOtherKeys(Path dir) throws IOException, InterruptedException {
+        StringBuilder lines = new StringBuilder();
+        for (String type : List.of("ed25519", "ecdsa", "rsa")) {
+            Path key = dir.resolve("fake_" + type);
+            Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor() != 0) {
+                fail("ssh-keygen -t " + type + " failed");
+            }
+            String[] pub = Files.readString(Path.of(key + ".pub")).split(" ");
+            lines.append(loginKnownHostsName()).append(' ').append(pub[0]).append(' ').append(pub[1]).append('\n');
+        }
+        return Files.writeString(dir.resolve("known_hosts_changed"), lines);
+    }
+
     public Path targetsFile(Path dir) throws IOException {
         return targetsFile(dir, get("KNOWN_HOSTS"));
     }

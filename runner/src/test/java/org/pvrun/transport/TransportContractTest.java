@@ -12,6 +12,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -265,6 +266,20 @@ public abstract class TransportContractTest {
     }
 
     @Test
+    void uploadGivesTheLocalBitsTheHostsUmaskAllows() throws Exception {
+        int umask = Integer.parseInt(login.exec(List.of("sh", "-c", "umask"), T).stdout().strip(), 8);
+        assertTrue((umask & 0022) != 0, "the test needs a login umask that removes group or other write: " + umask);
+        for (String local : List.of("rw-rw-rw-", "rwxrwxrwx", "rw-------")) {
+            Path f = Files.writeString(tmp.resolve("mode-" + local), local);
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(local));
+            login.upload(f, remoteDir + "/" + f.getFileName());
+            int expected = LocalFiles.mode(PosixFilePermissions.fromString(local)) & ~umask;
+            assertEquals(Integer.toOctalString(expected), login.exec(List.of("stat", "-c", "%a", remoteDir + "/"
+                    + f.getFileName()), T).stdout().strip(), "uploaded with local mode " + local);
+        }
+    }
+
+    @Test
     void uploadKeepsTheExecutableBitAndDownloadOfAMissingFileFails() throws Exception {
         Path script = Files.writeString(tmp.resolve("run.sh"), "#!/bin/sh\necho ran\n");
         script.toFile().setExecutable(true);
@@ -381,6 +396,18 @@ public abstract class TransportContractTest {
     }
 
     @Test
+    void anSshConfigCannotTurnHostKeyCheckingOff() throws Exception {
+        Path empty = Files.createFile(tmp.resolve("known_hosts"));
+        Path lax = Files.writeString(tmp.resolve("lax_ssh_config"),
+                "Host *\n    StrictHostKeyChecking no\n    UserKnownHostsFile " + empty + "\n");
+        env = Map.of("PVRUN_SSH_CONFIG", lax.toString());
+        PvrunException e = assertThrows(PvrunException.class, () -> connectOnce(loginTarget(null), false));
+        assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
+        assertTrue(e.getMessage().contains("--accept-new-host-key"), e.getMessage());
+        assertEquals(0, Files.size(empty), "nothing added");
+    }
+
+    @Test
     void acceptNewHostKeyAddsTheKeyAndTrustsItAfterwards() throws Exception {
         Path file = tmp.resolve("new/.ssh/known_hosts"); // neither the file nor its directory exist yet
         connectOnce(loginTarget(file), true);
@@ -395,15 +422,8 @@ public abstract class TransportContractTest {
 
     @Test
     void changedHostKeyIsAlwaysRefused() throws Exception {
-        Path file = tmp.resolve("known_hosts");
-        StringBuilder lines = new StringBuilder();
-        for (String type : List.of("ed25519", "ecdsa", "rsa")) {
-            Path key = tmp.resolve("fake_" + type);
-            run("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key.toString());
-            String[] pub = Files.readString(Path.of(key + ".pub")).split(" ");
-            lines.append(cluster.loginKnownHostsName()).append(' ').append(pub[0]).append(' ').append(pub[1]).append('\n');
-        }
-        Files.writeString(file, lines);
+        Path file = cluster.knownHostsWithOtherKeys(tmp);
+        String lines = Files.readString(file);
         for (boolean acceptNew : List.of(false, true)) {
             PvrunException e = assertThrows(PvrunException.class, () -> connectOnce(loginTarget(file), acceptNew));
             assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
@@ -412,7 +432,7 @@ public abstract class TransportContractTest {
                     e.getMessage());
             assertTrue(e.getMessage().contains("ssh-keygen") && e.getMessage().contains("-R"), e.getMessage());
         }
-        assertEquals(lines.toString(), Files.readString(file), "known_hosts untouched");
+        assertEquals(lines, Files.readString(file), "known_hosts untouched");
     }
 
     // ---------------------------------------------------------------- jump host

@@ -394,7 +394,8 @@ public final class OpenSshTransport implements Transport {
 
     /**
      * Sends the file as ssh's stdin into {@code cat} writing {@code .NAME.part-RANDOM} next to the target, then
-     * chmod (the local permission bits) and {@code mv -f} (a rename within the directory).
+     * chmod (the local permission bits that the host's umask allows, as a file created there would get) and
+     * {@code mv -f} (a rename within the directory).
      */
     @Override
     public void upload(Path localFile, String remotePath) throws IOException, InterruptedException {
@@ -409,7 +410,8 @@ public final class OpenSshTransport implements Transport {
             throw new IOException("cannot upload " + localFile + ": no such readable file");
         }
         String command = Shell.join(List.of("sh", "-c",
-                "cat > \"$1\" && chmod -- \"$3\" \"$1\" && mv -f -- \"$1\" \"$2\" || { s=$?; rm -f -- \"$1\"; exit $s; }",
+                "cat > \"$1\" && chmod -- \"$(printf %o $((0$3 & ~0$(umask))))\" \"$1\" && mv -f -- \"$1\" \"$2\""
+                        + " || { s=$?; rm -f -- \"$1\"; exit $s; }",
                 "sh", tmp, remotePath, Integer.toOctalString(mode)));
         ensureMaster();
         Result r = run(client(command), ProcessBuilder.Redirect.from(localFile.toFile()),

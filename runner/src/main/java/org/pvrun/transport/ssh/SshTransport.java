@@ -47,6 +47,7 @@ public final class SshTransport implements Transport {
     private SshConnection connection; // guarded by this
     private boolean closed; // guarded by this
     private ChannelSftp sftp; // guarded by sftpLock
+    private volatile Integer umask; // the login's on the host, asked on the first upload
 
     /** Authentication questions go to the terminal. */
     public SshTransport(SshOptions options) {
@@ -238,7 +239,7 @@ public final class SshTransport implements Transport {
     /**
      * Copies a local file to the host as {@code .NAME.part-RANDOM} in the target directory, then renames it over
      * the target (atomically where the server offers posix-rename@openssh.com, as OpenSSH does). The remote file
-     * gets the local file's permission bits.
+     * gets the local file's permission bits that the host's umask allows (as a file created there would).
      */
     @Override
     public void upload(Path local, String remotePath) throws IOException {
@@ -249,6 +250,7 @@ public final class SshTransport implements Transport {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: keep the default
         }
+        mode &= ~remoteUmask();
         synchronized (sftpLock) {
             ChannelSftp s = null;
             try (InputStream in = Files.newInputStream(local)) {
@@ -333,6 +335,27 @@ public final class SshTransport implements Transport {
     private static String baseName(String path) {
         String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         return p.substring(p.lastIndexOf('/') + 1);
+    }
+
+    /** The umask of a login on the host ({@code umask} in a shell there), asked once per transport. */
+    private int remoteUmask() throws IOException {
+        Integer u = umask;
+        if (u == null) {
+            ExecResult r;
+            try {
+                r = exec(List.of("sh", "-c", "umask"), Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while asking the umask on " + options.describe());
+            }
+            String out = r.stdout().strip();
+            if (!r.ok() || !out.matches("[0-7]{1,4}")) {
+                throw new IOException("cannot read the umask on " + options.describe() + ":\n" + r.evidence());
+            }
+            u = Integer.parseInt(out, 8);
+            umask = u;
+        }
+        return u;
     }
 
     private static String sibling(String path, String name) {
