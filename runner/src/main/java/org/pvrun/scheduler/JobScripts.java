@@ -71,13 +71,6 @@ final class JobScripts {
         return view;
     }
 
-    /** Compiles the job-script templates ahead of use (see {@code org.pvrun.cli.Main}'s warm-up). */
-    static void compileTemplates() {
-        for (String t : List.of("none.sh.mustache", "slurm.sh.mustache", "pbs.sh.mustache")) {
-            FACTORY.compile(t);
-        }
-    }
-
     static String render(String template, Map<String, Object> view) {
         Mustache mustache = FACTORY.compile(template);
         StringWriter out = new StringWriter();

@@ -13,9 +13,4 @@ public final class Schedulers {
             default -> throw new IllegalArgumentException("unknown scheduler '" + name + "': use slurm, pbs or none");
         };
     }
-
-    /** Compiles the job-script templates ahead of their first use. */
-    public static void compileTemplates() {
-        JobScripts.compileTemplates();
-    }
 }
