@@ -27,7 +27,7 @@ import org.pvrun.util.Shell;
 
 /**
  * {@code bench/run}: pvrun against the tools users would otherwise use, side by side on this machine's test cluster
- * (scripts/testcluster). Prints a Markdown report and, with {@code --update-docs}, puts it into docs/benchmarks.md
+ * (scripts/testcluster). Prints a Markdown report and, with {@code --update-docs}, puts it into docs/performance.md
  * between the markers there. Run from the repository root with the shaded jar and the test classes on the class path
  * (bench/run does that). Needs no JUnit.
  *
@@ -119,7 +119,7 @@ public final class Bench {
         Files.writeString(out, report);
         System.err.println("bench: report written to " + out);
         if (updateDocs) {
-            Path docs = ctx.repo().resolve("docs/benchmarks.md");
+            Path docs = ctx.repo().resolve("docs/performance.md");
             updateDocs(docs, report);
             System.err.println("bench: " + docs + " updated");
         }

@@ -38,7 +38,7 @@ import org.pvrun.util.Shell;
  * the terminal by ssh itself) happens once per run. If the master dies (the connection dropped), the next call opens
  * a new one.
  *
- * <p>How files move was chosen by measuring against OpenSSH's own tools (bench/, docs/benchmarks.md): one file is
+ * <p>How files move was chosen by measuring against OpenSSH's own tools (bench/, docs/performance.md): one file is
  * {@code cat} over a session of the master with the local file as ssh's stdin or stdout (the master writes the file
  * descriptor directly, no copy through this JVM); many files come back by {@code rsync} through the master (temporary
  * names, renamed when complete), or as a tar stream when either side lacks rsync, and go out as the local {@code tar}
