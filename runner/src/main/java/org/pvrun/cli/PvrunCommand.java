@@ -1,6 +1,7 @@
 package org.pvrun.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 
 import picocli.CommandLine;
@@ -22,11 +23,14 @@ import picocli.CommandLine.Command;
             "",
             "Exit status: 0 all tasks succeeded, 1 a task failed, 2 invalid input,",
             "3 environment (pvbatch missing, cannot connect), 130 interrupted.",
-            "Docs: docs/README.md"},
-        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, LogsCommand.class,
-            FetchCommand.class, CancelCommand.class, ListCommand.class, RerunCommand.class, DoctorCommand.class, CompareCommand.class, BaselineCommand.class, ServeCommand.class,
-            InitCommand.class, CompletionCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+            "Docs: docs/README.md"})
 public final class PvrunCommand implements Runnable {
+    /** The commands, in the order help lists them (registered by {@link CommandLineFactory}). */
+    static final List<Class<?>> COMMANDS = List.of(RunCommand.class, ValidateCommand.class, StatusCommand.class,
+            LogsCommand.class, FetchCommand.class, CancelCommand.class, ListCommand.class, RerunCommand.class,
+            DoctorCommand.class, CompareCommand.class, BaselineCommand.class, ServeCommand.class, InitCommand.class,
+            CompletionCommand.class, ReportCommand.class, CommandLine.HelpCommand.class);
+
     final PrintStream out;
     final PrintStream err;
     final Map<String, String> env;
