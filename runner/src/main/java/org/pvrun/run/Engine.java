@@ -195,14 +195,29 @@ public final class Engine {
 
     /** Opens the target's transport for {@code work}, turning I/O failures and interrupts into pvrun's exits. */
     private <T> T onTarget(Target t, SessionWork<T> work) {
-        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
-            return work.apply(new Session(tr, Schedulers.forName(t.scheduler()), t));
+        Session s = null;
+        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env(), o.err())) {
+            s = new Session(tr, Schedulers.forName(t.scheduler()), t);
+            return work.apply(s);
         } catch (IOException e) {
-            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
+            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage() + resumeHint(s), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
         }
+    }
+
+    /** After a failure mid-run: how to pick the run up, which stays recorded as it was. */
+    private static String resumeHint(Session s) {
+        if (s == null || s.rec == null || s.localRun == null || Files.exists(s.localRun.resolve(ManifestIO.FILE))
+                || !Files.exists(s.localRun.resolve(RunRecord.FILE))) {
+            return "";
+        }
+        if (s.liveRounds.isEmpty()) {
+            return "\nrun " + s.rec.runId() + " was not submitted; nothing runs. Run the pipeline again.";
+        }
+        return "\nrun " + s.rec.runId() + " is kept as it was (its jobs go on); once this is resolved, collect it with: pvrun fetch "
+                + s.rec.runId();
     }
 
     /** A run's state for {@code pvrun status}. */
@@ -413,6 +428,10 @@ public final class Engine {
                 }
             }
             rebuildAttempts();
+            if (liveRounds.isEmpty() && r.tasks().stream().anyMatch(e -> e.reusedFrom() == null)) {
+                throw PvrunException.environment("run " + r.runId() + " was never submitted (its staging did not finish); "
+                        + "nothing ran. Run the pipeline again.");
+            }
             CountDownLatch recorded = new CountDownLatch(1);
             try (AutoCloseable w = Interruption.awaitBeforeExit(recorded);
                     AutoCloseable c = Interruption.onInterrupt(this::onInterrupt)) {
@@ -672,6 +691,7 @@ public final class Engine {
                 // a retried task starts from a clean slate: no verdict from its last attempt
                 List<String> rm = new ArrayList<>(List.of("rm", "-f", "--"));
                 taskIndices.forEach(i -> rm.add(rec.remoteDir() + "/status/" + Task.id(i) + ".exit"));
+                taskIndices.forEach(i -> rm.add(rec.remoteDir() + "/status/" + Task.id(i) + ".started"));
                 check(t.exec(rm, COMMAND_TIMEOUT), "reset the retried tasks");
             }
             t.uploadTree(stage, files, jobDir);
@@ -680,7 +700,7 @@ public final class Engine {
             rounds.add(round);
             liveRounds = rounds;
             if (!scheduler.name().equals("none")) {
-                ExecResult r = t.exec(scheduler.submitCommand(jobDir + "/job.sh"), COMMAND_TIMEOUT);
+                ExecResult r = t.execOnce(scheduler.submitCommand(jobDir + "/job.sh"), COMMAND_TIMEOUT);
                 if (!r.ok()) {
                     throw PvrunException.environment("the " + scheduler.name() + " submission failed on " + target.name()
                             + ":\n" + r.evidence());
@@ -742,7 +762,7 @@ public final class Engine {
             boolean changed = false;
             while (round.jobIds().size() < round.jobs().size() && running < limit && !Interruption.interrupted()) {
                 int i = round.jobIds().size();
-                ExecResult r = t.exec(none.submitElementCommand(round.jobDir() + "/job.sh", i), COMMAND_TIMEOUT);
+                ExecResult r = t.execOnce(none.submitElementCommand(round.jobDir() + "/job.sh", i), COMMAND_TIMEOUT);
                 if (!r.ok()) {
                     throw PvrunException.environment("cannot start job " + i + " on " + target.name() + ":\n" + r.evidence());
                 }
@@ -777,7 +797,7 @@ public final class Engine {
                         Integer c = codes.get(idx);
                         roundCodes.put(Task.id(idx), c);
                         attempts.computeIfAbsent(idx, k -> new ArrayList<>()).add(new Manifest.AttemptRecord(round.number(),
-                                elem, c, c == null ? "job " + elem + " " + ends.getOrDefault(j, "ended") : c == 0 ? null : reasonFor(c)));
+                                elem, c, c == null ? JobEnds.reason(elem, ends.getOrDefault(j, "ended")) : c == 0 ? null : reasonFor(c)));
                         if (c == null || c != 0) {
                             failed.add(idx);
                         }
@@ -1084,9 +1104,18 @@ public final class Engine {
                     Manifest.AttemptRecord lastAttempt = att.isEmpty() ? null : att.get(att.size() - 1);
                     reason = lastAttempt != null && lastAttempt.reason() != null ? lastAttempt.reason()
                             : code != null ? reasonFor(code) : "no verdict from the job";
+                    if (code == null && !fetch.started(new Task(e.index(), e.params(), e.argv(), Map.of()))) {
+                        reason = JobEnds.notRun(reason);
+                    }
                 }
                 List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(
                         new Task(e.index(), e.params(), e.argv(), Map.of())));
+                if (status.equals("succeeded") && outs.isEmpty() && rec.spec().outputs() != null
+                        && !rec.spec().outputs().isEmpty()) {
+                    // the spec named its outputs: a task that made none of them did not do its job
+                    status = "failed";
+                    reason = "wrote no outputs matching " + String.join(", ", rec.spec().outputs());
+                }
                 tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), status, code, reason, log, e.key(), null,
                         att.isEmpty() ? null : List.copyOf(att), outs));
             }
@@ -1130,8 +1159,9 @@ public final class Engine {
             return out;
         }
 
+        /** The attempts of the rounds before the last; followRounds records the last one's when it has read it again. */
         void rebuildAttempts() {
-            for (RunRecord.Round round : liveRounds) {
+            for (RunRecord.Round round : liveRounds.subList(0, Math.max(0, liveRounds.size() - 1))) {
                 if (round.exitCodes() == null) {
                     continue;
                 }
@@ -1140,7 +1170,7 @@ public final class Engine {
                         Integer c = round.exitCodes().get(Task.id(idx));
                         String end = round.jobEnds() == null ? "ended" : round.jobEnds().getOrDefault(Integer.toString(j), "ended");
                         attempts.computeIfAbsent(idx, k -> new ArrayList<>()).add(new Manifest.AttemptRecord(round.number(),
-                                elementName(round, j), c, c == null ? "job " + elementName(round, j) + " " + end
+                                elementName(round, j), c, c == null ? JobEnds.reason(elementName(round, j), end)
                                 : c == 0 ? null : reasonFor(c)));
                     }
                 }

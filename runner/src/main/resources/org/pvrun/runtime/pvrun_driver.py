@@ -84,6 +84,11 @@ def _clean(task):
                 pass
 
 
+def _started_marker(task):
+    status = task["status"]
+    return (status[:-len(".exit")] if status.endswith(".exit") else status) + ".started"
+
+
 def _on_alarm(signum, frame):
     raise TaskTimeout()
 
@@ -102,6 +107,9 @@ def run_task(task, rank):
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
     os.close(log_fd)
+    if rank == 0:
+        # the task has started: a job that dies from here on without the verdict died in this task
+        open(_started_marker(task), "w").close()
     code = 0
     timeout = task.get("timeout")
     if task.get("attempt", 1) > 1:

@@ -1,0 +1,561 @@
+package org.pvrun.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.testing.Cli;
+import org.pvrun.testing.CuttableProxy;
+import org.pvrun.testing.TestCluster;
+import org.pvrun.util.Hashes;
+
+/**
+ * Faults injected into real runs (docs/reliability-faults.md): SSH connections cut while staging, polling and
+ * fetching (through a relay in front of the login sshd, so other tests' connections are untouched), slurmctld
+ * restarted mid-run, Slurm's time limit, a killed pvbatch, crashing and output-less scripts, a full disk and two
+ * runners at once. In each, nothing verified is lost and nothing partial looks complete.
+ */
+@Tag("integration")
+class FaultsIT {
+    @TempDir
+    Path dir;
+    TestCluster cluster;
+
+    @BeforeEach
+    void setUp() {
+        cluster = TestCluster.require();
+    }
+
+    Map<String, String> env() {
+        return Map.of("PVRUN_STATE", dir.resolve("state").toString());
+    }
+
+    /** The cluster's targets plus flaky-ssh (no scheduler) and flaky-slurm, both reaching the login node through {@code proxy}. */
+    Path targets(CuttableProxy proxy) throws IOException {
+        Path known = dir.resolve("known_hosts");
+        String hosts = Files.readString(cluster.path("KNOWN_HOSTS"));
+        StringBuilder k = new StringBuilder(hosts);
+        for (String line : hosts.lines().toList()) {
+            if (line.startsWith(cluster.loginKnownHostsName() + " ")) {
+                k.append('\n').append("[127.0.0.1]:").append(proxy == null ? 1 : proxy.port())
+                        .append(line.substring(cluster.loginKnownHostsName().length())).append('\n');
+            }
+        }
+        Files.writeString(known, k.toString());
+        Path file = cluster.targetsFile(dir, known.toString());
+        if (proxy != null) {
+            String ssh = "    host: 127.0.0.1\n    port: " + proxy.port() + "\n    user: " + cluster.get("SSH_USER") + "\n"
+                    + "    identity: " + cluster.get("KEY") + "\n    known_hosts: " + known + "\n"
+                    + "    workdir: " + cluster.get("WORKDIR") + "\n    display: xvfb\n    poll: 1s\n";
+            Files.writeString(file, Files.readString(file)
+                    + "  flaky-ssh:\n" + ssh + "    scheduler: none\n"
+                    + "  flaky-slurm:\n" + ssh + "    scheduler: slurm\n"
+                    + "    resources: {partition: " + cluster.get("PARTITION") + ", time: \"00:10:00\"}\n");
+        }
+        return file;
+    }
+
+    Path spec(String name, String script, String more) throws IOException {
+        Files.writeString(dir.resolve(name + ".py"), script);
+        Path spec = dir.resolve(name + ".yaml");
+        Files.writeString(spec, "name: " + name + "\nscript: " + name + ".py\n" + more);
+        return spec;
+    }
+
+    /** pvrun as a process of its own (as a user runs it), output to {@code out}. */
+    Process start(Path out, Map<String, String> extraEnv, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.pvrun.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(env());
+        pb.environment().putAll(extraEnv);
+        return pb.start();
+    }
+
+    /** {@code pvrun run SPEC -t TARGET} as a process of its own, its output in {@code runner.out}. */
+    Process run(Path spec, String target, Path targets, Map<String, String> extraEnv, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run", spec.toString(), "-t", target, "--targets", targets.toString(),
+                "-o", dir.resolve("results").toString()));
+        args.addAll(List.of(more));
+        return start(dir.resolve("runner.out"), extraEnv, args.toArray(String[]::new));
+    }
+
+    CuttableProxy loginProxy() throws IOException {
+        return new CuttableProxy(cluster.get("LOGIN_HOST"), cluster.port("LOGIN_PORT"));
+    }
+
+    interface Check {
+        boolean ok() throws IOException, InterruptedException;
+    }
+
+    static void waitUntil(String what, int seconds, Check c) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            try {
+                if (c.ok()) {
+                    return;
+                }
+            } catch (NoSuchFileException e) {
+                // not there yet, or just renamed
+            }
+            Thread.sleep(5);
+        }
+        fail("gave up waiting " + seconds + " s for " + what);
+    }
+
+    static String read(Path f) throws IOException {
+        return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+    }
+
+    static boolean anyFile(Path root, java.util.function.Predicate<String> name) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.anyMatch(p -> name.test(p.getFileName().toString()));
+        } catch (java.io.UncheckedIOException e) {
+            return false; // a file renamed or removed while walking
+        }
+    }
+
+    static JsonNode manifest(Path runDir) throws IOException {
+        return ManifestIO.JSON.readTree(runDir.resolve("manifest.json").toFile());
+    }
+
+    /** Every recorded output is there with its recorded size and hash, and no half-copied file is anywhere. */
+    static void assertComplete(Path runDir) throws IOException {
+        JsonNode m = manifest(runDir);
+        for (JsonNode t : m.get("tasks")) {
+            for (JsonNode o : t.get("outputs")) {
+                Path f = runDir.resolve(o.get("path").asText());
+                assertEquals(o.get("bytes").asLong(), Files.size(f), f.toString());
+                assertEquals(o.get("sha256").asText(), Hashes.sha256(f), f.toString());
+            }
+        }
+        assertNoPartialFiles(runDir);
+    }
+
+    /** The one task succeeded in the one job submitted (never submitted twice), on its first attempt. */
+    static void assertDoneByOneJob(Path run) throws IOException {
+        JsonNode m = manifest(run);
+        assertEquals("succeeded", m.get("status").asText());
+        assertEquals(1, m.get("job_ids").size(), "submitted again: " + m.get("job_ids"));
+        assertEquals(1, m.get("tasks").get(0).get("attempts").size(), m.toString());
+        assertEquals("ok", Files.readString(run.resolve("tasks/0000/done.txt")));
+        assertComplete(run);
+    }
+
+    static void assertNoPartialFiles(Path runDir) throws IOException {
+        assertFalse(anyFile(runDir, n -> n.contains(".part-")), "a temporary file was left in " + runDir);
+        assertFalse(Files.exists(runDir.resolve(".fetch")), ".fetch left behind in " + runDir);
+    }
+
+    static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        SplittableRandom r = new SplittableRandom();
+        for (int i = 0; i < n; i += 8) {
+            long v = r.nextLong();
+            for (int j = 0; j < 8 && i + j < n; j++) {
+                b[i + j] = (byte) (v >>> (8 * j));
+            }
+        }
+        return b;
+    }
+
+    // ------------------------------------------------------------------------------------ SSH drops
+
+    @Test
+    void sshCutWhileStagingAnInputIsRepeatedAndTheInputArrivesWhole() throws Exception {
+        try (CuttableProxy proxy = loginProxy()) {
+            Path targets = targets(proxy);
+            byte[] data = randomBytes(96 << 20);
+            String hash = Hashes.sha256(data);
+            Files.write(dir.resolve("blob.bin"), data);
+            Path spec = spec("faults-stage", "import hashlib\n"
+                    + "open('digest.txt', 'w').write(hashlib.sha256(open('blob.bin', 'rb').read()).hexdigest())\n",
+                    "inputs: [blob.bin]\noutputs: [digest.txt]\n");
+            Path out = dir.resolve("runner.out");
+            Process p = run(spec, "flaky-ssh", targets, Map.of());
+            Path cache = Path.of(cluster.get("WORKDIR"), Engine.CACHE);
+            // cut as the input is on its way (under its temporary name in the target's input cache)
+            waitUntil("the upload of the input", 120, () -> anyFile(cache, n -> n.startsWith("." + hash + ".part-")));
+            proxy.cut();
+            assertTrue(p.waitFor(180, TimeUnit.SECONDS));
+            String said = read(out);
+            assertEquals(0, p.exitValue(), said);
+            assertTrue(said.contains("lost the connection to ssh pvci@127.0.0.1:" + proxy.port()), said);
+            assertTrue(said.contains("reconnecting in 1 s"), said);
+            assertTrue(proxy.accepted() >= 2, "pvrun never reconnected: " + proxy.accepted());
+            Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-stage"));
+            assertComplete(run);
+            // the script read the very bytes we have: the repeated upload replaced the cut one
+            assertEquals(hash, Files.readString(run.resolve("tasks/0000/digest.txt")));
+            assertEquals(hash, Hashes.sha256(cache.resolve(hash)));
+        }
+    }
+
+    @Test
+    void sshCutWhilePollingIsSurvivedWithoutSubmittingAgain() throws Exception {
+        try (CuttableProxy proxy = loginProxy()) {
+            Path targets = targets(proxy);
+            Path spec = spec("faults-poll", "import time\nprint('started', flush=True)\ntime.sleep(6)\n"
+                    + "open('done.txt', 'w').write('ok')\n", "outputs: [done.txt]\n");
+            Path out = dir.resolve("runner.out");
+            Process p = run(spec, "flaky-slurm", targets, Map.of());
+            waitUntil("the job to run", 120, () -> read(out).contains(" 1 running"));
+            int before = proxy.accepted();
+            proxy.cut();
+            Thread.sleep(1500);
+            proxy.cut();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            String said = read(out);
+            assertEquals(0, p.exitValue(), said);
+            assertTrue(proxy.accepted() >= before + 2, "connections: " + before + " before, " + proxy.accepted() + " after\n" + said);
+            Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-poll"));
+            assertDoneByOneJob(run);
+        }
+    }
+
+    @Test
+    void sshDownLongerThanTheBudgetExits3AndFetchCompletesTheRunLater() throws Exception {
+        try (CuttableProxy proxy = loginProxy()) {
+            Path targets = targets(proxy);
+            Path spec = spec("faults-budget", "import time\ntime.sleep(8)\nopen('done.txt', 'w').write('ok')\n",
+                    "outputs: [done.txt]\n");
+            Path out = dir.resolve("runner.out");
+            Process p = run(spec, "flaky-slurm", targets, Map.of("PVRUN_RECONNECT", "3s"));
+            waitUntil("the job to run", 120, () -> read(out).contains(" 1 running"));
+            long down = System.nanoTime();
+            proxy.refuse();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            long gaveUpAfter = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - down);
+            String said = read(out);
+            assertEquals(3, p.exitValue(), said);
+            Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-budget"));
+            String runId = run.getFileName().toString();
+            assertTrue(said.contains("gave up after"), said);
+            assertTrue(said.contains("PVRUN_RECONNECT=3s"), said);
+            assertTrue(said.contains("pvrun fetch " + runId), said);
+            assertFalse(said.contains("Exception"), said);
+            assertTrue(gaveUpAfter <= 20, "took " + gaveUpAfter + " s to give up");
+            assertFalse(Files.exists(run.resolve("manifest.json")), "a manifest for an unfinished run");
+            // the login node is back: a new process collects the run, whose job went on meanwhile
+            proxy.accept();
+            Cli.Result f = Cli.run(env(), "fetch", runId, "--json");
+            assertEquals(0, f.exitCode(), f.toString());
+            assertDoneByOneJob(run);
+        }
+    }
+
+    @Test
+    void sshCutWhileFetchingLeavesNoHalfFileAndTheFetchIsRepeated() throws Exception {
+        try (CuttableProxy proxy = loginProxy()) {
+            Path targets = targets(proxy);
+            Path spec = spec("faults-fetch", "import os\nfor i in range(3):\n"
+                    + "    open('big-%d.bin' % i, 'wb').write(os.urandom(40 << 20))\n", "outputs: [\"*.bin\"]\n");
+            Path out = dir.resolve("runner.out");
+            Process p = run(spec, "flaky-ssh", targets, Map.of());
+            Path results = dir.resolve("results/faults-fetch");
+            waitUntil("the fetch", 120, () -> anyFile(results, n -> n.startsWith(".big-") && n.contains(".part-")));
+            proxy.cut();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            String said = read(out);
+            assertEquals(0, p.exitValue(), said);
+            assertTrue(said.contains("lost the connection"), said);
+            Path run = LocalPipelinesIT.onlyRun(results);
+            JsonNode m = manifest(run);
+            assertEquals("succeeded", m.get("status").asText());
+            assertEquals(3, m.get("tasks").get(0).get("outputs").size());
+            assertComplete(run);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ Slurm
+
+    @Test
+    void slurmctldRestartWhilePollingIsTransient() throws Exception {
+        Path targets = targets(null);
+        Path spec = spec("faults-ctld", "import time\ntime.sleep(12)\nopen('done.txt', 'w').write('ok')\n",
+                "outputs: [done.txt]\n");
+        Path out = dir.resolve("runner.out");
+        Process p = run(spec, "ci-slurm", targets, Map.of(), "--verbose");
+        Path pidFile = Path.of("/tmp/pvrun-testcluster/run/slurmctld.pid");
+        try {
+            waitUntil("the job to run", 120, () -> read(out).contains(" 1 running"));
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle ctld = ProcessHandle.of(pid).orElseThrow();
+            ctld.destroy();
+            assertTrue(ctld.onExit().get(20, TimeUnit.SECONDS) != null);
+            // the controller is really gone: the queue cannot be asked
+            assertNotEquals(0, new ProcessBuilder("squeue", "-h").redirectErrorStream(true).start().waitFor());
+            Thread.sleep(3000);
+            assertEquals(0, new ProcessBuilder("slurmctld", "-f", "/tmp/pvrun-testcluster/slurm/slurm.conf")
+                    .redirectErrorStream(true).start().waitFor());
+            waitUntil("slurmctld to answer", 60, () -> new ProcessBuilder("scontrol", "ping").start().waitFor() == 0
+                    && ClusterPipelinesIT.exec("scontrol", "ping").contains("UP"));
+        } finally {
+            ensureSlurmctld(pidFile);
+        }
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String said = read(out);
+        assertEquals(0, p.exitValue(), said);
+        assertTrue(said.contains("status query failed"), "pvrun did not poll while slurmctld was down:\n" + said);
+        Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-ctld"));
+        assertDoneByOneJob(run);
+    }
+
+    /** Whatever happened, slurmctld runs afterwards: other tests share it. */
+    static void ensureSlurmctld(Path pidFile) throws IOException, InterruptedException {
+        boolean alive = false;
+        try {
+            alive = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            // no pid file
+        }
+        if (!alive) {
+            new ProcessBuilder(org.pvrun.testing.Repo.root().resolve("scripts/testcluster/start").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(120, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void slurmTimeLimitIsReportedPerTaskWithTheEndOfItsLog() throws Exception {
+        Path targets = targets(null);
+        Path spec = spec("faults-timeout", "import time, pvrun\nn = pvrun.param('n')\n"
+                + "if n == 0:\n    print('slow point starts', flush=True)\n    time.sleep(600)\n"
+                + "open('out-%d.txt' % n, 'w').write('ok')\n",
+                "sweep:\n  n: [0, 1, 2]\ntasks_per_job: 2\noutputs: [\"*.txt\"]\nresources: {time: \"00:01:00\"}\n");
+        Cli.Result r = Cli.run(env(), "run", spec.toString(), "-t", "ci-slurm", "--targets", targets.toString(), "-o",
+                dir.resolve("results").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-timeout"));
+        JsonNode tasks = manifest(run).get("tasks");
+        assertEquals("failed", tasks.get(0).get("status").asText());
+        assertTrue(tasks.get(0).get("reason").asText().contains("hit its time limit"), tasks.get(0).toString());
+        assertEquals("failed", tasks.get(1).get("status").asText());
+        assertTrue(tasks.get(1).get("reason").asText().startsWith("not run: "), tasks.get(1).toString());
+        assertEquals(0, tasks.get(1).get("outputs").size());
+        assertEquals("succeeded", tasks.get(2).get("status").asText(), tasks.get(2).toString());
+        assertTrue(r.err().contains("task 0000 failed: job ") && r.err().contains("slow point starts"), r.err());
+        assertComplete(run);
+    }
+
+    @Test
+    void killedPvbatchIsReportedAndRetriedWhileTheOtherJobIsUnaffected() throws Exception {
+        Path targets = targets(null);
+        String name = "faults-kill";
+        Path spec = spec(name, "import os, time, pvrun\nn = pvrun.param('n')\n"
+                + "marker = os.path.join(os.environ['PVRUN_RUN_DIR'], 'killed-once')\n"
+                + "if n == 0 and not os.path.exists(marker):\n"
+                + "    open(marker, 'w').close()\n    print('working', flush=True)\n    time.sleep(120)\n"
+                + "open('out-%d.txt' % n, 'w').write('ok')\n",
+                "sweep:\n  n: [0, 1, 2]\ntasks_per_job: 2\noutputs: [\"*.txt\"]\nretries: 1\n");
+        Path out = dir.resolve("runner.out");
+        Process p = run(spec, "ci-slurm", targets, Map.of());
+        Path results = dir.resolve("results/" + name);
+        waitUntil("the run directory", 60, () -> Files.isDirectory(results) && Files.list(results).findAny().isPresent());
+        String remote = cluster.get("WORKDIR") + "/" + name + "/" + LocalPipelinesIT.onlyRun(results).getFileName();
+        waitUntil("task 0 to start working", 120, () -> read(Path.of(remote, "logs/0000.log")).contains("working"));
+        // simulate the out-of-memory killer: SIGKILL to the pvbatch running task 0 (array element 0)
+        List<ProcessHandle> pvbatch = ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains(remote + "/runtime/pvrun_driver.py"))
+                .filter(h -> h.info().command().orElse("").endsWith("pvbatch"))
+                .filter(h -> environ(h).contains("PVRUN_ARRAY_INDEX=0"))
+                .toList();
+        assertEquals(1, pvbatch.size(), "pvbatch processes of element 0: " + pvbatch);
+        new ProcessBuilder("kill", "-KILL", Long.toString(pvbatch.get(0).pid())).start().waitFor();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS));
+        String said = read(out);
+        assertEquals(0, p.exitValue(), said);
+        JsonNode tasks = manifest(LocalPipelinesIT.onlyRun(results)).get("tasks");
+        JsonNode first = tasks.get(0).get("attempts").get(0);
+        assertTrue(first.get("reason").asText().contains("killed by SIGKILL"), tasks.get(0).toString());
+        assertTrue(first.get("exit_code").isNull(), first.toString());
+        assertEquals(2, tasks.get(0).get("attempts").size(), tasks.get(0).toString());
+        assertEquals(2, tasks.get(1).get("attempts").size(), "task 1 never ran in the killed job: " + tasks.get(1));
+        assertEquals(1, tasks.get(2).get("attempts").size(), "the other job was disturbed: " + tasks.get(2));
+        for (JsonNode t : tasks) {
+            assertEquals("succeeded", t.get("status").asText(), t.toString());
+            assertEquals(1, t.get("outputs").size(), t.toString());
+        }
+        assertTrue(said.contains("retrying 2 failed tasks"), said);
+        assertComplete(LocalPipelinesIT.onlyRun(results));
+    }
+
+    static String environ(ProcessHandle h) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "environ")), StandardCharsets.UTF_8)
+                    .replace('\0', '\n');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ scripts
+
+    static final String BAD_SCRIPTS = "import os, signal, pvrun\nn = pvrun.param('n')\n"
+            + "if n == 0:\n    print('about to crash', flush=True)\n    os.kill(os.getpid(), signal.SIGSEGV)\n"
+            + "if n == 2:\n    raise RuntimeError('point 2 is broken')\n"
+            + "if n != 3:\n    open('out-%d.txt' % n, 'w').write('ok')\n";
+
+    void crashingRaisingAndOutputlessScripts(String target) throws IOException {
+        Path spec = spec("faults-scripts", BAD_SCRIPTS, "sweep:\n  n: [0, 1, 2, 3, 4]\ntasks_per_job: 2\n"
+                + "outputs: [\"*.txt\"]\n");
+        Cli.Result r = Cli.run(env(), "run", spec.toString(), "-t", target, "--targets", targets(null).toString(), "-o",
+                dir.resolve("results").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-scripts"));
+        JsonNode tasks = manifest(run).get("tasks");
+        Map<Integer, String> reasons = new HashMap<>();
+        for (JsonNode t : tasks) {
+            reasons.put(t.get("index").asInt(), t.get("status").asText() + ": " + t.path("reason").asText());
+        }
+        assertTrue(reasons.get(0).startsWith("failed: job ") && reasons.get(0).contains("killed by SIGSEGV"), reasons.toString());
+        assertTrue(reasons.get(1).startsWith("failed: not run: its job ended before the task started (job ")
+                && reasons.get(1).contains("SIGSEGV"), reasons.toString());
+        assertEquals("failed: script exited with status 1", reasons.get(2), reasons.toString());
+        assertEquals("failed: wrote no outputs matching *.txt", reasons.get(3), reasons.toString());
+        assertEquals("succeeded: ", reasons.get(4), reasons.toString());
+        assertEquals(0, tasks.get(1).get("outputs").size());
+        assertEquals(1, tasks.get(4).get("outputs").size());
+        // the end of the crashed task's log: ParaView's own report of the signal (what the script printed just
+        // before may be lost with the process's buffers)
+        assertTrue(r.err().contains("Signal: SIGSEGV"), r.err());
+        assertTrue(r.err().contains("RuntimeError: point 2 is broken"), r.err());
+        assertComplete(run);
+    }
+
+    @Test
+    void crashingRaisingAndOutputlessScriptsLocally() throws IOException {
+        crashingRaisingAndOutputlessScripts("local");
+    }
+
+    @Test
+    void crashingRaisingAndOutputlessScriptsOnSlurm() throws IOException {
+        crashingRaisingAndOutputlessScripts("ci-slurm");
+    }
+
+    // ------------------------------------------------------------------------------------ disk
+
+    @Test
+    void fullDiskDuringFetchFailsCleanlyAndFetchCompletesOnceThereIsRoom() throws Exception {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", small.toString())
+                .inheritIO().start().waitFor(), "cannot mount a tmpfs (root needed)");
+        try {
+            Path spec = spec("faults-disk", "import os\nfor i in range(3):\n"
+                    + "    open('big-%d.bin' % i, 'wb').write(os.urandom(10 << 20))\n", "outputs: [\"*.bin\"]\n");
+            Path results = small.resolve("results");
+            Cli.Result r = Cli.run(env(), "run", spec.toString(), "-t", "ci-ssh", "--targets", targets(null).toString(),
+                    "-o", results.toString());
+            Path run = LocalPipelinesIT.onlyRun(results.resolve("faults-disk"));
+            String runId = run.getFileName().toString();
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("No space left on device"), r.err());
+            assertTrue(r.err().contains("pvrun fetch " + runId), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            assertFalse(Files.exists(run.resolve("manifest.json")), "a manifest for an unfetched run");
+            assertNoPartialFiles(run);
+            try (Stream<Path> s = Files.walk(run.resolve("tasks"))) {
+                for (Path f : s.filter(Files::isRegularFile).toList()) {
+                    assertEquals(10 << 20, Files.size(f), "a partial file under its final name: " + f);
+                }
+            }
+            assertEquals(0, new ProcessBuilder("mount", "-o", "remount,size=200m", small.toString()).inheritIO().start().waitFor());
+            Cli.Result f = Cli.run(env(), "fetch", runId);
+            assertEquals(0, f.exitCode(), f.toString());
+            JsonNode m = manifest(run);
+            assertEquals("succeeded", m.get("status").asText());
+            assertEquals(3, m.get("tasks").get(0).get("outputs").size());
+            assertComplete(run);
+        } finally {
+            new ProcessBuilder("umount", "-l", small.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ concurrency
+
+    void twoRunnersAtOnce(String target) throws Exception {
+        Path targets = targets(null);
+        String name = "faults-twice";
+        String script = "import pvrun\nopen('out-%d.txt' % pvrun.param('n'), 'w').write('ok %d' % pvrun.param('n'))\n";
+        Path spec = spec(name, script, "sweep:\n  n: [0, 1]\noutputs: [\"*.txt\"]\n");
+        String results = dir.resolve("results").toString();
+        Cli.Result first = Cli.run(env(), "run", spec.toString(), "-t", target, "--targets", targets.toString(), "-o", results);
+        assertEquals(0, first.exitCode(), first.toString());
+        spec(name, script, "sweep:\n  n: [0, 1, 2, 3]\noutputs: [\"*.txt\"]\n");
+        Process a = start(dir.resolve("a.out"), Map.of(), "run", spec.toString(), "-t", target, "--targets",
+                targets.toString(), "-o", results, "--resume");
+        Process b = start(dir.resolve("b.out"), Map.of(), "run", spec.toString(), "-t", target, "--targets",
+                targets.toString(), "-o", results, "--resume");
+        assertTrue(a.waitFor(180, TimeUnit.SECONDS) && b.waitFor(180, TimeUnit.SECONDS));
+        assertEquals(0, a.exitValue(), read(dir.resolve("a.out")));
+        assertEquals(0, b.exitValue(), read(dir.resolve("b.out")));
+        List<Path> runs;
+        try (Stream<Path> s = Files.list(dir.resolve("results").resolve(name))) {
+            runs = s.filter(Files::isDirectory).sorted().toList();
+        }
+        assertEquals(3, runs.size(), runs.toString());
+        Path firstRun = runs.get(0); // ids begin with the time, and the first run ended before the others started
+        for (Path run : runs) {
+            JsonNode m = manifest(run);
+            assertEquals("succeeded", m.get("status").asText(), run.toString());
+            assertEquals(run.getFileName().toString(), m.get("run_id").asText());
+            assertComplete(run);
+            if (m.get("tasks").size() == 4) {
+                for (JsonNode t : m.get("tasks")) {
+                    int n = t.get("index").asInt();
+                    assertEquals("ok " + n, Files.readString(run.resolve(t.get("outputs").get(0).get("path").asText())));
+                    if (n < 2) {
+                        assertTrue(t.get("reused_from").asText().startsWith(firstRun.getFileName() + "/"), t.toString());
+                    } else {
+                        assertTrue(t.get("reused_from") == null || t.get("reused_from").isNull(), t.toString());
+                    }
+                }
+            }
+        }
+        // the state directory: one readable entry per run, caches that parse, no temporary files left
+        Path state = dir.resolve("state");
+        try (Stream<Path> s = Files.walk(state)) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                assertFalse(f.getFileName().toString().endsWith(".tmp"), "temporary file left: " + f);
+                ManifestIO.JSON.readTree(f.toFile()); // throws on a damaged file
+            }
+        }
+        try (Stream<Path> s = Files.list(state.resolve("runs"))) {
+            assertEquals(3, s.count());
+        }
+    }
+
+    @Test
+    void twoRunnersOfOnePipelineAtOnceLocally() throws Exception {
+        twoRunnersAtOnce("local");
+    }
+
+    @Test
+    void twoRunnersOfOnePipelineAtOnceOnSlurm() throws Exception {
+        twoRunnersAtOnce("ci-slurm");
+    }
+}
