@@ -201,6 +201,9 @@ public final class Engine {
             return work.apply(s);
         } catch (IOException e) {
             throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage() + resumeHint(s), e);
+        } catch (PvrunException e) {
+            String hint = e.exitCode() == ExitCode.ENVIRONMENT ? resumeHint(s) : "";
+            throw hint.isEmpty() ? e : new PvrunException(e.exitCode(), e.getMessage().stripTrailing() + hint, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
@@ -215,6 +218,10 @@ public final class Engine {
         }
         if (s.liveRounds.isEmpty()) {
             return "\nrun " + s.rec.runId() + " was not submitted; nothing runs. Run the pipeline again.";
+        }
+        if (s.liveRounds.get(s.liveRounds.size() - 1).jobIds().isEmpty() && !s.scheduler.name().equals("none")) {
+            return "\nrun " + s.rec.runId() + " may or may not have been submitted; pvrun fetch " + s.rec.runId()
+                    + " finds its job or submits it, then collects it";
         }
         return "\nrun " + s.rec.runId() + " is kept as it was (its jobs go on); once this is resolved, collect it with: pvrun fetch "
                 + s.rec.runId();
@@ -435,6 +442,7 @@ public final class Engine {
             CountDownLatch recorded = new CountDownLatch(1);
             try (AutoCloseable w = Interruption.awaitBeforeExit(recorded);
                     AutoCloseable c = Interruption.onInterrupt(this::onInterrupt)) {
+                adoptSubmission();
                 return followRounds();
             } catch (IOException | InterruptedException | RuntimeException e) {
                 throw e;
@@ -700,17 +708,8 @@ public final class Engine {
             rounds.add(round);
             liveRounds = rounds;
             if (!scheduler.name().equals("none")) {
-                ExecResult r = t.execOnce(scheduler.submitCommand(jobDir + "/job.sh"), COMMAND_TIMEOUT);
-                if (!r.ok()) {
-                    throw PvrunException.environment("the " + scheduler.name() + " submission failed on " + target.name()
-                            + ":\n" + r.evidence());
-                }
-                String id;
-                try {
-                    id = scheduler.parseJobId(r.stdout());
-                } catch (IllegalArgumentException e) {
-                    throw PvrunException.environment("cannot read the job id: " + e.getMessage() + "\n" + r.evidence());
-                }
+                saveRounds(); // recorded as being submitted: a lost answer is looked for later (adoptSubmission)
+                String id = submit(jobDir + "/job.sh");
                 round.jobIds().add(id);
                 if (!o.quiet()) {
                     o.out().printf("pvrun: submitted %s job %s on %s (%d task%s in %d job%s)%n", scheduler.name(), id,
@@ -725,6 +724,56 @@ public final class Engine {
             if (scheduler.name().equals("none")) {
                 startPendingElements(round, readJobFiles(round));
             }
+        }
+
+        /** Submits a job script; sbatch and qsub are never repeated after a dropped connection (Transport.execOnce). */
+        String submit(String script) throws IOException, InterruptedException {
+            ExecResult r = t.execOnce(scheduler.submitCommand(script), COMMAND_TIMEOUT);
+            if (!r.ok()) {
+                throw PvrunException.environment("the " + scheduler.name() + " submission failed on " + target.name()
+                        + ":\n" + r.evidence());
+            }
+            try {
+                return scheduler.parseJobId(r.stdout());
+            } catch (IllegalArgumentException e) {
+                throw PvrunException.environment("cannot read the job id: " + e.getMessage() + "\n" + r.evidence());
+            }
+        }
+
+        /**
+         * The last round was recorded as being submitted but has no job id (the runner lost the submission's answer,
+         * or stopped in between): the job is found by its script in the queue; a job the queue does not know but
+         * whose files show it ran is followed by those files; otherwise the round is submitted now.
+         */
+        void adoptSubmission() throws IOException, InterruptedException {
+            if (liveRounds.isEmpty() || scheduler.name().equals("none")) {
+                return;
+            }
+            RunRecord.Round round = liveRounds.get(liveRounds.size() - 1);
+            if (!round.jobIds().isEmpty() || round.exitCodes() != null) {
+                return;
+            }
+            String script = round.jobDir() + "/job.sh";
+            String id = null;
+            if (scheduler.jobScriptsCommand() != null) {
+                id = scheduler.parseJobScripts(check(t.exec(scheduler.jobScriptsCommand(), COMMAND_TIMEOUT),
+                        "list the jobs").stdout(), script);
+            }
+            if (id == null && t.exec(List.of("sh", "-c", "ls \"$1\"/job-*.nodes", "sh", round.jobDir()), COMMAND_TIMEOUT).ok()) {
+                id = "unknown"; // it ran and the queue forgot it: its exit and verdict files tell the rest
+            }
+            if (id == null) {
+                id = submit(script);
+            }
+            if (!o.quiet()) {
+                o.out().printf("pvrun: round %d %s %s job %s%n", round.number(), id.equals("unknown") ? "ran as an unrecorded"
+                        : "is", scheduler.name(), id);
+            }
+            List<RunRecord.Round> rounds = new ArrayList<>(liveRounds);
+            rounds.set(rounds.size() - 1, new RunRecord.Round(round.number(), round.jobDir(), round.jobs(),
+                    new ArrayList<>(List.of(id)), null, null));
+            liveRounds = rounds;
+            saveRounds();
         }
 
         PipelineSpec specOrRecord() {

@@ -27,11 +27,17 @@ public final class Reconnecting implements Transport {
     private final Transport inner;
     private final Duration budget;
     private final PrintStream notes;
+    private final Duration firstWait;
 
     public Reconnecting(Transport inner, Duration budget, PrintStream notes) {
+        this(inner, budget, notes, FIRST_WAIT);
+    }
+
+    Reconnecting(Transport inner, Duration budget, PrintStream notes, Duration firstWait) {
         this.inner = inner;
         this.budget = budget;
         this.notes = notes;
+        this.firstWait = firstWait;
     }
 
     /** The budget {@value #ENV} sets: a duration such as 90s or 5m, or 0; exit 2 for anything else. */
@@ -56,7 +62,7 @@ public final class Reconnecting implements Transport {
 
     private <T> T retry(String what, boolean repeatable, Op<T> op) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Duration wait = FIRST_WAIT;
+        Duration wait = firstWait;
         for (int attempt = 1; ; attempt++) {
             try {
                 return op.run();
@@ -71,8 +77,8 @@ public final class Reconnecting implements Transport {
                             + attempt + " attempt" + (attempt == 1 ? "" : "s") + " in " + Durations.human(spent.withNanos(0))
                             + " (" + ENV + "=" + Durations.human(budget) + "): " + e.getMessage(), e, e.mayHaveRun());
                 }
-                notes.printf("pvrun: lost the connection to %s (%s); reconnecting in %d s%n", inner.describe(),
-                        firstLine(e.getMessage()), wait.toSeconds());
+                notes.printf("pvrun: lost the connection to %s (%s); reconnecting in %s%n", inner.describe(),
+                        firstLine(e.getMessage()), Durations.human(wait));
                 notes.flush();
                 Thread.sleep(wait.toMillis());
                 wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);

@@ -206,7 +206,7 @@ class FaultsIT {
             String said = read(out);
             assertEquals(0, p.exitValue(), said);
             assertTrue(said.contains("lost the connection to ssh pvci@127.0.0.1:" + proxy.port()), said);
-            assertTrue(said.contains("reconnecting in 1 s"), said);
+            assertTrue(said.contains("reconnecting in 1s"), said);
             assertTrue(proxy.accepted() >= 2, "pvrun never reconnected: " + proxy.accepted());
             Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-stage"));
             assertComplete(run);
@@ -366,6 +366,34 @@ class FaultsIT {
         String said = read(out);
         assertEquals(0, p.exitValue(), said);
         assertDoneByOneJob(LocalPipelinesIT.onlyRun(dir.resolve("results/faults-squeue")));
+    }
+
+    @Test
+    void submissionWhoseAnswerWasLostIsFoundByFetchNotSubmittedTwice() throws Exception {
+        // sbatch submits, then its answer is lost (as when the connection drops while it runs): exit 255, no job id
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path ids = dir.resolve("submitted");
+        Files.writeString(bin.resolve("sbatch"), "#!/bin/sh\n/usr/bin/sbatch \"$@\" >>" + ids + "\n"
+                + "echo 'Connection to login closed by remote host.' >&2\nexit 255\n");
+        bin.resolve("sbatch").toFile().setExecutable(true);
+        Path spec = spec("faults-submit", "import time\ntime.sleep(3)\nopen('done.txt', 'w').write('ok')\n",
+                "outputs: [done.txt]\n");
+        Path targets = targets(null);
+        Process p = run(spec, "ci-local-slurm", targets, Map.of("PATH", bin + ":" + System.getenv("PATH")));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String said = read(dir.resolve("runner.out"));
+        assertEquals(3, p.exitValue(), said);
+        Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-submit"));
+        String runId = run.getFileName().toString();
+        assertTrue(said.contains("may or may not have been submitted; pvrun fetch " + runId), said);
+        // a new process finds the job by its script instead of submitting it again
+        Cli.Result f = Cli.run(env(), "fetch", runId);
+        assertEquals(0, f.exitCode(), f.toString());
+        String id = Files.readString(ids).strip();
+        assertEquals(1, id.lines().count(), "submitted more than once: " + id);
+        assertTrue(f.out().contains("round 1 is slurm job " + id), f.out());
+        assertEquals("[\"" + id + "\"]", manifest(run).get("job_ids").toString());
+        assertDoneByOneJob(run);
     }
 
     /** Whatever happened, slurmctld runs afterwards: other tests share it. */
