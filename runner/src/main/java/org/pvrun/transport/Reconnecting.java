@@ -12,7 +12,7 @@ import org.pvrun.spec.Durations;
 
 /**
  * Repeats an operation whose connection dropped, after reconnecting with exponential backoff (1 s, 2 s, 4 s ...
- * at most 30 s apart) until a time budget is spent ({@value #ENV}, default 2 minutes, {@code 0} to never
+ * at most 30 s apart; the last wait shortened to end with the budget) until a time budget is spent ({@value #ENV}, default 2 minutes, {@code 0} to never
  * retry). Every operation of {@link Transport} may be repeated: commands pvrun runs through {@link #exec} are
  * queries or idempotent (mkdir -p, rm -f, tar into place), uploads and downloads write temporary names and
  * rename. {@link #execOnce} is for the one kind that is not (a job submission): repeated only when the
@@ -72,18 +72,25 @@ public final class Reconnecting implements Transport {
                             + what + "; it may or may not have taken effect, so it was not repeated: " + e.getMessage(), e, true);
                 }
                 Duration spent = Duration.ofNanos(System.nanoTime() - start);
-                if (spent.plus(wait).compareTo(budget) > 0) {
+                if (spent.compareTo(budget) >= 0) {
                     throw new ConnectionLostException("lost the connection to " + inner.describe() + " and gave up after "
                             + attempt + " attempt" + (attempt == 1 ? "" : "s") + " in " + Durations.human(spent.withNanos(0))
                             + " (" + ENV + "=" + Durations.human(budget) + "): " + e.getMessage(), e, e.mayHaveRun());
                 }
+                Duration pause = wait.compareTo(budget.minus(spent)) > 0 ? budget.minus(spent) : wait; // the last one fits the budget
                 notes.printf("pvrun: lost the connection to %s (%s); reconnecting in %s%n", inner.describe(),
-                        firstLine(e.getMessage()), Durations.human(wait));
+                        firstLine(e.getMessage()), shown(pause));
                 notes.flush();
-                Thread.sleep(wait.toMillis());
+                Thread.sleep(Math.max(1, pause.toMillis()));
                 wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
             }
         }
+    }
+
+    /** Whole seconds from a second on (a wait cut to the budget's rest is about as long), else milliseconds. */
+    private static String shown(Duration d) {
+        return Durations.human(d.toMillis() >= 1000 ? Duration.ofSeconds(Math.round(d.toMillis() / 1000.0))
+                : Duration.ofMillis(d.toMillis()));
     }
 
     private static String firstLine(String s) {

@@ -90,6 +90,7 @@ class ReconnectingTest {
         assertEquals("ok", r.exec(List.of("squeue"), null).stdout());
         assertEquals(4, f.calls.size());
         assertTrue(notes().contains("reconnecting in 0.01s") && notes().contains("reconnecting in 0.04s"), notes());
+        assertTrue(notes().contains("pvrun: lost the connection to ssh u@h:22 (session is down); reconnecting in 0.02s"), notes());
         f.drops = 2;
         r.downloadTree("/r", List.of("a"), Path.of("/l"));
         r.uploadTree(Path.of("/l"), List.of("a"), "/r");
@@ -117,11 +118,13 @@ class ReconnectingTest {
     @Test
     void givesUpWhenTheBudgetIsSpent() {
         Flaky f = new Flaky(100, false);
-        ConnectionLostException e = assertThrows(ConnectionLostException.class,
-                () -> over(f, Duration.ofMillis(100)).exec(List.of("squeue"), null));
-        // waits of 10, 20 and 40 ms fit into 100 ms; the next, 80 ms, would not
-        assertEquals(4, f.calls.size());
-        assertTrue(e.getMessage().startsWith("lost the connection to ssh u@h:22 and gave up after 4 attempts"), e.getMessage());
+        Reconnecting r = new Reconnecting(f, Duration.ofMillis(1000), new PrintStream(notes, true, StandardCharsets.UTF_8),
+                Duration.ofMillis(50));
+        ConnectionLostException e = assertThrows(ConnectionLostException.class, () -> r.exec(List.of("squeue"), null));
+        // attempts at 0, 50, 150, 350 and 750 ms; the 800 ms wait is cut to the 250 ms left; the attempt at 1 s is the last
+        assertEquals(6, f.calls.size(), notes());
+        assertTrue(e.getMessage().startsWith("lost the connection to ssh u@h:22 and gave up after 6 attempts in 1s"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("PVRUN_RECONNECT="), e.getMessage());
     }
 
