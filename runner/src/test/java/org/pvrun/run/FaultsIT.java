@@ -239,6 +239,44 @@ class FaultsIT {
     }
 
     @Test
+    void sshdServingThePollsKilledIsSurvived() throws Exception {
+        // the real thing, without the relay: SIGKILL to the sshd processes serving pvrun's own connection (found by
+        // its client port); the listener and everyone else's connections stay
+        Path targets = targets(null);
+        Path spec = spec("faults-sshd", "import time\ntime.sleep(6)\nopen('done.txt', 'w').write('ok')\n",
+                "outputs: [done.txt]\n");
+        Path out = dir.resolve("runner.out");
+        Process p = run(spec, "ci-slurm", targets, Map.of());
+        waitUntil("the job to run", 120, () -> read(out).contains(" 1 running"));
+        List<Long> sshd = sshdServing(p.pid(), cluster.port("LOGIN_PORT"));
+        assertFalse(sshd.isEmpty(), "no sshd serves pvrun's connection");
+        new ProcessBuilder(Stream.concat(Stream.of("kill", "-KILL"), sshd.stream().map(String::valueOf)).toList()).start().waitFor();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String said = read(out);
+        assertEquals(0, p.exitValue(), said);
+        assertDoneByOneJob(LocalPipelinesIT.onlyRun(dir.resolve("results/faults-sshd")));
+        long listener = Long.parseLong(Files.readString(Path.of("/tmp/pvrun-testcluster/run/sshd-login.pid")).strip());
+        assertTrue(ProcessHandle.of(listener).map(ProcessHandle::isAlive).orElse(false), "the login sshd itself died");
+    }
+
+    /** The sshd processes at the server end of {@code clientPid}'s connections to port {@code port} (ss -tnp). */
+    static List<Long> sshdServing(long clientPid, int port) throws IOException, InterruptedException {
+        List<Long> pids = new ArrayList<>();
+        String clients = ClusterPipelinesIT.exec("ss", "-tnpH", "state", "established", "( dport = :" + port + " )");
+        for (String c : clients.lines().filter(l -> l.contains("pid=" + clientPid + ",")).toList()) {
+            String local = c.strip().split("\\s+")[2];
+            String clientPort = local.substring(local.lastIndexOf(':') + 1);
+            String servers = ClusterPipelinesIT.exec("ss", "-tnpH", "state", "established",
+                    "( sport = :" + port + " and dport = :" + clientPort + " )");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sshd\",pid=(\\d+)").matcher(servers);
+            while (m.find()) {
+                pids.add(Long.parseLong(m.group(1)));
+            }
+        }
+        return pids;
+    }
+
+    @Test
     void sshDownLongerThanTheBudgetExits3AndFetchCompletesTheRunLater() throws Exception {
         try (CuttableProxy proxy = loginProxy()) {
             Path targets = targets(proxy);
