@@ -434,7 +434,11 @@ public final class Engine {
                     reusedOutputs.put(e.index(), reusedRecords(e).toArray(Manifest.OutputRecord[]::new));
                 }
             }
-            rebuildAttempts();
+            RunRecord.Round last = liveRounds.isEmpty() ? null : liveRounds.get(liveRounds.size() - 1);
+            // every job had ended and nothing is left to retry: only the fetch had failed (a full disk, say)
+            boolean collectNow = last != null && last.exitCodes() != null && (last.number() > r.spec().retries()
+                    || last.exitCodes().values().stream().allMatch(c -> c != null && c == 0));
+            rebuildAttempts(collectNow);
             if (liveRounds.isEmpty() && r.tasks().stream().anyMatch(e -> e.reusedFrom() == null)) {
                 throw PvrunException.environment("run " + r.runId() + " was never submitted (its staging did not finish); "
                         + "nothing ran. Run the pipeline again.");
@@ -442,6 +446,9 @@ public final class Engine {
             CountDownLatch recorded = new CountDownLatch(1);
             try (AutoCloseable w = Interruption.awaitBeforeExit(recorded);
                     AutoCloseable c = Interruption.onInterrupt(this::onInterrupt)) {
+                if (collectNow) {
+                    return collect();
+                }
                 adoptSubmission();
                 return followRounds();
             } catch (IOException | InterruptedException | RuntimeException e) {
@@ -1208,9 +1215,12 @@ public final class Engine {
             return out;
         }
 
-        /** The attempts of the rounds before the last; followRounds records the last one's when it has read it again. */
-        void rebuildAttempts() {
-            for (RunRecord.Round round : liveRounds.subList(0, Math.max(0, liveRounds.size() - 1))) {
+        /**
+         * The attempts of the recorded rounds; of the last one only with {@code includeLast} (else followRounds
+         * records it when it has read it again).
+         */
+        void rebuildAttempts(boolean includeLast) {
+            for (RunRecord.Round round : liveRounds.subList(0, Math.max(0, liveRounds.size() - (includeLast ? 0 : 1)))) {
                 if (round.exitCodes() == null) {
                     continue;
                 }

@@ -17,10 +17,10 @@ final class JobEnds {
     private JobEnds() {}
 
     static String reason(String job, String end) {
-        if (end.startsWith("exit ")) {
-            String code = end.substring(5).strip();
+        if (end.equals("exit") || end.startsWith("exit ")) {
+            String code = end.substring(4).strip();
             if (!code.matches("\\d+")) {
-                return "job " + job + " ended (" + end + ") without the task's verdict";
+                return "job " + job + " ended (" + end.strip() + ") without the task's verdict";
             }
             int c = Integer.parseInt(code);
             if (c == 124) {

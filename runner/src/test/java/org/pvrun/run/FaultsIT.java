@@ -600,6 +600,7 @@ class FaultsIT {
             JsonNode m = manifest(run);
             assertEquals("succeeded", m.get("status").asText());
             assertEquals(3, m.get("tasks").get(0).get("outputs").size());
+            assertEquals(1, m.get("tasks").get(0).get("attempts").size(), "attempts recorded twice: " + m);
             assertComplete(run);
         } finally {
             new ProcessBuilder("umount", "-l", small.toString()).inheritIO().start().waitFor();
