@@ -20,9 +20,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.testing.Cli;
@@ -37,6 +42,7 @@ import org.pvrun.util.Hashes;
  * runners at once. In each, nothing verified is lost and nothing partial looks complete.
  */
 @Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsIT {
     @TempDir
     Path dir;
@@ -86,12 +92,17 @@ class FaultsIT {
 
     /** pvrun as a process of its own (as a user runs it), output to {@code out}. */
     Process start(Path out, Map<String, String> extraEnv, String... args) throws IOException {
+        Map<String, String> e = new HashMap<>(env());
+        e.putAll(extraEnv);
+        return pvrun(out, e, args);
+    }
+
+    static Process pvrun(Path out, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.pvrun.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(env());
-        pb.environment().putAll(extraEnv);
+        pb.environment().putAll(env);
         return pb.start();
     }
 
@@ -460,17 +471,39 @@ class FaultsIT {
         }
     }
 
-    @Test
-    void slurmTimeLimitIsReportedPerTaskWithTheEndOfItsLog() throws Exception {
-        Path targets = targets(null);
-        Path spec = spec("faults-timeout", "import time, pvrun\nn = pvrun.param('n')\n"
+    @TempDir
+    static Path timeLimitDir;
+    static Process timeLimitRun;
+
+    /** Slurm takes a minute and more to end a job at its time limit: that run starts first and is checked last. */
+    @BeforeAll
+    static void startTheTimeLimitRun() throws IOException {
+        TestCluster c = TestCluster.require();
+        Files.writeString(timeLimitDir.resolve("faults-timeout.py"), "import time, pvrun\nn = pvrun.param('n')\n"
                 + "if n == 0:\n    print('slow point starts', flush=True)\n    time.sleep(600)\n"
-                + "open('out-%d.txt' % n, 'w').write('ok')\n",
-                "sweep:\n  n: [0, 1, 2]\ntasks_per_job: 2\noutputs: [\"*.txt\"]\nresources: {time: \"00:01:00\"}\n");
-        Cli.Result r = Cli.run(env(), "run", spec.toString(), "-t", "ci-slurm", "--targets", targets.toString(), "-o",
-                dir.resolve("results").toString());
-        assertEquals(1, r.exitCode(), r.toString());
-        Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-timeout"));
+                + "open('out-%d.txt' % n, 'w').write('ok')\n");
+        Path spec = timeLimitDir.resolve("faults-timeout.yaml");
+        Files.writeString(spec, "name: faults-timeout\nscript: faults-timeout.py\nsweep:\n  n: [0, 1, 2]\n"
+                + "tasks_per_job: 2\noutputs: [\"*.txt\"]\nresources: {time: \"00:01:00\"}\n");
+        timeLimitRun = pvrun(timeLimitDir.resolve("runner.out"), Map.of("PVRUN_STATE", timeLimitDir.resolve("state").toString()),
+                "run", spec.toString(), "-t", "ci-slurm", "--targets", c.targetsFile(timeLimitDir).toString(),
+                "-o", timeLimitDir.resolve("results").toString());
+    }
+
+    @AfterAll
+    static void stopTheTimeLimitRun() {
+        if (timeLimitRun != null && timeLimitRun.isAlive()) {
+            timeLimitRun.destroy(); // an earlier failure: Ctrl-C cancels its job
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void slurmTimeLimitIsReportedPerTaskWithTheEndOfItsLog() throws Exception {
+        assertTrue(timeLimitRun.waitFor(240, TimeUnit.SECONDS), "the time-limit run has not ended after 4 minutes");
+        String said = read(timeLimitDir.resolve("runner.out"));
+        assertEquals(1, timeLimitRun.exitValue(), said);
+        Path run = LocalPipelinesIT.onlyRun(timeLimitDir.resolve("results/faults-timeout"));
         JsonNode tasks = manifest(run).get("tasks");
         assertEquals("failed", tasks.get(0).get("status").asText());
         assertTrue(tasks.get(0).get("reason").asText().contains("hit its time limit"), tasks.get(0).toString());
@@ -479,8 +512,8 @@ class FaultsIT {
         assertEquals(0, tasks.get(1).get("outputs").size());
         assertEquals("succeeded", tasks.get(2).get("status").asText(), tasks.get(2).toString());
         // the end of the log: what the script printed, then ParaView's report of the signal Slurm sent
-        assertTrue(r.err().contains("task 0000 failed: job ") && r.err().contains("slow point starts")
-                && r.err().contains("Signal: SIGTERM"), r.err());
+        assertTrue(said.contains("task 0000 failed: job ") && said.contains("slow point starts")
+                && said.contains("Signal: SIGTERM"), said);
         assertComplete(run);
     }
 
