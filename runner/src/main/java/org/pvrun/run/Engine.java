@@ -223,8 +223,8 @@ public final class Engine {
             return "\nrun " + s.rec.runId() + " may or may not have been submitted; pvrun fetch " + s.rec.runId()
                     + " finds its job or submits it, then collects it";
         }
-        return "\nrun " + s.rec.runId() + " is kept as it was (its jobs go on); once this is resolved, collect it with: pvrun fetch "
-                + s.rec.runId();
+        return "\nrun " + s.rec.runId() + " is kept as it was, here and on the target, where its jobs go on; once this is "
+                + "resolved, collect it with: pvrun fetch " + s.rec.runId();
     }
 
     /** A run's state for {@code pvrun status}. */
