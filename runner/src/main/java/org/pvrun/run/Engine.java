@@ -493,7 +493,9 @@ public final class Engine {
             int pending = r.tasks().size() - done - failed - run;
             List<String> ids = new ArrayList<>();
             liveRounds.forEach(rd -> ids.addAll(rd.jobIds()));
+            boolean submitted = !liveRounds.isEmpty() || r.tasks().stream().allMatch(e -> e.reusedFrom() != null);
             String st = RunRecord.CANCELLED.equals(r.state()) ? "cancelled"
+                    : !submitted ? "not submitted (its staging did not finish; run the pipeline again)"
                     : pending + run == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
             return new StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), r.tasks().size(),
                     pending, run, done, failed, reused, ids);

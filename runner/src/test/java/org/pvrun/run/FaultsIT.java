@@ -48,9 +48,35 @@ class FaultsIT {
     Path dir;
     TestCluster cluster;
 
+    /** Random inputs this test sent to the shared input cache on the target, removed afterwards (they are big). */
+    final List<String> cachedInputs = new ArrayList<>();
+
     @BeforeEach
     void setUp() {
         cluster = TestCluster.require();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeWhatWasLeftOnTheTarget() throws IOException {
+        // run directories on the target are kept by design; this test's are large and of no use to anyone
+        Path results = dir.resolve("results");
+        if (Files.isDirectory(results)) {
+            try (Stream<Path> runs = Files.list(results).flatMap(FaultsIT::listOrEmpty)) {
+                for (Path run : runs.toList()) {
+                    org.apache.commons.io.FileUtils.deleteQuietly(Path.of(cluster.get("WORKDIR"),
+                            run.getParent().getFileName().toString(), run.getFileName().toString()).toFile());
+                }
+            }
+        }
+        Path cache = Path.of(cluster.get("WORKDIR"), Engine.CACHE);
+        for (String hash : cachedInputs) {
+            try (Stream<Path> s = Files.list(cache)) {
+                for (Path f : s.filter(f -> f.getFileName().toString().equals(hash)
+                        || f.getFileName().toString().startsWith("." + hash + ".part-")).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     Map<String, String> env() {
@@ -152,6 +178,14 @@ class FaultsIT {
         }
     }
 
+    static Stream<Path> listOrEmpty(Path d) {
+        try {
+            return Files.list(d);
+        } catch (IOException e) {
+            return Stream.empty();
+        }
+    }
+
     static JsonNode manifest(Path runDir) throws IOException {
         return ManifestIO.JSON.readTree(runDir.resolve("manifest.json").toFile());
     }
@@ -205,6 +239,7 @@ class FaultsIT {
             Path targets = targets(proxy);
             byte[] data = randomBytes(96 << 20);
             String hash = Hashes.sha256(data);
+            cachedInputs.add(hash);
             Files.write(dir.resolve("blob.bin"), data);
             Path spec = spec("faults-stage", "import hashlib\n"
                     + "open('digest.txt', 'w').write(hashlib.sha256(open('blob.bin', 'rb').read()).hexdigest())\n",
@@ -226,6 +261,42 @@ class FaultsIT {
             // the script read the very bytes we have: the repeated upload replaced the cut one
             assertEquals(hash, Files.readString(run.resolve("tasks/0000/digest.txt")));
             assertEquals(hash, Hashes.sha256(cache.resolve(hash)));
+        }
+    }
+
+    @Test
+    void sshDownWhileStagingBeyondTheBudgetSubmitsNothingAndSaysSo() throws Exception {
+        try (CuttableProxy proxy = loginProxy()) {
+            Path targets = targets(proxy);
+            byte[] data = randomBytes(64 << 20);
+            String hash = Hashes.sha256(data);
+            cachedInputs.add(hash);
+            Files.write(dir.resolve("blob.bin"), data);
+            Path spec = spec("faults-unstaged", "open('done.txt', 'w').write('ok')\n",
+                    "inputs: [blob.bin]\noutputs: [done.txt]\n");
+            Path out = dir.resolve("runner.out");
+            Process p = run(spec, "flaky-slurm", targets, Map.of("PVRUN_RECONNECT", "2s"));
+            Path cache = Path.of(cluster.get("WORKDIR"), Engine.CACHE);
+            waitUntil("the upload of the input", 120, () -> anyFile(cache, n -> n.startsWith("." + hash + ".part-")));
+            proxy.refuse();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String said = read(out);
+            assertEquals(3, p.exitValue(), said);
+            Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-unstaged"));
+            String runId = run.getFileName().toString();
+            assertTrue(said.contains("gave up after") && said.contains("run " + runId + " was not submitted; nothing runs"), said);
+            assertFalse(said.contains("submitted slurm job"), said);
+            assertFalse(Files.exists(Path.of(cache.toString(), hash)), "a half-sent input under its final name");
+            assertFalse(Files.exists(run.resolve("manifest.json")));
+            // asked later, the run says what it is, and fetch does not pretend to complete it
+            proxy.accept();
+            Cli.Result st = Cli.run(env(), "status", runId, "--json");
+            assertEquals(0, st.exitCode(), st.toString());
+            assertTrue(ManifestIO.JSON.readTree(st.out()).get("status").asText().startsWith("not submitted"), st.out());
+            Cli.Result f = Cli.run(env(), "fetch", runId);
+            assertEquals(3, f.exitCode(), f.toString());
+            assertTrue(f.err().contains("was never submitted"), f.err());
+            assertFalse(Files.exists(run.resolve("manifest.json")));
         }
     }
 
@@ -491,10 +562,14 @@ class FaultsIT {
     }
 
     @AfterAll
-    static void stopTheTimeLimitRun() {
+    static void stopTheTimeLimitRun() throws InterruptedException {
         if (timeLimitRun != null && timeLimitRun.isAlive()) {
-            timeLimitRun.destroy(); // an earlier failure: Ctrl-C cancels its job
+            timeLimitRun.destroy(); // an earlier failure, or only some tests run: Ctrl-C cancels its job
+            timeLimitRun.waitFor(60, TimeUnit.SECONDS);
         }
+        Path runs = timeLimitDir.resolve("results/faults-timeout");
+        listOrEmpty(runs).forEach(run -> org.apache.commons.io.FileUtils.deleteQuietly(
+                Path.of(TestCluster.require().get("WORKDIR"), "faults-timeout", run.getFileName().toString()).toFile()));
     }
 
     @Test
@@ -646,6 +721,7 @@ class FaultsIT {
             assertEquals(3, m.get("tasks").get(0).get("outputs").size());
             assertEquals(1, m.get("tasks").get(0).get("attempts").size(), "attempts recorded twice: " + m);
             assertComplete(run);
+            org.apache.commons.io.FileUtils.deleteQuietly(Path.of(m.get("remote_dir").asText()).toFile());
         } finally {
             new ProcessBuilder("umount", "-l", small.toString()).inheritIO().start().waitFor();
         }
