@@ -233,22 +233,33 @@ class FaultsIT {
 
     // ------------------------------------------------------------------------------------ SSH drops
 
+    /** {@code blob.bin}: random bytes no earlier run can have sent; returns their SHA-256. */
+    String randomInput(int bytes) throws IOException {
+        byte[] data = randomBytes(bytes);
+        String hash = Hashes.sha256(data);
+        cachedInputs.add(hash);
+        Files.write(dir.resolve("blob.bin"), data);
+        return hash;
+    }
+
+    /** Waits until the input is on its way: under its temporary name in the target's input cache. */
+    Path waitForUpload(String hash) throws IOException, InterruptedException {
+        Path cache = Path.of(cluster.get("WORKDIR"), Engine.CACHE);
+        waitUntil("the upload of the input", 120, () -> anyFile(cache, n -> n.startsWith("." + hash + ".part-")));
+        return cache;
+    }
+
     @Test
     void sshCutWhileStagingAnInputIsRepeatedAndTheInputArrivesWhole() throws Exception {
         try (CuttableProxy proxy = loginProxy()) {
             Path targets = targets(proxy);
-            byte[] data = randomBytes(96 << 20);
-            String hash = Hashes.sha256(data);
-            cachedInputs.add(hash);
-            Files.write(dir.resolve("blob.bin"), data);
+            String hash = randomInput(96 << 20);
             Path spec = spec("faults-stage", "import hashlib\n"
                     + "open('digest.txt', 'w').write(hashlib.sha256(open('blob.bin', 'rb').read()).hexdigest())\n",
                     "inputs: [blob.bin]\noutputs: [digest.txt]\n");
             Path out = dir.resolve("runner.out");
             Process p = run(spec, "flaky-ssh", targets, Map.of());
-            Path cache = Path.of(cluster.get("WORKDIR"), Engine.CACHE);
-            // cut as the input is on its way (under its temporary name in the target's input cache)
-            waitUntil("the upload of the input", 120, () -> anyFile(cache, n -> n.startsWith("." + hash + ".part-")));
+            Path cache = waitForUpload(hash);
             proxy.cut();
             assertTrue(p.waitFor(180, TimeUnit.SECONDS));
             String said = read(out);
@@ -268,16 +279,12 @@ class FaultsIT {
     void sshDownWhileStagingBeyondTheBudgetSubmitsNothingAndSaysSo() throws Exception {
         try (CuttableProxy proxy = loginProxy()) {
             Path targets = targets(proxy);
-            byte[] data = randomBytes(64 << 20);
-            String hash = Hashes.sha256(data);
-            cachedInputs.add(hash);
-            Files.write(dir.resolve("blob.bin"), data);
+            String hash = randomInput(64 << 20);
             Path spec = spec("faults-unstaged", "open('done.txt', 'w').write('ok')\n",
                     "inputs: [blob.bin]\noutputs: [done.txt]\n");
             Path out = dir.resolve("runner.out");
             Process p = run(spec, "flaky-slurm", targets, Map.of("PVRUN_RECONNECT", "2s"));
-            Path cache = Path.of(cluster.get("WORKDIR"), Engine.CACHE);
-            waitUntil("the upload of the input", 120, () -> anyFile(cache, n -> n.startsWith("." + hash + ".part-")));
+            Path cache = waitForUpload(hash);
             proxy.refuse();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             String said = read(out);
