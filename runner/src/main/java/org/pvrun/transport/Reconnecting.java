@@ -12,7 +12,7 @@ import org.pvrun.spec.Durations;
 
 /**
  * Repeats an operation whose connection dropped, after reconnecting with exponential backoff (1 s, 2 s, 4 s ...
- * at most 30 s apart; the last wait shortened to end with the budget) until a time budget is spent ({@value #ENV}, default 2 minutes, {@code 0} to never
+ * at most 30 s apart; the last one shortened to end with the budget) until the waits add up to a budget ({@value #ENV}, default 2 minutes, {@code 0} to never
  * retry). Every operation of {@link Transport} may be repeated: commands pvrun runs through {@link #exec} are
  * queries or idempotent (mkdir -p, rm -f, tar into place), uploads and downloads write temporary names and
  * rename. {@link #execOnce} is for the one kind that is not (a job submission): repeated only when the
@@ -61,7 +61,8 @@ public final class Reconnecting implements Transport {
     }
 
     private <T> T retry(String what, boolean repeatable, Op<T> op) throws IOException, InterruptedException {
-        long start = System.nanoTime();
+        // the budget counts the waits only: a long transfer cut near its end still gets its retries
+        Duration waited = Duration.ZERO;
         Duration wait = firstWait;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -71,17 +72,18 @@ public final class Reconnecting implements Transport {
                     throw new ConnectionLostException("the connection to " + inner.describe() + " dropped while it ran "
                             + what + "; it may or may not have taken effect, so it was not repeated: " + e.getMessage(), e, true);
                 }
-                Duration spent = Duration.ofNanos(System.nanoTime() - start);
-                if (spent.compareTo(budget) >= 0) {
+                if (waited.compareTo(budget) >= 0) {
                     throw new ConnectionLostException("lost the connection to " + inner.describe() + " and gave up after "
-                            + attempt + " attempt" + (attempt == 1 ? "" : "s") + " in " + Durations.human(spent.withNanos(0))
-                            + " (" + ENV + "=" + Durations.human(budget) + "): " + e.getMessage(), e, e.mayHaveRun());
+                            + attempt + " attempt" + (attempt == 1 ? "" : "s") + " and " + shown(waited) + " of waiting ("
+                            + ENV + "=" + Durations.human(budget) + "): " + e.getMessage(), e, e.mayHaveRun());
                 }
-                Duration pause = wait.compareTo(budget.minus(spent)) > 0 ? budget.minus(spent) : wait; // the last one fits the budget
+                Duration left = budget.minus(waited);
+                Duration pause = wait.compareTo(left) > 0 ? left : wait; // the last wait ends with the budget
                 notes.printf("pvrun: lost the connection to %s (%s); reconnecting in %s%n", inner.describe(),
                         firstLine(e.getMessage()), shown(pause));
                 notes.flush();
                 Thread.sleep(Math.max(1, pause.toMillis()));
+                waited = waited.plus(pause);
                 wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
             }
         }

@@ -385,7 +385,7 @@ class FaultsIT {
             Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/faults-budget"));
             String runId = run.getFileName().toString();
             assertTrue(said.contains("reconnecting in 1s") && said.contains("reconnecting in 2s"), said);
-            assertTrue(said.contains("gave up after 3 attempts in 3s"), said);
+            assertTrue(said.contains("gave up after 3 attempts and 3s of waiting"), said);
             assertTrue(said.contains("PVRUN_RECONNECT=3s"), said);
             assertTrue(said.contains("pvrun fetch " + runId), said);
             assertFalse(said.contains("Exception"), said);

@@ -121,9 +121,9 @@ class ReconnectingTest {
         Reconnecting r = new Reconnecting(f, Duration.ofMillis(1000), new PrintStream(notes, true, StandardCharsets.UTF_8),
                 Duration.ofMillis(50));
         ConnectionLostException e = assertThrows(ConnectionLostException.class, () -> r.exec(List.of("squeue"), null));
-        // attempts at 0, 50, 150, 350 and 750 ms; the 800 ms wait is cut to the 250 ms left; the attempt at 1 s is the last
+        // waits of 50, 100, 200 and 400 ms, then the 800 ms one cut to the 250 ms left: 6 attempts
         assertEquals(6, f.calls.size(), notes());
-        assertTrue(e.getMessage().startsWith("lost the connection to ssh u@h:22 and gave up after 6 attempts in 1s"),
+        assertTrue(e.getMessage().startsWith("lost the connection to ssh u@h:22 and gave up after 6 attempts and 1s of waiting"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("PVRUN_RECONNECT="), e.getMessage());
     }
