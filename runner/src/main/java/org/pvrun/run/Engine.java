@@ -195,14 +195,36 @@ public final class Engine {
 
     /** Opens the target's transport for {@code work}, turning I/O failures and interrupts into pvrun's exits. */
     private <T> T onTarget(Target t, SessionWork<T> work) {
-        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env())) {
-            return work.apply(new Session(tr, Schedulers.forName(t.scheduler()), t));
+        Session s = null;
+        try (Transport tr = Transports.open(t, eo.acceptNewHostKey(), o.env(), o.err())) {
+            s = new Session(tr, Schedulers.forName(t.scheduler()), t);
+            return work.apply(s);
         } catch (IOException e) {
-            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage(), e);
+            throw PvrunException.environment("on target " + t.name() + ": " + e.getMessage() + resumeHint(s), e);
+        } catch (PvrunException e) {
+            String hint = e.exitCode() == ExitCode.ENVIRONMENT ? resumeHint(s) : "";
+            throw hint.isEmpty() ? e : new PvrunException(e.exitCode(), e.getMessage().stripTrailing() + hint, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PvrunException(ExitCode.INTERRUPTED, "interrupted");
         }
+    }
+
+    /** After a failure mid-run: how to pick the run up, which stays recorded as it was. */
+    private static String resumeHint(Session s) {
+        if (s == null || s.rec == null || s.localRun == null || Files.exists(s.localRun.resolve(ManifestIO.FILE))
+                || !Files.exists(s.localRun.resolve(RunRecord.FILE))) {
+            return "";
+        }
+        if (s.liveRounds.isEmpty()) {
+            return "\nrun " + s.rec.runId() + " was not submitted; nothing runs. Run the pipeline again.";
+        }
+        if (s.liveRounds.get(s.liveRounds.size() - 1).jobIds().isEmpty() && !s.scheduler.name().equals("none")) {
+            return "\nrun " + s.rec.runId() + " may or may not have been submitted; pvrun fetch " + s.rec.runId()
+                    + " finds its job or submits it, then collects it";
+        }
+        return "\nrun " + s.rec.runId() + " is kept as it was, here and on the target, where its jobs go on; once this is "
+                + "resolved, collect it with: pvrun fetch " + s.rec.runId();
     }
 
     /** A run's state for {@code pvrun status}. */
@@ -412,10 +434,22 @@ public final class Engine {
                     reusedOutputs.put(e.index(), reusedRecords(e).toArray(Manifest.OutputRecord[]::new));
                 }
             }
-            rebuildAttempts();
+            RunRecord.Round last = liveRounds.isEmpty() ? null : liveRounds.get(liveRounds.size() - 1);
+            // every job had ended and nothing is left to retry: only the fetch had failed (a full disk, say)
+            boolean collectNow = last != null && last.exitCodes() != null && (last.number() > r.spec().retries()
+                    || last.exitCodes().values().stream().allMatch(c -> c != null && c == 0));
+            rebuildAttempts(collectNow);
+            if (liveRounds.isEmpty() && r.tasks().stream().anyMatch(e -> e.reusedFrom() == null)) {
+                throw PvrunException.environment("run " + r.runId() + " was never submitted (its staging did not finish); "
+                        + "nothing ran. Run the pipeline again.");
+            }
             CountDownLatch recorded = new CountDownLatch(1);
             try (AutoCloseable w = Interruption.awaitBeforeExit(recorded);
                     AutoCloseable c = Interruption.onInterrupt(this::onInterrupt)) {
+                if (collectNow) {
+                    return collect();
+                }
+                adoptSubmission();
                 return followRounds();
             } catch (IOException | InterruptedException | RuntimeException e) {
                 throw e;
@@ -459,7 +493,9 @@ public final class Engine {
             int pending = r.tasks().size() - done - failed - run;
             List<String> ids = new ArrayList<>();
             liveRounds.forEach(rd -> ids.addAll(rd.jobIds()));
+            boolean submitted = !liveRounds.isEmpty() || r.tasks().stream().allMatch(e -> e.reusedFrom() != null);
             String st = RunRecord.CANCELLED.equals(r.state()) ? "cancelled"
+                    : !submitted ? "not submitted (its staging did not finish; run the pipeline again)"
                     : pending + run == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
             return new StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), r.tasks().size(),
                     pending, run, done, failed, reused, ids);
@@ -672,6 +708,7 @@ public final class Engine {
                 // a retried task starts from a clean slate: no verdict from its last attempt
                 List<String> rm = new ArrayList<>(List.of("rm", "-f", "--"));
                 taskIndices.forEach(i -> rm.add(rec.remoteDir() + "/status/" + Task.id(i) + ".exit"));
+                taskIndices.forEach(i -> rm.add(rec.remoteDir() + "/status/" + Task.id(i) + ".started"));
                 check(t.exec(rm, COMMAND_TIMEOUT), "reset the retried tasks");
             }
             t.uploadTree(stage, files, jobDir);
@@ -680,17 +717,8 @@ public final class Engine {
             rounds.add(round);
             liveRounds = rounds;
             if (!scheduler.name().equals("none")) {
-                ExecResult r = t.exec(scheduler.submitCommand(jobDir + "/job.sh"), COMMAND_TIMEOUT);
-                if (!r.ok()) {
-                    throw PvrunException.environment("the " + scheduler.name() + " submission failed on " + target.name()
-                            + ":\n" + r.evidence());
-                }
-                String id;
-                try {
-                    id = scheduler.parseJobId(r.stdout());
-                } catch (IllegalArgumentException e) {
-                    throw PvrunException.environment("cannot read the job id: " + e.getMessage() + "\n" + r.evidence());
-                }
+                saveRounds(); // recorded as being submitted: a lost answer is looked for later (adoptSubmission)
+                String id = submit(jobDir + "/job.sh");
                 round.jobIds().add(id);
                 if (!o.quiet()) {
                     o.out().printf("pvrun: submitted %s job %s on %s (%d task%s in %d job%s)%n", scheduler.name(), id,
@@ -705,6 +733,56 @@ public final class Engine {
             if (scheduler.name().equals("none")) {
                 startPendingElements(round, readJobFiles(round));
             }
+        }
+
+        /** Submits a job script; sbatch and qsub are never repeated after a dropped connection (Transport.execOnce). */
+        String submit(String script) throws IOException, InterruptedException {
+            ExecResult r = t.execOnce(scheduler.submitCommand(script), COMMAND_TIMEOUT);
+            if (!r.ok()) {
+                throw PvrunException.environment("the " + scheduler.name() + " submission failed on " + target.name()
+                        + ":\n" + r.evidence());
+            }
+            try {
+                return scheduler.parseJobId(r.stdout());
+            } catch (IllegalArgumentException e) {
+                throw PvrunException.environment("cannot read the job id: " + e.getMessage() + "\n" + r.evidence());
+            }
+        }
+
+        /**
+         * The last round was recorded as being submitted but has no job id (the runner lost the submission's answer,
+         * or stopped in between): the job is found by its script in the queue; a job the queue does not know but
+         * whose files show it ran is followed by those files; otherwise the round is submitted now.
+         */
+        void adoptSubmission() throws IOException, InterruptedException {
+            if (liveRounds.isEmpty() || scheduler.name().equals("none")) {
+                return;
+            }
+            RunRecord.Round round = liveRounds.get(liveRounds.size() - 1);
+            if (!round.jobIds().isEmpty() || round.exitCodes() != null) {
+                return;
+            }
+            String script = round.jobDir() + "/job.sh";
+            String id = null;
+            if (scheduler.jobScriptsCommand() != null) {
+                id = scheduler.parseJobScripts(check(t.exec(scheduler.jobScriptsCommand(), COMMAND_TIMEOUT),
+                        "list the jobs").stdout(), script);
+            }
+            if (id == null && t.exec(List.of("sh", "-c", "ls \"$1\"/job-*.nodes", "sh", round.jobDir()), COMMAND_TIMEOUT).ok()) {
+                id = "unknown"; // it ran and the queue forgot it: its exit and verdict files tell the rest
+            }
+            if (id == null) {
+                id = submit(script);
+            }
+            if (!o.quiet()) {
+                o.out().printf("pvrun: round %d %s %s job %s%n", round.number(), id.equals("unknown") ? "ran as an unrecorded"
+                        : "is", scheduler.name(), id);
+            }
+            List<RunRecord.Round> rounds = new ArrayList<>(liveRounds);
+            rounds.set(rounds.size() - 1, new RunRecord.Round(round.number(), round.jobDir(), round.jobs(),
+                    new ArrayList<>(List.of(id)), null, null));
+            liveRounds = rounds;
+            saveRounds();
         }
 
         PipelineSpec specOrRecord() {
@@ -742,7 +820,7 @@ public final class Engine {
             boolean changed = false;
             while (round.jobIds().size() < round.jobs().size() && running < limit && !Interruption.interrupted()) {
                 int i = round.jobIds().size();
-                ExecResult r = t.exec(none.submitElementCommand(round.jobDir() + "/job.sh", i), COMMAND_TIMEOUT);
+                ExecResult r = t.execOnce(none.submitElementCommand(round.jobDir() + "/job.sh", i), COMMAND_TIMEOUT);
                 if (!r.ok()) {
                     throw PvrunException.environment("cannot start job " + i + " on " + target.name() + ":\n" + r.evidence());
                 }
@@ -777,7 +855,7 @@ public final class Engine {
                         Integer c = codes.get(idx);
                         roundCodes.put(Task.id(idx), c);
                         attempts.computeIfAbsent(idx, k -> new ArrayList<>()).add(new Manifest.AttemptRecord(round.number(),
-                                elem, c, c == null ? "job " + elem + " " + ends.getOrDefault(j, "ended") : c == 0 ? null : reasonFor(c)));
+                                elem, c, c == null ? JobEnds.reason(elem, ends.getOrDefault(j, "ended")) : c == 0 ? null : reasonFor(c)));
                         if (c == null || c != 0) {
                             failed.add(idx);
                         }
@@ -1147,9 +1225,18 @@ public final class Engine {
                     Manifest.AttemptRecord lastAttempt = att.isEmpty() ? null : att.get(att.size() - 1);
                     reason = lastAttempt != null && lastAttempt.reason() != null ? lastAttempt.reason()
                             : code != null ? reasonFor(code) : "no verdict from the job";
+                    if (code == null && !fetch.started(new Task(e.index(), e.params(), e.argv(), Map.of()))) {
+                        reason = JobEnds.notRun(reason);
+                    }
                 }
                 List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(
                         new Task(e.index(), e.params(), e.argv(), Map.of())));
+                if (status.equals("succeeded") && outs.isEmpty() && rec.spec().outputs() != null
+                        && !rec.spec().outputs().isEmpty()) {
+                    // the spec named its outputs: a task that made none of them did not do its job
+                    status = "failed";
+                    reason = "wrote no outputs matching " + String.join(", ", rec.spec().outputs());
+                }
                 tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), status, code, reason, log, e.key(), null,
                         att.isEmpty() ? null : List.copyOf(att), outs));
             }
@@ -1193,8 +1280,12 @@ public final class Engine {
             return out;
         }
 
-        void rebuildAttempts() {
-            for (RunRecord.Round round : liveRounds) {
+        /**
+         * The attempts of the recorded rounds; of the last one only with {@code includeLast} (else followRounds
+         * records it when it has read it again).
+         */
+        void rebuildAttempts(boolean includeLast) {
+            for (RunRecord.Round round : liveRounds.subList(0, Math.max(0, liveRounds.size() - (includeLast ? 0 : 1)))) {
                 if (round.exitCodes() == null) {
                     continue;
                 }
@@ -1203,7 +1294,7 @@ public final class Engine {
                         Integer c = round.exitCodes().get(Task.id(idx));
                         String end = round.jobEnds() == null ? "ended" : round.jobEnds().getOrDefault(Integer.toString(j), "ended");
                         attempts.computeIfAbsent(idx, k -> new ArrayList<>()).add(new Manifest.AttemptRecord(round.number(),
-                                elementName(round, j), c, c == null ? "job " + elementName(round, j) + " " + end
+                                elementName(round, j), c, c == null ? JobEnds.reason(elementName(round, j), end)
                                 : c == 0 ? null : reasonFor(c)));
                     }
                 }

@@ -35,6 +35,7 @@ final class Fetch {
     private final List<String> nodes = new ArrayList<>();
     private final List<String> links = new ArrayList<>();
     private final List<String> skippedLinks = new ArrayList<>();
+    private final java.util.Set<Integer> started = new java.util.HashSet<>();
 
     /**
      * @param local the run directory is on this machine ({@code remoteRun} a local path): files are moved,
@@ -71,6 +72,28 @@ final class Fetch {
             }
         }
         Path staging = Files.createDirectories(localRun.resolve(".fetch"));
+        try {
+            collect(remote, wanted, tasksById, staging);
+        } catch (IOException | RuntimeException e) {
+            if (!local) {
+                // files under their final names are complete and verified; copies still on their way are dropped
+                // (the run directory on the target keeps them), so a full disk gets its space back for the next fetch
+                FileUtils.deleteQuietly(staging.toFile());
+            }
+            if (e instanceof IOException io && !(e instanceof org.pvrun.transport.ConnectionLostException)) {
+                throw new IOException("cannot fetch into " + localRun + ": " + io.getMessage(), io);
+            }
+            throw e;
+        }
+        for (Task task : tasks) {
+            Files.createDirectories(localRun.resolve("tasks").resolve(task.id()));
+            outputs.computeIfAbsent(task.index(), k -> new ArrayList<>())
+                    .sort((a, b) -> a.path().compareTo(b.path()));
+        }
+    }
+
+    private void collect(Map<String, String> remote, List<String> wanted, Map<String, Task> tasksById, Path staging)
+            throws IOException, InterruptedException {
         if (!wanted.isEmpty() && !local) {
             t.downloadTree(remoteRun, wanted, staging);
         }
@@ -97,6 +120,8 @@ final class Fetch {
                     String text = Files.readString(got, StandardCharsets.UTF_8).strip();
                     if (name.endsWith(".exit") && text.matches("-?\\d+")) {
                         exitCodes.put(Integer.parseInt(name.substring(0, name.length() - 5)), Integer.parseInt(text));
+                    } else if (name.endsWith(".started") && name.substring(0, name.length() - 8).matches("\\d+")) {
+                        started.add(Integer.parseInt(name.substring(0, name.length() - 8)));
                     }
                 }
                 case "jobs" -> {
@@ -110,11 +135,6 @@ final class Fetch {
             }
         }
         FileUtils.deleteDirectory(staging.toFile());
-        for (Task task : tasks) {
-            Files.createDirectories(localRun.resolve("tasks").resolve(task.id()));
-            outputs.computeIfAbsent(task.index(), k -> new ArrayList<>())
-                    .sort((a, b) -> a.path().compareTo(b.path()));
-        }
     }
 
     /**
@@ -178,6 +198,11 @@ final class Fetch {
     private static Path move(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
         return Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Whether the driver started the task (a marker written before the script runs). */
+    boolean started(Task task) {
+        return started.contains(task.index());
     }
 
     Integer exitCode(Task task) {

@@ -10,6 +10,8 @@ import org.pvrun.results.ManifestIO;
 /** What a finished run prints: one summary line, the outputs, and for each failed task the end of its log. */
 public final class Reports {
     static final int LOG_TAIL_LINES = 25;
+    /** {@code 12      0x7f0872668fd0 /usr/lib/...}: one frame of Loguru's stack trace. */
+    private static final java.util.regex.Pattern NATIVE_FRAME = java.util.regex.Pattern.compile("\\d+ +0x[0-9a-f]+ ");
 
     private Reports() {}
 
@@ -41,8 +43,12 @@ public final class Reports {
         }
     }
 
+    /**
+     * The last {@code lines} lines of a log, without the frames of a native stack trace (ParaView's Loguru prints
+     * some thirty of them when pvbatch dies of a signal; they would push out what the script printed last).
+     */
     public static String tail(Path file, int lines) {
-        List<String> all = Hosts.readIfExists(file).lines().toList();
+        List<String> all = Hosts.readIfExists(file).lines().filter(l -> !NATIVE_FRAME.matcher(l).lookingAt()).toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 

@@ -52,4 +52,17 @@ public interface Scheduler {
     default Map<String, JobRecord> parseHistory(String stdout) {
         return Map.of();
     }
+
+    /**
+     * A query that lists the user's jobs with the job script each runs, to find out whether a submission whose
+     * answer was lost (the connection dropped) went through; null when the scheduler has none.
+     */
+    default List<String> jobScriptsCommand() {
+        return null;
+    }
+
+    /** The id of the job that runs {@code script}, from the output of {@link #jobScriptsCommand}, or null. */
+    default String parseJobScripts(String stdout, String script) {
+        return null;
+    }
 }

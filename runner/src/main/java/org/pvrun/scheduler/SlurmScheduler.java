@@ -213,6 +213,27 @@ public final class SlurmScheduler implements Scheduler {
         return records;
     }
 
+    /**
+     * Each job of the user once ({@code %F}: the array's job id, or the job's own) with its command, which for a
+     * batch job is the script's path as given to sbatch. See https://slurm.schedmd.com/squeue.html#OPT_format
+     */
+    @Override
+    public List<String> jobScriptsCommand() {
+        return List.of("squeue", "--me", "--noheader", "--states=all", "--format=%F|%o");
+    }
+
+    /** Lines of {@code 430|/home/u/pvrun/p/RUN/jobs/r1/job.sh}; the id of the one running {@code script}. */
+    @Override
+    public String parseJobScripts(String stdout, String script) {
+        for (String line : stdout.split("\n")) {
+            int bar = line.indexOf('|');
+            if (bar > 0 && line.substring(bar + 1).strip().equals(script)) {
+                return line.substring(0, bar).strip();
+            }
+        }
+        return null;
+    }
+
     /** {@code scontrol show job ID}: works without accounting, for as long as slurmctld remembers the job. */
     public List<String> showJobCommand(String jobId) {
         return List.of("scontrol", "show", "job", jobId);

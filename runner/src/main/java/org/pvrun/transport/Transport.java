@@ -20,6 +20,14 @@ public interface Transport extends AutoCloseable {
      */
     ExecResult exec(List<String> argv, Duration timeout) throws IOException, InterruptedException;
 
+    /**
+     * Runs a command that must not run twice, such as a job submission: unlike {@link #exec}, it is not repeated
+     * after a dropped connection unless the connection was down before the command was sent.
+     */
+    default ExecResult execOnce(List<String> argv, Duration timeout) throws IOException, InterruptedException {
+        return exec(argv, timeout);
+    }
+
     /** Creates a directory and its parents with the given POSIX mode (e.g. 0700) for the directories it creates. */
     void mkdirs(String remoteDir, int mode) throws IOException, InterruptedException;
 

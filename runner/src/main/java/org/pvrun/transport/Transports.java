@@ -1,5 +1,6 @@
 package org.pvrun.transport;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,18 @@ import org.pvrun.transport.ssh.SshTransport;
 /** Opens the transport a target names: this machine when it has no host, else SSH (built-in JSch, or the system's ssh). */
 public final class Transports {
     private Transports() {}
+
+    /**
+     * The target's transport; a remote one reconnects and repeats an operation whose connection dropped, for
+     * as long as {@link Reconnecting#ENV} allows, saying so on {@code notes}.
+     */
+    public static Transport open(Target t, boolean acceptNewHostKey, Map<String, String> env, PrintStream notes) {
+        if (!t.isRemote()) {
+            return open(t, acceptNewHostKey, env);
+        }
+        java.time.Duration budget = Reconnecting.budget(env);
+        return new Reconnecting(open(t, acceptNewHostKey, env), budget, notes);
+    }
 
     public static Transport open(Target t, boolean acceptNewHostKey, Map<String, String> env) {
         if (!t.isRemote()) {

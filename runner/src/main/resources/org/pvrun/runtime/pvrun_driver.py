@@ -84,6 +84,11 @@ def _clean(task):
                 pass
 
 
+def _started_marker(task):
+    status = task["status"]
+    return (status[:-len(".exit")] if status.endswith(".exit") else status) + ".started"
+
+
 def _on_alarm(signum, frame):
     raise TaskTimeout()
 
@@ -102,6 +107,15 @@ def run_task(task, rank):
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
     os.close(log_fd)
+    # pvbatch's sys.stdout and sys.stderr hand text to VTK's output window, which under srun holds it in a
+    # buffer of its own until pvbatch exits (by then fd 1 is the job's output again, and a crash loses it):
+    # the script writes to the log directly instead
+    saved_streams = (sys.stdout, sys.stderr)
+    ours = tuple(os.fdopen(os.dup(fd), "w", buffering=1, errors="backslashreplace") for fd in (1, 2))
+    sys.stdout, sys.stderr = ours
+    if rank == 0:
+        # the task has started: a job that dies from here on without the verdict died in this task
+        open(_started_marker(task), "w").close()
     code = 0
     timeout = task.get("timeout")
     if task.get("attempt", 1) > 1:
@@ -129,6 +143,12 @@ def run_task(task, rank):
     finally:
         if timeout:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        for stream in ours:
+            try:
+                stream.close()
+            except Exception:  # the script closed it already
+                pass
+        sys.stdout, sys.stderr = saved_streams
         sys.stdout.flush()
         sys.stderr.flush()
         os.dup2(saved[0], 1)

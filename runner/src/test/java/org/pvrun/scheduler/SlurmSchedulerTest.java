@@ -55,6 +55,18 @@ class SlurmSchedulerTest {
     }
 
     @Test
+    void findsTheJobThatRunsAScript() throws IOException {
+        String out = sample("slurm/squeue-job-scripts.txt");
+        assertEquals("433", slurm.parseJobScripts(out,
+                "/tmp/junit-1782400633239173788/local-slurm-work/faults-submit/20261126-101419-44747c/jobs/r1/job.sh"));
+        assertEquals("411", slurm.parseJobScripts(out,
+                "/tmp/pvrun-bench/sweep-load/slurm-work/bench-load-4/20261126-101053-4bbe8d/jobs/r1/job.sh"));
+        assertEquals(null, slurm.parseJobScripts(out, "/tmp/pvrun-bench/sweep-load/slurm-work/bench-load-4/jobs/r1/job.sh"));
+        assertEquals(null, slurm.parseJobScripts("", "/x/job.sh"));
+        assertEquals(List.of("squeue", "--me", "--noheader", "--states=all", "--format=%F|%o"), slurm.jobScriptsCommand());
+    }
+
+    @Test
     void expandsCollapsedRangesWithListsStepsAndThrottle() {
         assertEquals(Map.of("5_1", PENDING, "5_3", PENDING, "5_5", PENDING, "5_9", PENDING, "7+0", RUNNING),
                 slurm.parseStatus("5_[1,3-5:2,9%4] PD\n7+0 R\nnot a status line at all\n\n"));

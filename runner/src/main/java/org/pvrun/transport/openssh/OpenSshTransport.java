@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.pvrun.PvrunException;
 import org.pvrun.spec.Target;
+import org.pvrun.transport.ConnectionLostException;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.ExecTimeoutException;
 import org.pvrun.transport.LocalFiles;
@@ -334,8 +335,8 @@ public final class OpenSshTransport implements Transport {
             boolean started = PID_LINE.matcher(r.stderr()).find();
             ExecResult result = new ExecResult(command, r.exitStatus(), r.stdout(), stripPid(r.stderr()));
             if (r.exitStatus() == 255 && (!started || connectionLost())) {
-                throw new IOException("no exit status from " + describe() + " (connection lost?) for: " + command + "\n"
-                        + result.evidence());
+                throw new ConnectionLostException("no exit status from " + describe() + " (connection lost) for: " + command
+                        + "\n" + result.evidence(), null, started);
             }
             return result;
         } finally {
@@ -698,8 +699,13 @@ public final class OpenSshTransport implements Transport {
         if (r.status() == 0 && r.streamFailure() == null) {
             return;
         }
+        boolean lost = r.status() == 255 && connectionLost();
         String reason = r.streamFailure() != null ? r.streamFailure().getMessage()
-                : r.status() == 255 && connectionLost() ? "the connection was lost" : "exit status " + r.status();
+                : lost ? "the connection was lost" : "exit status " + r.status();
+        if (lost) {
+            throw new ConnectionLostException(what + ": " + reason + "\n"
+                    + new ExecResult(command, r.status(), r.stdout(), r.stderr()).evidence(), r.streamFailure(), true);
+        }
         throw new IOException(what + ": " + reason + "\n" + new ExecResult(command, r.status(), r.stdout(), r.stderr()).evidence(),
                 r.streamFailure());
     }

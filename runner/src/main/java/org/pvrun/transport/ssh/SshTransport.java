@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import org.pvrun.PvrunException;
+import org.pvrun.transport.ConnectionLostException;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.ExecTimeoutException;
 import org.pvrun.transport.LocalFiles;
@@ -46,6 +48,7 @@ public final class SshTransport implements Transport {
     private final Object sftpLock = new Object();
     private SshConnection connection; // guarded by this
     private boolean closed; // guarded by this
+    private boolean everConnected; // guarded by this
     private ChannelSftp sftp; // guarded by sftpLock
     private volatile Integer umask; // the login's on the host, asked on the first upload
 
@@ -82,8 +85,55 @@ public final class SshTransport implements Transport {
                 connection.close();
             }
             connection = factory.connect(options);
+            everConnected = true;
         }
         return connection.session();
+    }
+
+    /**
+     * The session for an operation: a failure to connect again, after the connection had worked, is a lost
+     * connection (the operation can be repeated later); a first connection's failure is the user's to fix.
+     */
+    private Session sessionForUse() throws ConnectionLostException {
+        boolean reconnecting;
+        synchronized (this) {
+            reconnecting = everConnected;
+        }
+        try {
+            return session();
+        } catch (PvrunException e) {
+            if (!reconnecting) {
+                throw e;
+            }
+            throw new ConnectionLostException("cannot connect again: " + e.getMessage(), e, false);
+        }
+    }
+
+    /**
+     * Whether the connection is gone, given an operation just failed: JSch notices a closed socket in its own
+     * thread, so a failure caused by it may arrive a moment before the session says it is down.
+     */
+    private boolean dropped() {
+        for (int i = 0; i < 30; i++) {
+            if (liveSession() == null) {
+                return true;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** {@code e} as a {@link ConnectionLostException} when the connection went away meanwhile, else unchanged. */
+    private IOException lostOr(IOException e, boolean mayHaveRun) {
+        if (e instanceof ConnectionLostException || !dropped()) {
+            return e;
+        }
+        return new ConnectionLostException(e.getMessage(), e, mayHaveRun);
     }
 
     private int timeoutMs() {
@@ -108,11 +158,13 @@ public final class SshTransport implements Transport {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         channels.acquire();
         ChannelExec channel = null;
+        boolean sent = false;
         try {
-            Session session = session();
+            Session session = sessionForUse();
             channel = openExec(session, command);
             channel.setOutputStream(out);
             channel.setErrStream(err);
+            sent = true;
             connectExec(channel);
             if (!waitClosed(channel, timeout)) {
                 try {
@@ -127,14 +179,14 @@ public final class SshTransport implements Transport {
             if (status < 0) {
                 if (channel.getExitSignal() == null) {
                     // a server always reports an exit status or signal; without either the connection went away
-                    throw new IOException("no exit status from " + describe() + " (connection lost?) for: " + command
-                            + "\n" + new ExecResult(command, status, text(out), stderr).evidence());
+                    throw new ConnectionLostException("no exit status from " + describe() + " (connection lost) for: "
+                            + command + "\n" + new ExecResult(command, status, text(out), stderr).evidence(), null, true);
                 }
                 stderr += (stderr.isEmpty() ? "" : "\n") + "[the remote command was killed by signal " + channel.getExitSignal() + "]";
             }
             return new ExecResult(command, status, text(out), stderr);
         } catch (JSchException e) {
-            throw failure("cannot run " + command, e);
+            throw lostOr(failure("cannot run " + command, e), sent);
         } finally {
             if (channel != null) {
                 channel.disconnect();
@@ -216,7 +268,7 @@ public final class SshTransport implements Transport {
                     }
                 }
             } catch (SftpException | JSchException e) {
-                throw failure("cannot create directory " + remoteDir, e);
+                throw lostOr(failure("cannot create directory " + remoteDir, e), true);
             }
         }
     }
@@ -270,7 +322,7 @@ public final class SshTransport implements Transport {
                 s.rename(escape(tmp), escape(remotePath));
             } catch (SftpException | JSchException e) {
                 removeQuietly(s, tmp);
-                throw failure("cannot upload " + local + " to " + remotePath, e);
+                throw lostOr(failure("cannot upload " + local + " to " + remotePath, e), true);
             }
         }
     }
@@ -286,7 +338,7 @@ public final class SshTransport implements Transport {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
                     sftp().get(escape(remotePath), out);
                 } catch (SftpException | JSchException e) {
-                    throw failure("cannot download " + remotePath + " to " + local, e);
+                    throw lostOr(failure("cannot download " + remotePath + " to " + local, e), true);
                 }
             }
             LocalFiles.moveIntoPlace(tmp, target);
@@ -296,8 +348,8 @@ public final class SshTransport implements Transport {
     }
 
     /** The SFTP channel, opened on first use and again after the session was replaced. Call with sftpLock held. */
-    private ChannelSftp sftp() throws JSchException {
-        Session session = session();
+    private ChannelSftp sftp() throws JSchException, ConnectionLostException {
+        Session session = sessionForUse();
         if (sftp == null || !sftp.isConnected() || sftp.getSession() != session) {
             if (sftp != null) {
                 sftp.disconnect();
@@ -415,7 +467,7 @@ public final class SshTransport implements Transport {
         channels.acquire();
         ChannelExec channel = null;
         try {
-            channel = (ChannelExec) session().openChannel("exec");
+            channel = (ChannelExec) sessionForUse().openChannel("exec");
             channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
             channel.setErrStream(err);
             IOException streamFailure = null;
@@ -432,11 +484,11 @@ public final class SshTransport implements Transport {
             int status = channel.isClosed() ? channel.getExitStatus() : -1;
             if (streamFailure != null || status != 0) {
                 String what = streamFailure != null ? streamFailure.getMessage() : "tar failed";
-                throw new IOException("file transfer with " + describe() + " failed: " + what + "\n"
-                        + new ExecResult(command, status, "", text(err)).evidence(), streamFailure);
+                throw lostOr(new IOException("file transfer with " + describe() + " failed: " + what + "\n"
+                        + new ExecResult(command, status, "", text(err)).evidence(), streamFailure), true);
             }
         } catch (JSchException e) {
-            throw failure("cannot run " + command, e);
+            throw lostOr(failure("cannot run " + command, e), true);
         } finally {
             if (channel != null) {
                 channel.disconnect();
