@@ -36,7 +36,7 @@ import org.pvrun.testing.TestCluster;
 import org.pvrun.util.Hashes;
 
 /**
- * Faults injected into real runs (docs/reliability-faults.md): SSH connections cut while staging, polling and
+ * Faults injected into real runs (docs/reliability.md, Faults): SSH connections cut while staging, polling and
  * fetching (through a relay in front of the login sshd, so other tests' connections are untouched), slurmctld
  * restarted mid-run, Slurm's time limit, a killed pvbatch, crashing and output-less scripts, a full disk and two
  * runners at once. In each, nothing verified is lost and nothing partial looks complete.
