@@ -32,6 +32,8 @@ cd /scratch/pvrun/run-1 || pvrun_finish 1
 if [ "$(id -u)" = 0 ]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
+# hwloc (in OpenMPI) would connect to every X server :0 to :9 on the node, and pvbatch die with any that goes away
+export HWLOC_COMPONENTS="${HWLOC_COMPONENTS:--gl}"
 export LABEL='two words'
 export OMP_NUM_THREADS=1
 export PV_TITLE='it'"'"'s a "test" with $(touch /tmp/pvrun-pwned) and `id`'

@@ -528,7 +528,8 @@ public final class Engine {
             if (cached != null) {
                 return cached;
             }
-            ExecResult r = t.exec(List.of("bash", "-c", setupPrefix() + Shell.join(List.of(target.pvbatch(), "--version"))),
+            ExecResult r = t.exec(List.of("bash", "-c", setupPrefix() + Pvbatch.NO_DISPLAY_PROBE
+                    + Shell.join(List.of(target.pvbatch(), "--version"))),
                     COMMAND_TIMEOUT);
             String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
             if (v != null) {
@@ -911,16 +912,13 @@ public final class Engine {
 
         Map<Integer, String> monitor(RunRecord.Round round, Progress progress, Transport.Watch news, Map<Integer, String> ends,
                 Map<Integer, Integer> gone, Map<Integer, JobState> last, int total, int reused) throws IOException, InterruptedException {
-            // A remote target is asked to wait for news on its side (up to a poll interval) before it answers, so
-            // a verdict is seen as soon as it is written; a local one is watched. Either may answer early, but the
-            // scheduler is asked at most once per poll interval, however many jobs and however much news.
+            // A local target is watched, so a verdict is seen as soon as it is written; the files are then read
+            // again at once, but the scheduler is asked at most once per poll interval, however many jobs and
+            // however much news.
             long nextQuery = System.nanoTime();
             Map<Integer, JobState> states = Map.of();
-            long waitMillis = 0;
-            int known = -1;
             while (!Interruption.interrupted() && !detachNow) {
-                JobFiles files = readJobFiles(round, waitMillis, known);
-                known = files.seen;
+                JobFiles files = readJobFiles(round);
                 lastTaskCodes = files.taskCodes;
                 trace("poll");
                 boolean queried = scheduler.name().equals("none") || System.nanoTime() - nextQuery >= 0;
@@ -987,11 +985,7 @@ public final class Engine {
                 if (scheduler.name().equals("none")) {
                     startPendingElements(round, files);
                 }
-                if (news != null || !target.isRemote()) {
-                    sleep(target.poll(), news);
-                } else {
-                    waitMillis = target.poll().toMillis(); // the next read waits on the target
-                }
+                sleep(target.poll(), news);
             }
             return ends;
         }
@@ -1049,8 +1043,6 @@ public final class Engine {
             final Set<Integer> alive = new LinkedHashSet<>();
             final Map<Integer, Integer> taskCodes = new HashMap<>();
 
-            /** How many verdict and exit files the target saw: what the next wait compares with. */
-            int seen = -1;
         }
 
         /**
@@ -1060,21 +1052,8 @@ public final class Engine {
          * milliseconds of the renders' CPU by the end of a large sweep.
          */
         JobFiles readJobFiles(RunRecord.Round round) throws IOException, InterruptedException {
-            return readJobFiles(round, 0, -1);
-        }
-
-        /**
-         * Reads the files as {@link #readJobFiles(RunRecord.Round)} does, after waiting on the target up to
-         * {@code waitMillis} for their number to differ from {@code known} (checking four times a second: the
-         * shell's glob and test are built in, and sleep is the only program it starts).
-         */
-        JobFiles readJobFiles(RunRecord.Round round, long waitMillis, int known) throws IOException, InterruptedException {
-            String wait = "w=$3; while :; do n=0; "
-                    + "for f in status/*.exit \"$2\"/job-*.exit; do [ -f \"$f\" ] && n=$((n+1)); done; "
-                    + "[ \"$n\" -ne \"$4\" ] || [ \"$w\" -le 0 ] && break; sleep 0.25 2>/dev/null || sleep 1; w=$((w-250)); done; "
-                    + "printf 'N %s\\n' \"$n\"; ";
             String read = "[ -f \"$f\" ] && { read -r c || [ -n \"$c\" ]; } <\"$f\" && ";
-            StringBuilder sh = new StringBuilder("cd \"$1\" || exit 1; ").append(wait)
+            StringBuilder sh = new StringBuilder("cd \"$1\" || exit 1; ")
                     .append("for f in status/*.exit; do c=; ").append(read).append("printf 'T %s %s\\n' \"$f\" \"$c\"; done; ")
                     .append("cd \"$2\" || exit 0; ")
                     .append("for f in job-*.exit; do c=; ").append(read).append("printf 'J %s %s\\n' \"$f\" \"$c\"; done; ");
@@ -1083,8 +1062,8 @@ public final class Engine {
                         .append("kill -0 \"$c\" 2>/dev/null && printf 'A %s\\n' \"$f\"; done; ");
             }
             sh.append("exit 0");
-            ExecResult r = check(t.exec(List.of("sh", "-c", sh.toString(), "sh", rec.remoteDir(), round.jobDir(),
-                    Long.toString(waitMillis), Integer.toString(known)), COMMAND_TIMEOUT.plusMillis(waitMillis)), "read the exit files");
+            ExecResult r = check(t.exec(List.of("sh", "-c", sh.toString(), "sh", rec.remoteDir(), round.jobDir()),
+                    COMMAND_TIMEOUT), "read the exit files");
             JobFiles f = new JobFiles();
             for (String line : r.stdout().lines().toList()) {
                 String[] p = line.strip().split(" ", 3);
@@ -1093,7 +1072,6 @@ public final class Engine {
                         case "T" -> f.taskCodes.put(Integer.parseInt(p[1].substring(7, p[1].length() - 5)), Integer.parseInt(p[2].strip()));
                         case "J" -> f.exits.put(Integer.parseInt(p[1].substring(4, p[1].length() - 5)), p.length > 2 ? p[2].strip() : "");
                         case "A" -> f.alive.add(Integer.parseInt(p[1].substring(4, p[1].length() - 4)));
-                        case "N" -> f.seen = Integer.parseInt(p[1]);
                         default -> { }
                     }
                 } catch (RuntimeException malformed) {

@@ -72,10 +72,19 @@ public final class Pvbatch {
         return null;
     }
 
+    /**
+     * A shell line that keeps OpenMPI's hwloc from probing X displays. Under MPI, even a singleton (as for
+     * {@code --version}), hwloc's gl component connects to every X server :0 to :9 it finds, and pvbatch dies
+     * ("X connection to :0 broken") when one it has nothing to do with goes away. A user's own
+     * HWLOC_COMPONENTS is kept. The job scripts export the same.
+     */
+    public static final String NO_DISPLAY_PROBE = "export HWLOC_COMPONENTS=\"${HWLOC_COMPONENTS:--gl}\"\n";
+
     /** Asks pvbatch for its version ("5.11.0"). */
     public static String version(Path pvbatch) {
         try (LocalTransport local = new LocalTransport()) {
-            ExecResult r = local.exec(List.of(pvbatch.toString(), "--version"), Duration.ofSeconds(60));
+            ExecResult r = local.exec(List.of("sh", "-c", NO_DISPLAY_PROBE + "exec \"$0\" --version", pvbatch.toString()),
+                    Duration.ofSeconds(60));
             String v = parseVersion(r.stdout() + "\n" + r.stderr());
             if (v == null) {
                 throw PvrunException.environment("cannot tell the version of " + pvbatch + ":\n" + r.evidence());
