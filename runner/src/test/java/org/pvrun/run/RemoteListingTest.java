@@ -28,7 +28,7 @@ class RemoteListingTest {
     @ValueSource(booleans = {true, false})
     void listsEveryFileWithItsHashWhateverItsName(boolean withOpenssl) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String tool : List.of("find", "sha256sum", "tr", "sh", "printf", "openssl")) {
+        for (String tool : List.of("find", "sha256sum", "tr", "sh", "printf", "mv", "cat", "rm", "sleep", "openssl")) {
             Path real = Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst().orElse(null);
             if (tool.equals("openssl")) {
                 assumeTrue(real != null || !withOpenssl, "no openssl here");
@@ -50,21 +50,37 @@ class RemoteListingTest {
         }
         Files.createSymbolicLink(run.resolve("tasks/0000/link"), Path.of("/etc/passwd"));
         Files.createSymbolicLink(run.resolve("tasks/0001/up\nlink"), Path.of("../.."));
-        ProcessBuilder pb = new ProcessBuilder(bin.resolve("sh").toString(), "-c", Fetch.SHA256_LIST, "sh", run.toString());
+        // the listing starts the hashing in the background and returns the names; the wait returns the hashes
+        String listed = sh(bin, Fetch.LIST, run.toString(), Fetch.SHA256_LIST, "t1");
+        List<String> files = new java.util.ArrayList<>();
+        List<String> links = new java.util.ArrayList<>();
+        for (String rec : listed.split("\0")) {
+            if (rec.startsWith("link  ")) {
+                links.add(rec.substring(6));
+            } else if (rec.startsWith("file  ")) {
+                files.add(rec.substring(6));
+            }
+        }
+        assertEquals(expected.keySet().stream().sorted().toList(), files.stream().sorted().toList());
+        assertEquals(List.of("tasks/0000/link", "tasks/0001/up\nlink"), links.stream().sorted().toList());
+        String sums = sh(bin, Fetch.AWAIT, run.toString(), "t1");
+        assertEquals(expected, new TreeMap<>(RemoteFiles.parseSha256sumZ(sums)));
+        // nothing of the hashing is left behind
+        try (Stream<Path> left = Files.list(run)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList());
+        }
+        // the hashing alone, as the fallback when the background one is gone
+        assertEquals(expected, new TreeMap<>(RemoteFiles.parseSha256sumZ(sh(bin, Fetch.SHA256_LIST, run.toString()))));
+    }
+
+    private static String sh(Path bin, String script, String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of(bin.resolve("sh").toString(), "-c", script, "sh"));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("PATH", bin.toString());
         Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor());
-        StringBuilder sums = new StringBuilder();
-        List<String> links = new java.util.ArrayList<>();
-        for (String rec : out.split("\0")) {
-            if (rec.startsWith("link  ")) {
-                links.add(rec.substring(6));
-            } else {
-                sums.append(rec).append('\0');
-            }
-        }
-        assertEquals(expected, new TreeMap<>(RemoteFiles.parseSha256sumZ(sums.toString())));
-        assertEquals(List.of("tasks/0000/link", "tasks/0001/up\nlink"), links.stream().sorted().toList());
+        assertEquals(0, p.waitFor(), script);
+        return out;
     }
 }
