@@ -318,7 +318,9 @@ class FaultsIT {
             waitUntil("the job to run", 120, () -> read(out).contains(" 1 running"));
             int before = proxy.accepted();
             proxy.cut();
-            Thread.sleep(1500);
+            // the second cut once pvrun is connected again, whenever its backoff lets it
+            waitUntil("pvrun to connect again", 60, () -> proxy.accepted() >= before + 1);
+            Thread.sleep(300);
             proxy.cut();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS));
             String said = read(out);
