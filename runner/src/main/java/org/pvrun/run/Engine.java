@@ -912,10 +912,12 @@ public final class Engine {
 
         Map<Integer, String> monitor(RunRecord.Round round, Progress progress, Transport.Watch news, Map<Integer, String> ends,
                 Map<Integer, Integer> gone, Map<Integer, JobState> last, int total, int reused) throws IOException, InterruptedException {
-            // A local target is watched, so a verdict is seen as soon as it is written; the files are then read
-            // again at once, but the scheduler is asked at most once per poll interval, however many jobs and
-            // however much news.
-            long nextQuery = System.nanoTime();
+            // A local target is watched, so a verdict is seen as soon as it is written. A remote one has its files
+            // read more often while the round is young (an eighth of its age, at least 0.25 s, at most the poll
+            // interval), so a short job is not followed by most of a poll interval of waiting. Either way the
+            // scheduler is asked at most once per poll interval, however many jobs and however much news.
+            long began = System.nanoTime();
+            long nextQuery = began;
             Map<Integer, JobState> states = Map.of();
             while (!Interruption.interrupted() && !detachNow) {
                 JobFiles files = readJobFiles(round);
@@ -985,7 +987,8 @@ public final class Engine {
                 if (scheduler.name().equals("none")) {
                     startPendingElements(round, files);
                 }
-                sleep(target.poll(), news);
+                long young = Math.max(250, (System.nanoTime() - began) / 8_000_000);
+                sleep(news != null ? target.poll() : Duration.ofMillis(Math.min(target.poll().toMillis(), young)), news);
             }
             return ends;
         }
