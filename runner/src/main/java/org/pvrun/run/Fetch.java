@@ -161,11 +161,12 @@ final class Fetch {
 
     /**
      * Lists the run directory's files ("file  NAME") and symbolic links ("link  NAME"), NUL-terminated, after
-     * starting {@link #SHA256_LIST} in the background into {@code .pvrun-sums-TOKEN}: the target hashes while
-     * the files travel. Arguments: run directory, the hashing command, the token.
+     * starting {@link #SHA256_LIST} in the background into {@code .pvrun-sums-TOKEN} (through a temporary name
+     * of this shell's own, so a listing repeated after a dropped connection cannot mix two hashings): the
+     * target hashes while the files travel. Arguments: run directory, the hashing command, the token.
      */
     static final String LIST = "cd \"$1\" || exit 1; s=.pvrun-sums-$3; "
-            + "( sh -c \"$2\" sh . >\"$s.tmp\" 2>/dev/null && mv -f \"$s.tmp\" \"$s\" ) </dev/null >/dev/null 2>&1 & "
+            + "( sh -c \"$2\" sh . >\"$s.tmp$$\" 2>/dev/null && mv -f \"$s.tmp$$\" \"$s\" ) </dev/null >/dev/null 2>&1 & "
             + "echo $! >\"$s.pid\"; "
             + "find tasks logs status jobs \\( -type f -exec printf 'file  %s\\0' {} + \\) "
             + "-o \\( -type l -exec printf 'link  %s\\0' {} + \\) ; exit 0";
@@ -173,7 +174,7 @@ final class Fetch {
     /** Waits for the hashes {@link #LIST} started (exit 3 if the hashing died without them), prints and removes them. */
     static final String AWAIT = "cd \"$1\" || exit 1; s=.pvrun-sums-$2; p=; read -r p <\"$s.pid\"; "
             + "while [ ! -f \"$s\" ]; do if ! kill -0 \"$p\" 2>/dev/null && [ ! -f \"$s\" ]; then exit 3; fi; "
-            + "sleep 0.1 2>/dev/null || sleep 1; done; cat \"$s\"; rm -f \"$s\" \"$s.pid\" \"$s.tmp\"";
+            + "sleep 0.1 2>/dev/null || sleep 1; done; cat \"$s\"; rm -f \"$s\" \"$s\".*";
 
     /** Names this fetch's hash files on the target, so concurrent fetches of one run keep apart. */
     private final String token = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
