@@ -905,7 +905,13 @@ public final class Engine {
             Map<Integer, JobState> last = new HashMap<>();
             int total = rec.tasks().size();
             int reused = reusedOutputs.size();
-            try (Transport.Watch news = t.watch(List.of(rec.remoteDir() + "/status", round.jobDir()))) {
+            Transport.Watch watch;
+            try {
+                watch = t.watch(List.of(rec.remoteDir() + "/status", round.jobDir()));
+            } catch (IOException e) {
+                watch = null; // no inotify to spare (fs.inotify.max_user_instances): poll instead
+            }
+            try (Transport.Watch news = watch) {
                 return monitor(round, progress, news, ends, gone, last, total, reused);
             }
         }
