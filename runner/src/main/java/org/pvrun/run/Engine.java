@@ -844,8 +844,12 @@ public final class Engine {
                 if (Interruption.interrupted() || RunRecord.CANCELLED.equals(rec.state())) {
                     break;
                 }
-                // the verdicts the last poll read: the round ended on them
+                // the verdicts the last poll read: the round ended on them; read once more if some are missing (a
+                // job the scheduler saw end may have written a verdict after that poll read the files)
                 Map<Integer, Integer> codes = lastTaskCodes;
+                if (!codes.keySet().containsAll(round.jobs().stream().flatMap(List::stream).toList())) {
+                    codes = readJobFiles(round).taskCodes;
+                }
                 List<Integer> failed = new ArrayList<>();
                 Map<String, Integer> roundCodes = new TreeMap<>();
                 Map<String, String> jobEnds = new TreeMap<>();
@@ -1062,15 +1066,18 @@ public final class Engine {
          */
         JobFiles readJobFiles(RunRecord.Round round) throws IOException, InterruptedException {
             String read = "[ -f \"$f\" ] && { read -r c || [ -n \"$c\" ]; } <\"$f\" && ";
-            StringBuilder sh = new StringBuilder("cd \"$1\" || exit 1; ")
-                    .append("for f in status/*.exit; do c=; ").append(read).append("printf 'T %s %s\\n' \"$f\" \"$c\"; done; ")
-                    .append("cd \"$2\" || exit 0; ")
+            // The jobs' files first, then the verdicts: a job writes its exit file after every verdict of its
+            // tasks, so a job seen ended here is seen with all of them (read the other way round, a poll woken
+            // by a verdict could see a job's exit without the verdicts written just before it).
+            StringBuilder sh = new StringBuilder("[ -d \"$1\" ] || exit 1; if cd \"$2\" 2>/dev/null; then ")
                     .append("for f in job-*.exit; do c=; ").append(read).append("printf 'J %s %s\\n' \"$f\" \"$c\"; done; ");
             if (scheduler.name().equals("none")) {
                 sh.append("for f in job-*.pid; do c=; ").append(read)
                         .append("kill -0 \"$c\" 2>/dev/null && printf 'A %s\\n' \"$f\"; done; ");
             }
-            sh.append("exit 0");
+            sh.append("fi; cd \"$1\" || exit 1; ")
+                    .append("for f in status/*.exit; do c=; ").append(read).append("printf 'T %s %s\\n' \"$f\" \"$c\"; done; ")
+                    .append("exit 0");
             ExecResult r = check(t.exec(List.of("sh", "-c", sh.toString(), "sh", rec.remoteDir(), round.jobDir()),
                     COMMAND_TIMEOUT), "read the exit files");
             JobFiles f = new JobFiles();
