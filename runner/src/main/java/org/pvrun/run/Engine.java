@@ -933,7 +933,10 @@ public final class Engine {
                 JobFiles files = readJobFiles(round);
                 lastTaskCodes = files.taskCodes;
                 trace("poll");
-                boolean queried = scheduler.name().equals("none") || System.nanoTime() - nextQuery >= 0;
+                // once per poll interval: the scheduler's answer (or, without one, which job processes are alive)
+                // is taken and a job missing from it counted towards GONE_POLLS; polls woken early between these
+                // only look for exit files and verdicts (a job just started has no pid file for a moment)
+                boolean queried = System.nanoTime() - nextQuery >= 0;
                 if (queried) {
                     states = elementStates(round, files, ends);
                     nextQuery = System.nanoTime() + target.poll().toNanos();
@@ -950,7 +953,7 @@ public final class Engine {
                         // make, so there is no need to wait for pvbatch to tear down (about a second)
                         ends.put(j, "done");
                     } else if (!queried) {
-                        continue; // judged at the next status query
+                        continue; // judged at the next status query or liveness check
                     } else if (s == null && states.containsKey(-1)) {
                         continue; // the status query failed this round: no news is not an answer
                     } else if (s != null && s.isTerminal() && s != JobState.COMPLETED) {

@@ -445,6 +445,14 @@ class FaultsIT {
         Path pidFile = Path.of("/tmp/pvrun-testcluster/run/slurmctld.pid");
         try {
             waitUntil("the job to run", 120, () -> read(out).contains(" 1 running"));
+            // and its task to have started: srun needs the controller to create the job step, so an outage
+            // before that fails the job (reported as "not run", a case of its own); this one is while polling
+            Path remoteRuns = Path.of(cluster.get("WORKDIR"), "faults-ctld");
+            waitUntil("the task to start", 120, () -> {
+                try (var runs = Files.list(remoteRuns)) {
+                    return runs.anyMatch(r -> Files.exists(r.resolve("status/0000.started")));
+                }
+            });
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             ProcessHandle ctld = ProcessHandle.of(pid).orElseThrow();
             ctld.destroy();
