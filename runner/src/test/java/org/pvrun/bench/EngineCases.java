@@ -297,6 +297,12 @@ final class EngineCases {
                         String.format(Locale.ROOT, "%.2f", perPoll), Long.toString(sbatch), String.format(Locale.ROOT, "%.0f", rss)));
                 ctx.log("sweep-load: %s: %d jobs, %.1f s, %d intervals, %d looks, %d squeue, %d sbatch, %.0f MiB", name, jobs,
                         seconds, intervals, polls, squeue, sbatch, rss);
+                // pvrun collects at the last verdict; the jobs still end (pvbatch tears down, the job writes its
+                // exit and output files) before their directories can be removed
+                String array = org.pvrun.results.ManifestIO.JSON.readTree(json).get("job_ids").get(0).asText();
+                for (int i = 0; i < 120 && !ctx.sh("squeue -h -j " + array + " 2>/dev/null; true").isBlank(); i++) {
+                    Thread.sleep(500);
+                }
             }
             ctx.table(table);
             ctx.figure("Status queries per poll interval, " + points + "-task sweep (8 and 100 jobs)",
