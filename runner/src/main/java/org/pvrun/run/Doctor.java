@@ -111,10 +111,8 @@ public final class Doctor {
     }
 
     private boolean checkPvbatch(Transport tr, Target t) throws IOException, InterruptedException {
-        String setup = String.join("\n", t.setup()) + (t.setup().isEmpty() ? "" : "\n");
         String pvbatch = t.isRemote() ? t.pvbatch() : Pvbatch.locate(o.env()).toString();
-        ExecResult r = tr.exec(List.of("bash", "-c", setup + Pvbatch.NO_DISPLAY_PROBE + Shell.join(List.of(pvbatch, "--version"))),
-                Duration.ofSeconds(120));
+        ExecResult r = tr.exec(Pvbatch.versionCommand(t.setup(), pvbatch), Duration.ofSeconds(120));
         String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
         if (v != null) {
             VersionCache.put(new StateDir(o.env()), VersionCache.key(t), v);

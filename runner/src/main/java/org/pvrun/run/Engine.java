@@ -528,9 +528,7 @@ public final class Engine {
             if (cached != null) {
                 return cached;
             }
-            ExecResult r = t.exec(List.of("bash", "-c", setupPrefix() + Pvbatch.NO_DISPLAY_PROBE
-                    + Shell.join(List.of(target.pvbatch(), "--version"))),
-                    COMMAND_TIMEOUT);
+            ExecResult r = t.exec(Pvbatch.versionCommand(target.setup(), target.pvbatch()), COMMAND_TIMEOUT);
             String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
             if (v != null) {
                 VersionCache.put(state, cacheKey, v);
@@ -540,12 +538,6 @@ public final class Engine {
                         + " (set 'pvbatch:' or the 'setup:' lines that load ParaView, e.g. module load paraview):\n" + r.evidence());
             }
             return v;
-        }
-
-        String setupPrefix() {
-            StringBuilder sb = new StringBuilder();
-            target.setup().forEach(l -> sb.append(l).append('\n'));
-            return sb.toString();
         }
 
         List<Manifest.InputRecord> inputRecords() throws IOException {
@@ -904,11 +896,6 @@ public final class Engine {
 
         /** Polls a round until every job has ended; returns how each ended (job index → description). */
         Map<Integer, String> monitor(RunRecord.Round round, Progress progress) throws IOException, InterruptedException {
-            Map<Integer, String> ends = new HashMap<>();
-            Map<Integer, Integer> gone = new HashMap<>();
-            Map<Integer, JobState> last = new HashMap<>();
-            int total = rec.tasks().size();
-            int reused = reusedOutputs.size();
             Transport.Watch watch;
             try {
                 watch = t.watch(List.of(rec.remoteDir() + "/status", round.jobDir()));
@@ -916,12 +903,17 @@ public final class Engine {
                 watch = null; // no inotify to spare (fs.inotify.max_user_instances): poll instead
             }
             try (Transport.Watch news = watch) {
-                return monitor(round, progress, news, ends, gone, last, total, reused);
+                return monitor(round, progress, news);
             }
         }
 
-        Map<Integer, String> monitor(RunRecord.Round round, Progress progress, Transport.Watch news, Map<Integer, String> ends,
-                Map<Integer, Integer> gone, Map<Integer, JobState> last, int total, int reused) throws IOException, InterruptedException {
+        private Map<Integer, String> monitor(RunRecord.Round round, Progress progress, Transport.Watch news)
+                throws IOException, InterruptedException {
+            Map<Integer, String> ends = new HashMap<>();
+            Map<Integer, Integer> gone = new HashMap<>();
+            Map<Integer, JobState> last = new HashMap<>();
+            int total = rec.tasks().size();
+            int reused = reusedOutputs.size();
             // A local target is watched, so a verdict is seen as soon as it is written. A remote one has its files
             // read more often while the round is young (an eighth of its age, at least 0.25 s, at most the poll
             // interval), so a short job is not followed by most of a poll interval of waiting. Either way the
@@ -1058,7 +1050,6 @@ public final class Engine {
             final Map<Integer, String> exits = new HashMap<>();
             final Set<Integer> alive = new LinkedHashSet<>();
             final Map<Integer, Integer> taskCodes = new HashMap<>();
-
         }
 
         /**
@@ -1105,10 +1096,6 @@ public final class Engine {
                 return Map.of();
             }
             return readJobFiles(liveRounds.get(liveRounds.size() - 1)).taskCodes;
-        }
-
-        void sleep(Duration d) throws InterruptedException {
-            sleep(d, null);
         }
 
         /** Sleeps for {@code d}, or less when {@code news} (if any) says a file appeared. */
@@ -1208,6 +1195,7 @@ public final class Engine {
                             e.reusedFrom(), null, List.of(reusedOutputs.get(e.index()))));
                     continue;
                 }
+                Task task = new Task(e.index(), e.params(), e.argv(), Map.of());
                 List<Manifest.AttemptRecord> att = attempts.getOrDefault(e.index(), List.of());
                 Integer code = codes.get(e.index());
                 String status;
@@ -1222,12 +1210,11 @@ public final class Engine {
                     Manifest.AttemptRecord lastAttempt = att.isEmpty() ? null : att.get(att.size() - 1);
                     reason = lastAttempt != null && lastAttempt.reason() != null ? lastAttempt.reason()
                             : code != null ? reasonFor(code) : "no verdict from the job";
-                    if (code == null && !fetch.started(new Task(e.index(), e.params(), e.argv(), Map.of()))) {
+                    if (code == null && !fetch.started(task)) {
                         reason = JobEnds.notRun(reason);
                     }
                 }
-                List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(
-                        new Task(e.index(), e.params(), e.argv(), Map.of())));
+                List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(task));
                 if (status.equals("succeeded") && outs.isEmpty() && rec.spec().outputs() != null
                         && !rec.spec().outputs().isEmpty()) {
                     // the spec named its outputs: a task that made none of them did not do its job

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.pvrun.PvrunException;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalTransport;
+import org.pvrun.util.Shell;
 
 /** Finding pvbatch and mpiexec on this machine, asking pvbatch its version, building the launch command. */
 public final class Pvbatch {
@@ -80,11 +81,17 @@ public final class Pvbatch {
      */
     public static final String NO_DISPLAY_PROBE = "export HWLOC_COMPONENTS=\"${HWLOC_COMPONENTS:--gl}\"\n";
 
+    /** {@code pvbatch --version} on a target, after its setup lines (module loads), as a command for its shell. */
+    public static List<String> versionCommand(List<String> setup, String pvbatch) {
+        StringBuilder sh = new StringBuilder();
+        setup.forEach(l -> sh.append(l).append('\n'));
+        return List.of("bash", "-c", sh + NO_DISPLAY_PROBE + Shell.join(List.of(pvbatch, "--version")));
+    }
+
     /** Asks pvbatch for its version ("5.11.0"). */
     public static String version(Path pvbatch) {
         try (LocalTransport local = new LocalTransport()) {
-            ExecResult r = local.exec(List.of("sh", "-c", NO_DISPLAY_PROBE + "exec \"$0\" --version", pvbatch.toString()),
-                    Duration.ofSeconds(60));
+            ExecResult r = local.exec(versionCommand(List.of(), pvbatch.toString()), Duration.ofSeconds(60));
             String v = parseVersion(r.stdout() + "\n" + r.stderr());
             if (v == null) {
                 throw PvrunException.environment("cannot tell the version of " + pvbatch + ":\n" + r.evidence());
