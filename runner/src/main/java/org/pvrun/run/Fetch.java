@@ -50,11 +50,11 @@ final class Fetch {
 
     /** Collects the given tasks' outputs (by the spec's globs), their logs and the jobs' own output. */
     void run(List<Task> tasks, OutputGlobs globs) throws IOException, InterruptedException {
-        Map<String, String> remote = local ? listLocal() : listRemote();
+        List<String> files = local ? listLocal() : listRemote();
         Map<String, Task> tasksById = new HashMap<>();
         tasks.forEach(task -> tasksById.put(task.id(), task));
         List<String> wanted = new ArrayList<>();
-        for (String path : remote.keySet()) {
+        for (String path : files) {
             String[] parts = path.split("/", 3);
             if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
                 if (!parts[2].equals("params.json") && globs.matches(Path.of(parts[2]))) {
@@ -73,7 +73,7 @@ final class Fetch {
         }
         Path staging = Files.createDirectories(localRun.resolve(".fetch"));
         try {
-            collect(remote, wanted, tasksById, staging);
+            collect(wanted, tasksById, staging);
         } catch (IOException | RuntimeException e) {
             if (!local) {
                 // files under their final names are complete and verified; copies still on their way are dropped
@@ -92,9 +92,10 @@ final class Fetch {
         }
     }
 
-    private void collect(Map<String, String> remote, List<String> wanted, Map<String, Task> tasksById, Path staging)
+    private void collect(List<String> wanted, Map<String, Task> tasksById, Path staging)
             throws IOException, InterruptedException {
         Map<String, String> arrived = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, String> sums = Map.of(); // computed on the target
         if (!wanted.isEmpty() && !local) {
             t.downloadTree(remoteRun, wanted, staging);
             // hashed here on every core while the target may still be hashing its side (see listRemote)
@@ -105,7 +106,7 @@ final class Fetch {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            remote = awaitRemoteHashes();
+            sums = awaitRemoteHashes();
         }
         for (String path : wanted) {
             Path got = staging.resolve(path);
@@ -113,7 +114,7 @@ final class Fetch {
                 move(Path.of(remoteRun).resolve(path), got);
             }
             String hash = local ? Hashes.sha256(got) : arrived.get(path);
-            if (!local && !hash.equals(remote.get(path))) {
+            if (!local && !hash.equals(sums.get(path))) {
                 throw PvrunException.environment(path + " arrived corrupted from " + remoteRun
                         + " (SHA-256 differs); the run directory is kept on the target, fetch it again");
             }
@@ -183,20 +184,25 @@ final class Fetch {
      * The run directory's regular files on the target (hashes to come: {@link #awaitRemoteHashes}); the symbolic
      * links (never followed, never fetched) go to {@link #links}.
      */
-    private Map<String, String> listRemote() throws IOException, InterruptedException {
+    private List<String> listRemote() throws IOException, InterruptedException {
         ExecResult list = t.exec(List.of("sh", "-c", LIST, "sh", remoteRun, SHA256_LIST, token), Duration.ofMinutes(5));
         if (!list.ok()) {
             throw PvrunException.environment("cannot list the run directory " + remoteRun + ":\n" + list.evidence());
         }
-        Map<String, String> files = new java.util.LinkedHashMap<>();
-        for (String rec : list.stdout().split("\0")) {
+        List<String> files = new ArrayList<>();
+        parseListing(list.stdout(), files, links);
+        return files;
+    }
+
+    /** {@link #LIST}'s records: regular files into {@code files}, symbolic links into {@code links}. */
+    static void parseListing(String out, List<String> files, List<String> links) {
+        for (String rec : out.split("\0")) {
             if (rec.startsWith("link  ")) {
                 links.add(rec.substring("link  ".length()));
             } else if (rec.startsWith("file  ")) {
-                files.put(rec.substring("file  ".length()), "");
+                files.add(rec.substring("file  ".length()));
             }
         }
-        return files;
     }
 
     /** Path → SHA-256 of every regular file of the run directory, computed on the target. */
@@ -213,8 +219,8 @@ final class Fetch {
     }
 
     /** The local run directory's regular files (links are not followed, so never listed); hashes come later. */
-    private Map<String, String> listLocal() throws IOException {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+    private List<String> listLocal() throws IOException {
+        List<String> out = new ArrayList<>();
         Path root = Path.of(remoteRun);
         for (String top : List.of("tasks", "logs", "status", "jobs")) {
             Path dir = root.resolve(top);
@@ -225,7 +231,7 @@ final class Fetch {
                 @Override
                 public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
                     if (a.isRegularFile()) {
-                        out.put(root.relativize(f).toString(), "");
+                        out.add(root.relativize(f).toString());
                     } else if (a.isSymbolicLink()) {
                         links.add(root.relativize(f).toString());
                     }

@@ -272,7 +272,8 @@ final class EngineCases {
                 List<String> sh = new ArrayList<>(List.of("sh", "-c", "t=$1; shift; exec \"$@\" 2>\"$t\"", "sh", trace.toString()));
                 sh.addAll(argv);
                 String json = ctx.run(sh);
-                int jobs = org.pvrun.results.ManifestIO.JSON.readTree(json).get("tasks").findValues("job").stream()
+                var manifest = org.pvrun.results.ManifestIO.JSON.readTree(json);
+                int jobs = manifest.get("tasks").findValues("job").stream()
                         .map(n -> n.asText()).collect(java.util.stream.Collectors.toSet()).size();
                 List<Long> pollTimes = Files.readAllLines(trace).stream().filter(l -> l.startsWith("pvrun-trace") && l.endsWith(" poll"))
                         .map(l -> Long.parseLong(l.replaceAll("^pvrun-trace\\s+(\\d+) ms.*$", "$1"))).toList();
@@ -299,7 +300,7 @@ final class EngineCases {
                         seconds, intervals, polls, squeue, sbatch, rss);
                 // pvrun collects at the last verdict; the jobs still end (pvbatch tears down, the job writes its
                 // exit and output files) before their directories can be removed
-                String array = org.pvrun.results.ManifestIO.JSON.readTree(json).get("job_ids").get(0).asText();
+                String array = manifest.get("job_ids").get(0).asText();
                 for (int i = 0; i < 120 && !ctx.sh("squeue -h -j " + array + " 2>/dev/null; true").isBlank(); i++) {
                     Thread.sleep(500);
                 }

@@ -54,13 +54,7 @@ class RemoteListingTest {
         String listed = sh(bin, Fetch.LIST, run.toString(), Fetch.SHA256_LIST, "t1");
         List<String> files = new java.util.ArrayList<>();
         List<String> links = new java.util.ArrayList<>();
-        for (String rec : listed.split("\0")) {
-            if (rec.startsWith("link  ")) {
-                links.add(rec.substring(6));
-            } else if (rec.startsWith("file  ")) {
-                files.add(rec.substring(6));
-            }
-        }
+        Fetch.parseListing(listed, files, links);
         assertEquals(expected.keySet().stream().sorted().toList(), files.stream().sorted().toList());
         assertEquals(List.of("tasks/0000/link", "tasks/0001/up\nlink"), links.stream().sorted().toList());
         String sums = sh(bin, Fetch.AWAIT, run.toString(), "t1");
