@@ -66,9 +66,14 @@ final class DryRun {
         }
         int maxParallel = Math.min(jobs.size(), engine.slots(spec, t));
         // directive lines need plain absolute paths: render with stand-ins, print with the real words
-        JobSpec js = Engine.jobSpec(spec, t, standIn(remoteRun), standIn(jobDir), jobs.size(),
+        // the launch depends on the target's ParaView (--no-mpi for one rank from 5.10): the version last seen, if any
+        String version = engine.knownVersion(t);
+        JobSpec js = Engine.jobSpec(spec, t, version, standIn(remoteRun), standIn(jobDir), jobs.size(),
                 maxParallel >= jobs.size() ? 0 : maxParallel, perJob);
         out.println("command:   " + back(Shell.join(js.launch())));
+        if (version == null && spec.ranks() == 1 && Pvbatch.launcher(t.launcher(), 1).isEmpty()) {
+            out.println("           (with --no-mpi after pvbatch if its ParaView is 5.10 or newer: its version is not known yet)");
+        }
         String submit = Shell.join(scheduler.submitCommand(jobDir + "/job.sh"));
         out.println("submit:    " + submit + (t.scheduler().equals("none") ? "   (once per job, PVRUN_ARRAY_INDEX=0.."
                 + (jobs.size() - 1) + ")" : ""));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.commons.io.FileUtils;
@@ -25,6 +26,7 @@ import org.pvrun.plan.Task;
 import org.pvrun.plan.TaskKeys;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
+import org.pvrun.results.Provenance;
 import org.pvrun.results.ResumeCache;
 import org.pvrun.scheduler.JobSpec;
 import org.pvrun.scheduler.JobState;
@@ -278,24 +280,33 @@ public final class Engine {
         return r;
     }
 
-    static List<String> launch(Target t, int ranks, String remoteRun, String jobDir, Duration jobLimit) {
+    /** The target's ParaView version as last asked (remembered in the state directory), or null: asks nothing. */
+    String knownVersion(Target t) {
+        if (!t.isRemote() && t.setup().isEmpty()) {
+            return Preflight.knownLocalVersion(t.pvbatch(), state);
+        }
+        return VersionCache.get(state, VersionCache.key(t));
+    }
+
+    static List<String> launch(Target t, int ranks, String paraviewVersion, String remoteRun, String jobDir,
+            Duration jobLimit) {
         List<String> argv = new ArrayList<>();
         if (jobLimit != null && t.scheduler().equals("none")) {
             // no scheduler enforces a wall time: coreutils timeout does, then kills what is left
             argv.addAll(List.of("timeout", "--kill-after=30", jobLimit.toSeconds() + "s"));
         }
-        argv.addAll(Pvbatch.launchCommand(t.launcher(), ranks, t.pvbatch(),
+        argv.addAll(Pvbatch.launchCommand(t.launcher(), ranks, t.pvbatch(), paraviewVersion,
                 remoteRun + "/runtime/" + PythonRuntime.DRIVER, jobDir));
         return argv;
     }
 
-    static JobSpec jobSpec(PipelineSpec spec, Target t, String remoteRun, String jobDir, int arraySize, int maxParallel,
-            int tasksPerJob) {
+    static JobSpec jobSpec(PipelineSpec spec, Target t, String paraviewVersion, String remoteRun, String jobDir,
+            int arraySize, int maxParallel, int tasksPerJob) {
         Map<String, String> env = new LinkedHashMap<>(t.env());
         env.put("PVRUN_RUN_DIR", remoteRun);
         Duration limit = spec.timeout() == null ? null : spec.timeout().multipliedBy(tasksPerJob).plusMinutes(1);
         return new JobSpec("pvrun-" + spec.name(), remoteRun, spec.ranks(), resources(spec, t, tasksPerJob), t.setup(),
-                env, display(spec, t).id(), launch(t, spec.ranks(), remoteRun, jobDir, limit),
+                env, display(spec, t).id(), launch(t, spec.ranks(), paraviewVersion, remoteRun, jobDir, limit),
                 t.scheduler().equals("none") ? 1 : arraySize, maxParallel, jobDir);
     }
 
@@ -338,6 +349,9 @@ public final class Engine {
 
         RunResult start(Plan plan) throws IOException, InterruptedException {
             spec = plan.spec();
+            // git's answer (two processes) comes while the target is asked for its version
+            Path specFile = spec.specFile();
+            CompletableFuture<Provenance.Git> git = CompletableFuture.supplyAsync(() -> Provenance.git(specFile));
             // connect (host key, authentication) before anything is written, even when nothing else needs the
             // connection yet (a cached version)
             String workdir = isLocalDir() ? null : resolveWorkdir();
@@ -385,7 +399,7 @@ public final class Engine {
                     spec.reset());
             rec = new RunRecord(1, runId, spec.name(), localRun.toString(), remoteRun, RunRecord.TargetRecord.of(target),
                     version, sr, entries, List.of(), RunRecord.RUNNING, started.toString(), eo.detach(),
-                    org.pvrun.results.Provenance.git(spec.specFile()));
+                    git.join());
             Path pipelineCopy = Files.createDirectories(localRun.resolve("pipeline"));
             Files.copy(spec.specFile(), pipelineCopy.resolve(spec.specFile().getFileName()));
             Files.copy(spec.script(), pipelineCopy.resolve(spec.script().getFileName()));
@@ -692,7 +706,7 @@ public final class Engine {
                 files.add("job-" + j + ".json");
             }
             int maxParallel = scheduler.name().equals("none") ? 0 : Math.min(jobs.size(), slots(specOrRecord(), target));
-            JobSpec js = jobSpec(specOrRecord(), target, rec.remoteDir(), jobDir, jobs.size(),
+            JobSpec js = jobSpec(specOrRecord(), target, rec.paraviewVersion(), rec.remoteDir(), jobDir, jobs.size(),
                     maxParallel >= jobs.size() ? 0 : maxParallel, maxPer);
             Files.writeString(stage.resolve("job.sh"), scheduler.renderJobScript(js));
             files.add("job.sh");
@@ -1233,7 +1247,8 @@ public final class Engine {
             Manifest m = new Manifest(1, rec.pipeline(), rec.runId(), status, target.name(), scheduler.name(), t.describe(),
                     rec.paraviewVersion(), sr.paraviewConstraint(), "pipeline/" + sr.file(), sr.sha256(),
                     "pipeline/" + sr.script(), sr.scriptSha256(), sr.inputs(), sr.ranks(), sr.display(),
-                    launch(target, sr.ranks(), rec.remoteDir(), rec.remoteDir() + "/jobs/r1", null), Hosts.hostName(),
+                    launch(target, sr.ranks(), rec.paraviewVersion(), rec.remoteDir(), rec.remoteDir() + "/jobs/r1", null),
+                    Hosts.hostName(),
                     Versions.pvrun(), started.toString(), finished.toString(),
                     Duration.between(started, finished).toMillis() / 1000.0, jobIds, nodes,
                     target.isRemote() ? rec.remoteDir() : null, target.setup().isEmpty() ? null : target.setup(), rec.git(),

@@ -61,12 +61,7 @@ final class Preflight {
     /** {@code pvbatch --version} of a local pvbatch, remembered in the state directory until the binary changes. */
     static String localVersion(String pvbatch, StateDir state) {
         Path bin = Path.of(pvbatch);
-        String key;
-        try {
-            key = InputHashes.identity(bin.toRealPath());
-        } catch (IOException e) {
-            key = null;
-        }
+        String key = localKey(pvbatch);
         Map<String, String> known = state.readCache("versions.json");
         if (key != null && known.containsKey(key)) {
             return known.get(key);
@@ -77,6 +72,20 @@ final class Preflight {
             state.writeCache("versions.json", known);
         }
         return v;
+    }
+
+    /** The remembered version of a local pvbatch, without asking it or writing anything; null when not known. */
+    static String knownLocalVersion(String pvbatch, StateDir state) {
+        String key = localKey(pvbatch);
+        return key == null ? null : state.readCache("versions.json").get(key);
+    }
+
+    private static String localKey(String pvbatch) {
+        try {
+            return InputHashes.identity(Path.of(pvbatch).toRealPath());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static boolean isOpenMpi(Path mpiexec) {

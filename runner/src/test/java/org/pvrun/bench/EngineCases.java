@@ -65,7 +65,8 @@ final class EngineCases {
                     + " hashing and the manifest), against `pvbatch --force-offscreen-rendering contour.py` in an empty"
                     + " directory. First both on one X display that is already up (the case's Xvfb), then each starting"
                     + " its own (`xvfb-run -a pvbatch`, as this Debian build needs X; pvrun its private Xvfb). Target:"
-                    + " pvrun ≤ 1.10 × bare pvbatch.";
+                    + " pvrun ≤ 1.10 × bare pvbatch. pvrun starts a one-rank pvbatch with `--no-mpi`; `bare pvbatch"
+                    + " --no-mpi` shows the same by hand, so that the table also shows what pvrun itself costs.";
         }
 
         @Override
@@ -96,6 +97,10 @@ final class EngineCases {
                         .beforeEach(clean).afterEach(check)
                         .tool("bare pvbatch", () -> ctx.sh("cd " + Shell.quote(bare.toString()) + " && DISPLAY=" + x.display
                                 + " exec pvbatch --force-offscreen-rendering " + Shell.quote(script.toString()) + " >/dev/null"))
+                        // what pvrun starts for one rank (docs/runtime.md#mpi): shown so that pvrun's own cost is in the table too
+                        .tool("bare pvbatch --no-mpi", () -> ctx.sh("cd " + Shell.quote(bare.toString()) + " && DISPLAY="
+                                + x.display + " exec pvbatch --no-mpi --force-offscreen-rendering " + Shell.quote(script.toString())
+                                + " >/dev/null"))
                         .candidate("pvrun", () -> ctx.run(pvrun(ctx, List.of("DISPLAY=" + x.display), spec.toString(), "-q",
                                 "-o", results.toString())), "bare pvbatch", 1.10)
                         .run(ctx);

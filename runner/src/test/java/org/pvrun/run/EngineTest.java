@@ -53,7 +53,7 @@ class EngineTest {
     @Test
     void jobRunsTheDriverUnderTheTargetsLauncher() throws IOException {
         Target t = target("    host: h\n    scheduler: slurm\n    pvbatch: /opt/pv/bin/pvbatch\n    env: {A: b}\n");
-        JobSpec job = Engine.jobSpec(spec(""), t, "/scratch/r/p/ID", "/scratch/r/p/ID/jobs/r1", 6, 2, 3);
+        JobSpec job = Engine.jobSpec(spec(""), t, "5.11.0", "/scratch/r/p/ID", "/scratch/r/p/ID/jobs/r1", 6, 2, 3);
         assertEquals(List.of("srun", "-n", "4", "/opt/pv/bin/pvbatch", "--force-offscreen-rendering",
                 "/scratch/r/p/ID/runtime/pvrun_driver.py", "/scratch/r/p/ID/jobs/r1"), job.launch());
         assertEquals("/scratch/r/p/ID/jobs/r1", job.jobDir());
@@ -62,11 +62,11 @@ class EngineTest {
         assertEquals(Map.of("A", "b", "PVRUN_RUN_DIR", "/scratch/r/p/ID"), job.environment());
         Target templated = target("    host: h\n    scheduler: pbs\n    launcher: \"mpirun -np {ranks} --bind-to core\"\n");
         assertEquals(List.of("mpirun", "-np", "4", "--bind-to", "core", "pvbatch"),
-                Engine.jobSpec(spec(""), templated, "/r", "/r/jobs/r1", 1, 0, 1).launch().subList(0, 6));
+                Engine.jobSpec(spec(""), templated, "5.11.0", "/r", "/r/jobs/r1", 1, 0, 1).launch().subList(0, 6));
         // without a scheduler nothing enforces a wall time: the job runs under coreutils timeout
         Target none = target("    host: h\n    scheduler: none\n");
         assertEquals(List.of("timeout", "--kill-after=30", "1260s", "mpiexec", "-n", "4"),
-                Engine.jobSpec(spec("timeout: 10m\n"), none, "/r", "/r/jobs/r1", 1, 0, 2).launch().subList(0, 6));
+                Engine.jobSpec(spec("timeout: 10m\n"), none, "5.11.0", "/r", "/r/jobs/r1", 1, 0, 2).launch().subList(0, 6));
     }
 
     @Test
