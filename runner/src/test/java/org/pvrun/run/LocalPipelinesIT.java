@@ -36,6 +36,8 @@ class LocalPipelinesIT {
         JsonNode m = ManifestIO.JSON.readTree(runDir.resolve("manifest.json").toFile());
         assertEquals("succeeded", m.get("status").asText());
         assertEquals("5.11.0", m.get("paraview_version").asText());
+        // one rank on ParaView 5.11: pvbatch ran without MPI (docs/runtime.md#mpi)
+        assertEquals("--no-mpi", m.get("command").get(1).asText(), m.get("command").toString());
         assertEquals(Hashes.sha256(Repo.pipeline("quickstart.yaml")), m.get("spec_sha256").asText());
         assertEquals(Hashes.sha256(Repo.root().resolve("samples/wavelet/contour.py")), m.get("script_sha256").asText());
         JsonNode task = m.get("tasks").get(0);
@@ -59,6 +61,7 @@ class LocalPipelinesIT {
         Path runDir = Path.of(summary.get("run_dir").asText());
         assertEquals(2, summary.get("ranks").asInt());
         assertTrue(summary.get("command").get(0).asText().endsWith("mpiexec"), summary.get("command").toString());
+        assertFalse(summary.get("command").toString().contains("--no-mpi"), summary.get("command").toString());
         JsonNode partitions = ManifestIO.JSON.readTree(runDir.resolve("tasks/0000/partitions.json").toFile());
         // both ranks computed part of the data: the process-id array spans 0 and 1
         assertEquals(2, partitions.get("ranks").asInt(), partitions.toString());
