@@ -139,6 +139,8 @@ public final class Comparison {
 
     private double timeOnce(Contender c, boolean warmUp) throws Exception {
         beforeEach.run();
+        // dirty pages of the run before (a 1 GiB copy, say) are written out now, not during the next timed run
+        new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         long t0 = System.nanoTime();
         try {
             c.action().run();
