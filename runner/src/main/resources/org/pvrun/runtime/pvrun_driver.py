@@ -251,6 +251,24 @@ def main():
     # A script that used only paraview.servermanager leaves pvbatch 5.11 waiting in MPI_Barrier at exit
     # when paraview.simple was never imported; importing it costs nothing once ParaView is up.
     import paraview.simple  # noqa: F401
+    _limit_exit()
+
+
+def _limit_exit():
+    """Ends pvbatch if it has not exited PVRUN_EXIT_GRACE seconds (default 60) after the last task.
+
+    pvrun collects at the last verdict and does not wait for pvbatch to exit, so a pvbatch that never exits
+    (a thread the script left running, which Python waits for; MPI's finalisation stuck) would stay on the
+    node for good, holding memory and, without a scheduler, a core. An alarm left at its default action ends
+    the process even from inside C++ teardown (pvbatch blocks SIGTERM there); a normal exit comes first.
+    """
+    try:
+        grace = int(os.environ.get("PVRUN_EXIT_GRACE", "60"))
+    except ValueError:
+        grace = 60
+    if grace > 0:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(grace)
 
 
 if __name__ == "__main__":

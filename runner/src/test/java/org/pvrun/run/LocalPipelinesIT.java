@@ -121,6 +121,23 @@ class LocalPipelinesIT {
     }
 
     @Test
+    void aPvbatchThatDoesNotExitAfterItsLastTaskIsEndedAfterTheGracePeriod(@TempDir Path dir) throws Exception {
+        // Python waits at exit for a thread the script left running, so this pvbatch would never exit on its own
+        Files.writeString(dir.resolve("lingers.py"), "import threading, time\nopen('out.txt', 'w').write('done')\n"
+                + "threading.Thread(target=time.sleep, args=(3600,)).start()\n");
+        Files.writeString(dir.resolve("lingers.yaml"), "name: lingers\nscript: lingers.py\noutputs: [out.txt]\n"
+                + "target: {env: {PVRUN_EXIT_GRACE: \"3\"}}\n");
+        Cli.Result r = Cli.run(Map.of(), "run", dir.resolve("lingers.yaml").toString(), "-o", dir.resolve("res").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        String runId = onlyRun(dir.resolve("res/lingers")).getFileName().toString();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (processesMentioning(runId) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(0, processesMentioning(runId), "pvbatch of run " + runId + " still running 30 s after the run");
+    }
+
+    @Test
     void ctrlCStopsPvbatchLeavesNoOrphansAndExits130(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("slow.py"), "import time\nprint('started', flush=True)\ntime.sleep(300)\n");
         Files.writeString(dir.resolve("slow.yaml"), "name: slow\nscript: slow.py\nranks: 2\n");
