@@ -43,7 +43,11 @@ public final class Comparison {
 
     private final String title;
     private final List<Contender> contenders = new ArrayList<>();
+    /** Pause before every timed run, after the machine's page cache is written out. */
+    static final int SETTLE_MILLIS = 1000;
+
     private Action beforeEach = () -> {};
+    private int settle = SETTLE_MILLIS;
     private Check afterEach = (name, warmUp) -> {};
 
     public Comparison(String title) {
@@ -80,6 +84,7 @@ public final class Comparison {
     /** Runs everything and reports the table and one figure per candidate. */
     public void run(Bench.Context ctx) throws Exception {
         int reps = ctx.reps();
+        settle = ctx.quickMode() ? 200 : SETTLE_MILLIS;
         Map<String, List<Double>> times = new LinkedHashMap<>();
         contenders.forEach(c -> times.put(c.name(), new ArrayList<>()));
         // pvrun's ways run once untimed first (class loading, JIT; a run's connection is already open); the tools
@@ -141,6 +146,10 @@ public final class Comparison {
         beforeEach.run();
         // dirty pages of the run before (a 1 GiB copy, say) are written out now, not during the next timed run
         new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        // and what the run before left running winds down (this JVM compiling after an in-process transfer, the
+        // host's sshd closing a session): measured, a run right after the JSch transport's 1 GiB download took
+        // 1.4-2.3 s, the same command 1.4-1.6 s after anything else
+        Thread.sleep(settle);
         long t0 = System.nanoTime();
         try {
             c.action().run();
