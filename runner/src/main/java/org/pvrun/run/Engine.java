@@ -947,6 +947,7 @@ public final class Engine {
                     states = elementStates(round, files, ends);
                     nextQuery = System.nanoTime() + target.poll().toNanos();
                 }
+                boolean reread = false;
                 for (int j = 0; j < round.jobs().size(); j++) {
                     if (ends.containsKey(j)) {
                         continue;
@@ -963,7 +964,14 @@ public final class Engine {
                     } else if (s == null && states.containsKey(-1)) {
                         continue; // the status query failed this round: no news is not an answer
                     } else if (s != null && s.isTerminal() && s != JobState.COMPLETED) {
-                        ends.put(j, s.name().toLowerCase());
+                        // a job writes its exit file before it ends, but the files were read before the query
+                        // that saw it end: read them again once, so its own exit status is the verdict
+                        if (!reread) {
+                            files = readJobFiles(round);
+                            lastTaskCodes = files.taskCodes;
+                            reread = true;
+                        }
+                        ends.put(j, files.exits.containsKey(j) ? "exit " + files.exits.get(j) : s.name().toLowerCase());
                     } else if (s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
                         if (scheduler.name().equals("none") && j >= round.jobIds().size()) {
                             continue; // not started yet

@@ -699,7 +699,9 @@ public final class OpenSshTransport implements Transport {
         if (r.status() == 0 && r.streamFailure() == null) {
             return;
         }
-        boolean lost = r.status() == 255 && connectionLost();
+        // ssh says 255 when its connection goes, but rsync (12, a broken protocol stream) and pipelines say
+        // their own numbers: whatever failed, a master that is gone means the connection was lost
+        boolean lost = connectionLost();
         String reason = r.streamFailure() != null ? r.streamFailure().getMessage()
                 : lost ? "the connection was lost" : "exit status " + r.status();
         if (lost) {
