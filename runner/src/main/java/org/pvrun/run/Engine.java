@@ -280,6 +280,28 @@ public final class Engine {
         return r;
     }
 
+    static final Duration SCRATCH_PATIENCE = Duration.ofSeconds(3);
+
+    /**
+     * Removes a local run's scratch folder once its results are out of it. pvrun collects at the last verdict,
+     * so a job may still be ending in there (its exit file is written after pvbatch exits) and add a file while
+     * the folder goes: removal is tried again until {@code patience} is spent. Returns whether the folder is gone.
+     */
+    static boolean removeScratch(Path work, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                FileUtils.deleteDirectory(work.toFile());
+                return true;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** The target's ParaView version as last asked (remembered in the state directory), or null: asks nothing. */
     String knownVersion(Target t) {
         if (!t.isRemote() && t.setup().isEmpty()) {
@@ -1261,8 +1283,9 @@ public final class Engine {
                     Duration.between(started, finished).toMillis() / 1000.0, jobIds, nodes,
                     target.isRemote() ? rec.remoteDir() : null, target.setup().isEmpty() ? null : target.setup(), rec.git(),
                     tasks);
-            if (isLocalDir() && !cancelled) {
-                FileUtils.deleteDirectory(Path.of(rec.remoteDir()).toFile());
+            if (isLocalDir() && !cancelled && !removeScratch(Path.of(rec.remoteDir()), SCRATCH_PATIENCE)) {
+                o.err().println("pvrun: note: the scratch folder " + rec.remoteDir() + " could not be removed (a job of"
+                        + " this run is still writing there); the results are complete");
             }
             rec = rec.withState(cancelled ? RunRecord.CANCELLED : RunRecord.FINISHED);
             RunRecord.write(localRun, rec);
