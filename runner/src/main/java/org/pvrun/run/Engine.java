@@ -39,6 +39,7 @@ import org.pvrun.spec.OutputGlobs;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.Target;
 import org.pvrun.transport.ExecResult;
+import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.Transport;
 import org.pvrun.transport.Transports;
 import org.pvrun.util.Hashes;
@@ -280,27 +281,8 @@ public final class Engine {
         return r;
     }
 
+    /** How long a local run's scratch folder is tried to be removed while a job still ends in it. */
     static final Duration SCRATCH_PATIENCE = Duration.ofSeconds(3);
-
-    /**
-     * Removes a local run's scratch folder once its results are out of it. pvrun collects at the last verdict,
-     * so a job may still be ending in there (its exit file is written after pvbatch exits) and add a file while
-     * the folder goes: removal is tried again until {@code patience} is spent. Returns whether the folder is gone.
-     */
-    static boolean removeScratch(Path work, Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (true) {
-            try {
-                FileUtils.deleteDirectory(work.toFile());
-                return true;
-            } catch (IOException e) {
-                if (System.nanoTime() - deadline >= 0) {
-                    return false;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
 
     /** The target's ParaView version as last asked (remembered in the state directory), or null: asks nothing. */
     String knownVersion(Target t) {
@@ -1283,7 +1265,8 @@ public final class Engine {
                     Duration.between(started, finished).toMillis() / 1000.0, jobIds, nodes,
                     target.isRemote() ? rec.remoteDir() : null, target.setup().isEmpty() ? null : target.setup(), rec.git(),
                     tasks);
-            if (isLocalDir() && !cancelled && !removeScratch(Path.of(rec.remoteDir()), SCRATCH_PATIENCE)) {
+            // pvrun collects at the last verdict: a job may still be ending in the scratch folder
+            if (isLocalDir() && !cancelled && !LocalFiles.deleteTree(Path.of(rec.remoteDir()), SCRATCH_PATIENCE)) {
                 o.err().println("pvrun: note: the scratch folder " + rec.remoteDir() + " could not be removed (a job of"
                         + " this run is still writing there); the results are complete");
             }

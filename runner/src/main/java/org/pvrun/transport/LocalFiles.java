@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
 
-/** Local file helpers shared by the transports: temporary names, atomic replacement, POSIX modes. */
+import org.apache.commons.io.FileUtils;
+
+/** Local file helpers shared by the transports: temporary names, atomic replacement, POSIX modes, removal. */
 public final class LocalFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -48,6 +51,26 @@ public final class LocalFiles {
             moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Removes a folder tree that something may still be writing in (a job ending after its last verdict writes
+     * its exit file there): a file added while the tree goes fails the removal, which is then tried again until
+     * {@code patience} is spent. Returns whether the folder is gone.
+     */
+    public static boolean deleteTree(Path dir, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                FileUtils.deleteDirectory(dir.toFile());
+                return true;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 

@@ -5,10 +5,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.pvrun.spec.Target;
 import org.pvrun.spec.TargetsLoader;
+import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.Transport;
 import org.pvrun.transport.Transports;
 import org.pvrun.transport.openssh.OpenSshOptions;
@@ -453,27 +453,14 @@ public final class Bench {
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        for (int attempt = 1; ; attempt++) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-                return;
-            } catch (java.nio.file.DirectoryNotEmptyException | java.io.UncheckedIOException e) {
-                // something still writing there (a job ending): once more, a moment later
-                if (attempt == 10) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+        try {
+            // something may still be writing there (a job ending)
+            if (!LocalFiles.deleteTree(dir, Duration.ofSeconds(5))) {
+                throw new IOException("cannot remove " + dir + ": something still writes there after 5 s");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while removing " + dir);
         }
     }
 }
