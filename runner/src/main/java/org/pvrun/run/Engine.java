@@ -538,18 +538,17 @@ public final class Engine {
 
         /** {@code pvbatch --version} on the target, after its setup lines (module loads); cached locally. */
         String askVersion() throws IOException, InterruptedException {
+            String known = knownVersion(target);
+            if (known != null) {
+                return known;
+            }
             if (!target.isRemote() && target.setup().isEmpty()) {
                 return Preflight.localVersion(target.pvbatch(), state);
-            }
-            String cacheKey = VersionCache.key(target);
-            String cached = VersionCache.get(state, cacheKey);
-            if (cached != null) {
-                return cached;
             }
             ExecResult r = t.exec(Pvbatch.versionCommand(target.setup(), target.pvbatch()), COMMAND_TIMEOUT);
             String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
             if (v != null) {
-                VersionCache.put(state, cacheKey, v);
+                VersionCache.put(state, VersionCache.key(target), v);
             }
             if (v == null) {
                 throw PvrunException.environment("cannot run pvbatch on target " + target.name()
@@ -950,8 +949,13 @@ public final class Engine {
                 if (queried) {
                     states = elementStates(round, files, ends);
                     nextQuery = System.nanoTime() + target.poll().toNanos();
+                    if (endedUnseen(states, files, ends)) {
+                        // a job writes its exit file before it ends, but the files were read before the query that
+                        // saw it end: read them again, so that its own exit status is its verdict
+                        files = readJobFiles(round);
+                        lastTaskCodes = files.taskCodes;
+                    }
                 }
-                boolean reread = false;
                 for (int j = 0; j < round.jobs().size(); j++) {
                     if (ends.containsKey(j)) {
                         continue;
@@ -968,14 +972,7 @@ public final class Engine {
                     } else if (s == null && states.containsKey(-1)) {
                         continue; // the status query failed this round: no news is not an answer
                     } else if (s != null && s.isTerminal() && s != JobState.COMPLETED) {
-                        // a job writes its exit file before it ends, but the files were read before the query
-                        // that saw it end: read them again once, so its own exit status is the verdict
-                        if (!reread) {
-                            files = readJobFiles(round);
-                            lastTaskCodes = files.taskCodes;
-                            reread = true;
-                        }
-                        ends.put(j, files.exits.containsKey(j) ? "exit " + files.exits.get(j) : s.name().toLowerCase());
+                        ends.put(j, s.name().toLowerCase());
                     } else if (s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
                         if (scheduler.name().equals("none") && j >= round.jobIds().size()) {
                             continue; // not started yet
@@ -1022,6 +1019,18 @@ public final class Engine {
                 sleep(news != null ? target.poll() : Duration.ofMillis(Math.min(target.poll().toMillis(), young)), news);
             }
             return ends;
+        }
+
+        /** Whether the scheduler says a job failed that the files read before its answer show no exit for. */
+        boolean endedUnseen(Map<Integer, JobState> states, JobFiles files, Map<Integer, String> ends) {
+            for (Map.Entry<Integer, JobState> e : states.entrySet()) {
+                JobState s = e.getValue();
+                if (e.getKey() >= 0 && !ends.containsKey(e.getKey()) && !files.exits.containsKey(e.getKey())
+                        && s != null && s.isTerminal() && s != JobState.COMPLETED) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The state of each job of a round; key -1 marks a failed status query. */

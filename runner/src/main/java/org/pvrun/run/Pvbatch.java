@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.pvrun.PvrunException;
+import org.pvrun.spec.VersionConstraint;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalTransport;
 import org.pvrun.util.Shell;
@@ -126,7 +127,7 @@ public final class Pvbatch {
         List<String> argv = launcher(launcher, ranks);
         boolean alone = ranks == 1 && argv.isEmpty(); // launcher "none" with more ranks: something else starts them
         argv.add(pvbatch);
-        if (alone && hasNoMpiOption(paraviewVersion)) {
+        if (alone && paraviewVersion != null && HAS_NO_MPI.isSatisfiedBy(paraviewVersion)) {
             argv.add("--no-mpi");
         }
         argv.add("--force-offscreen-rendering");
@@ -135,21 +136,8 @@ public final class Pvbatch {
         return argv;
     }
 
-    /** Whether pvbatch of this ParaView version ("5.11.0") knows {@code --no-mpi}: 5.10, the new command line, and later. */
-    static boolean hasNoMpiOption(String paraviewVersion) {
-        if (paraviewVersion == null) {
-            return false;
-        }
-        Matcher m = MAJOR_MINOR.matcher(paraviewVersion);
-        if (!m.lookingAt()) {
-            return false;
-        }
-        int major = Integer.parseInt(m.group(1));
-        int minor = Integer.parseInt(m.group(2));
-        return major > 5 || major == 5 && minor >= 10;
-    }
-
-    private static final Pattern MAJOR_MINOR = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})");
+    /** The ParaView versions whose pvbatch knows {@code --no-mpi}: 5.10, the new command line, and later. */
+    private static final VersionConstraint HAS_NO_MPI = VersionConstraint.parse(">=5.10");
 
     /**
      * The words that start N ranks of a program: none for one rank with "mpiexec" (the default), else
