@@ -772,7 +772,7 @@ public final class OpenSshTransport implements Transport {
         return masterAlive() ? masterPid : -1;
     }
 
-    /** For tests: the control socket, or null before the first connection. */
+    /** The control socket (for {@link OpenSshForwarding} and tests), or null before the first connection. */
     synchronized Path controlSocket() {
         return socket;
     }
