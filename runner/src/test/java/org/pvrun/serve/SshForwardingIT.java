@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pvrun.spec.Target;
 import org.pvrun.spec.TargetsLoader;
+import org.pvrun.testing.CuttableProxy;
 import org.pvrun.testing.TestCluster;
 import org.pvrun.transport.Connection;
 import org.pvrun.transport.PortForwarding;
@@ -123,6 +124,63 @@ class SshForwardingIT {
             f.closeRemoteForward("127.0.0.1", remote);
             awaitFree(remote); // cancel-tcpip-forward is sent without waiting for the reply
             assertTrue(LocalPorts.isFree(remote), "sshd still listens on " + remote + " after closeRemoteForward");
+        }
+    }
+
+    /**
+     * serve's forward outlives a dropped connection: the transport reconnects for the next command, and the local
+     * port, which went with the old connection, is forwarded again on the new one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jsch", "openssh"})
+    void aLocalForwardIsMadeAgainAfterTheConnectionDropped(String transport) throws Exception {
+        TestCluster cluster = TestCluster.require();
+        try (CuttableProxy proxy = new CuttableProxy(cluster.get("LOGIN_HOST"), cluster.port("LOGIN_PORT"))) {
+            // the login node behind the proxy: its host key under the proxy's address too
+            Path known = dir.resolve("known_hosts");
+            StringBuilder k = new StringBuilder();
+            for (String line : Files.readAllLines(cluster.path("KNOWN_HOSTS"))) {
+                if (line.startsWith(cluster.loginKnownHostsName() + " ")) {
+                    k.append("[127.0.0.1]:").append(proxy.port()).append(line.substring(cluster.loginKnownHostsName().length()))
+                            .append('\n');
+                }
+            }
+            Files.writeString(known, k);
+            Target t = new Target("flaky", "127.0.0.1", proxy.port(), cluster.get("SSH_USER"), cluster.get("KEY"), List.of(),
+                    known.toString(), "none", cluster.get("WORKDIR"), List.of(), "mpiexec", "pvbatch",
+                    org.pvrun.spec.Display.AUTO, Duration.ofSeconds(1), Map.of(), Map.of(), transport);
+            java.io.ByteArrayOutputStream notes = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream err = new java.io.PrintStream(notes, true, StandardCharsets.UTF_8);
+            int port = freePort();
+            ServeOptions o = new ServeOptions(1, null, port, false, ServeOptions.DEFAULT_CLIENT_HOST, false, false, true,
+                    false, null, false, false, System.out, err, Map.of("PVRUN_RECONNECT", "30s"));
+            try (Connection c = Transports.connect(t, false, o.env(), err)) {
+                Forwards forwards = new Forwards(o, c.forwarding());
+                // the login node's own sshd, as the SSH host reaches it: a server that answers at once
+                assertEquals(port, forwards.openLocal("127.0.0.1", cluster.port("LOGIN_PORT")));
+                assertBanner(port);
+                forwards.restoreLocal(); // still forwarded: nothing to do
+                assertFalse(notes.toString(StandardCharsets.UTF_8).contains("again"), notes.toString(StandardCharsets.UTF_8));
+
+                proxy.cut();
+                awaitFree(port);
+                assertTrue(LocalPorts.isFree(port), "the forward outlived its connection");
+                assertTrue(c.transport().exec(List.of("true"), T).ok()); // reconnects
+                forwards.restoreLocal();
+                assertTrue(notes.toString(StandardCharsets.UTF_8).contains("forwarded localhost:" + port + " again"),
+                        notes.toString(StandardCharsets.UTF_8));
+                assertBanner(port);
+                forwards.close();
+                awaitFree(port);
+                assertTrue(LocalPorts.isFree(port), "port " + port + " still listened on after close");
+            }
+        }
+    }
+
+    static void assertBanner(int port) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            assertEquals("SSH-2.0-", new String(s.getInputStream().readNBytes(8), StandardCharsets.US_ASCII));
         }
     }
 
