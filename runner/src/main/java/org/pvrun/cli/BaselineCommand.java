@@ -3,7 +3,6 @@ package org.pvrun.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
@@ -13,35 +12,29 @@ import org.pvrun.results.Manifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
-/** {@code pvrun baseline RUN DIR}: make a run's images the baseline that 'pvrun compare' checks against. */
+/** {@code pvrun baseline RUN BASELINE_DIR}: make a run's images the baseline that 'pvrun compare' checks against. */
 @Command(name = "baseline", mixinStandardHelpOptions = true,
-        description = {"Promote a run's images to a baseline directory (DIR/NNNN/<path in the task>). "
-                + "Afterwards DIR holds exactly the run's images; each file is replaced atomically.",
+        description = {"Promote a run's images to a baseline directory. "
+                + "Afterwards BASELINE_DIR holds exactly the run's images; each file is replaced atomically.",
             "A run that did not succeed is refused unless --force."},
         footerHeading = "%nExample:%n",
         footer = "  pvrun baseline results/quickstart/20261126-051500-3fa2c1 baselines/quickstart")
-public final class BaselineCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
+public final class BaselineCommand extends PvrunSubcommand {
+    @Mixin
+    QuietOption quiet;
 
     @Mixin
-    CommonOptions common;
+    BaselineArguments args;
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "A run directory (results/NAME/RUN-ID) or its manifest.json.")
-    Path run;
-
-    @Parameters(index = "1", paramLabel = "DIR", description = "The baseline directory (created if missing).")
-    Path dir;
-
-    @Option(names = "--force", description = "Promote a run whose status is not 'succeeded' (images of failed tasks already in DIR are kept).")
+    @Option(names = "--force",
+            description = "Promote a run whose status is not 'succeeded' (images of failed tasks already in BASELINE_DIR are kept).")
     boolean force;
 
     @Override
     public Integer call() throws Exception {
-        Path runDir = Comparisons.runDir(run);
+        Path runDir = Comparisons.runDir(args.run);
+        Path dir = args.dir;
         Manifest m = Comparisons.readManifest(runDir);
         if (!"succeeded".equals(m.status()) && !force) {
             throw PvrunException.invalid("run " + m.pipeline() + "/" + m.runId() + " " + m.status()
@@ -54,7 +47,7 @@ public final class BaselineCommand implements Callable<Integer> {
             throw PvrunException.environment("baseline: cannot read or write " + e.getMessage() + " ("
                     + e.getClass().getSimpleName() + ")", e);
         }
-        if (!common.quiet) {
+        if (!quiet.quiet) {
             print("wrote", p.written());
             print("unchanged", p.unchanged());
             print("removed", p.removed());

@@ -34,11 +34,11 @@ public final class CommandLineFactory {
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
-            boolean verbose = top.verbose(line);
+            boolean verbose = top.verbose;
             if (ex instanceof PvrunException pe) {
                 err.println("pvrun: " + pe.getMessage().replace("\n", "\n  ").replace("\n  pvrun: ", "\n"));
-                if (verbose && pe.getCause() != null) {
-                    pe.getCause().printStackTrace(err);
+                if (verbose) {
+                    pe.printStackTrace(err); // where pvrun gave up, and what it caught
                 }
                 return pe.exitCode();
             }
@@ -60,10 +60,14 @@ public final class CommandLineFactory {
         return cl;
     }
 
-    /** {@code pvrun SPEC.yaml ...} means {@code pvrun run SPEC.yaml ...}: the first argument names no command. */
+    /**
+     * {@code pvrun SPEC.yaml ...} means {@code pvrun run SPEC.yaml ...}: the first argument after the options every
+     * command inherits ({@code pvrun -v SPEC.yaml}) names no command.
+     */
     public static String[] normalize(String[] args) {
-        if (args.length == 0 || NAMES.contains(args[0]) || args[0].startsWith("-")
-                && List.of("-h", "--help", "-V", "--version").contains(args[0])) {
+        int first = firstWord(args);
+        if (first == args.length || NAMES.contains(args[first])
+                || List.of("-h", "--help", "-V", "--version").contains(args[first])) {
             return args;
         }
         List<String> out = new ArrayList<>();
@@ -75,10 +79,24 @@ public final class CommandLineFactory {
     /** Builds the command line and runs it with {@code pvrun SPEC} shorthand applied; returns the exit status. */
     public static int execute(PrintStream out, PrintStream err, Map<String, String> env, String... args) {
         String[] argv = normalize(args);
+        int first = firstWord(argv);
+        String word = first < argv.length ? argv[first] : null;
         // one command's model is enough to run it; help, completion and mistakes get them all
-        String only = argv.length > 0 && NAMES.contains(argv[0]) && !List.of("help", "completion").contains(argv[0]) ? argv[0] : null;
+        String only = word != null && NAMES.contains(word) && !List.of("help", "completion").contains(word) ? word : null;
         return create(out, err, env, only).execute(argv);
     }
+
+    /** Where the command's name is: after the inherited options given before it. */
+    private static int firstWord(String[] args) {
+        int i = 0;
+        while (i < args.length && INHERITED.contains(args[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The options {@link PvrunCommand} declares for every command (they take no value). */
+    private static final java.util.Set<String> INHERITED = java.util.Set.of("-v", "--verbose");
 
     private static final java.util.Set<String> NAMES = PvrunCommand.COMMANDS.stream().map(CommandLineFactory::name)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
@@ -14,13 +13,10 @@ import org.pvrun.report.Comparisons;
 import org.pvrun.report.ImageComparison;
 import org.pvrun.report.JUnitReport;
 import org.pvrun.results.Manifest;
-import org.pvrun.results.ManifestIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code pvrun compare RUN BASELINE_DIR}: image regression of a finished run against a baseline (docs/regression.md). */
@@ -31,18 +27,12 @@ import picocli.CommandLine.TypeConversionException;
         footerHeading = "%nExamples:%n",
         footer = {"  pvrun compare results/quickstart/20261126-051500-3fa2c1 baselines/quickstart",
             "  pvrun compare RUN baselines/quickstart --tolerance 4 --max-fraction 0.5%% --junit compare.xml"})
-public final class CompareCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
+public final class CompareCommand extends PvrunSubcommand {
+    @Mixin
+    QuietOption quiet;
 
     @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "RUN", description = "A run directory (results/NAME/RUN-ID) or its manifest.json.")
-    Path run;
-
-    @Parameters(index = "1", paramLabel = "BASELINE_DIR", description = "The baseline directory.")
-    Path baseline;
+    BaselineArguments args;
 
     @Option(names = "--tolerance", paramLabel = "N",
             description = "Largest per-pixel channel difference (0-255) still counted as the same (default: ${DEFAULT-VALUE}).")
@@ -59,8 +49,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write JUnit XML: one test case per task and per image.")
     Path junit;
 
-    @Option(names = "--json", description = "Print the results as JSON on stdout (documented in docs/regression.md).")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     /** One line per image (ok / REGRESSED, with the numbers) and the path of each difference image. */
     static void printResults(PrintStream lines, List<ComparisonResult> results, boolean showPassed) {
@@ -83,7 +73,8 @@ public final class CompareCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw PvrunException.invalid(e.getMessage());
         }
-        Path runDir = Comparisons.runDir(run);
+        Path runDir = Comparisons.runDir(args.run);
+        Path baseline = args.dir;
         Manifest m = Comparisons.readManifest(runDir);
         List<ComparisonResult> results;
         try {
@@ -101,10 +92,10 @@ public final class CompareCommand implements Callable<Integer> {
         }
         long failed = results.stream().filter(r -> !r.passed()).count();
         // with --json, stdout carries only the JSON; regressions still reach the terminal on stderr
-        printResults(json ? parent.err : parent.out, results, !(common.quiet || json));
-        if (json) {
-            parent.out.println(ManifestIO.JSON.writeValueAsString(Comparisons.toJson(runDir, baseline, t, results)));
-        } else if (!common.quiet) {
+        printResults(json.json ? parent.err : parent.out, results, !(quiet.quiet || json.json));
+        if (json.json) {
+            printJson(Comparisons.toJson(runDir, baseline, t, results));
+        } else if (!quiet.quiet) {
             parent.out.printf(Locale.ROOT, "pvrun: %d of %d image%s regressed against %s (%s)%n", failed, results.size(),
                     results.size() == 1 ? "" : "s", shown(baseline), t);
             if (junit != null) {

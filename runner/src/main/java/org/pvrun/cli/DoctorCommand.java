@@ -1,11 +1,9 @@
 package org.pvrun.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.pvrun.run.Doctor;
 import org.pvrun.run.Interruption;
-import org.pvrun.run.RunOptions;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
 import org.pvrun.spec.Target;
@@ -13,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code pvrun doctor [SPEC] [-t TARGET]}: checks everything a run needs, one line each, with fixes. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
@@ -22,15 +19,9 @@ import picocli.CommandLine.ParentCommand;
                 + "offscreen rendering makes a non-blank image there (a real run through the scheduler). "
                 + "Exit 0 only when every check passes, else 3.",
         footerHeading = "%nExamples:%n", footer = {"  pvrun doctor", "  pvrun doctor -t hopper", "  pvrun doctor pipelines/parallel.yaml"})
-public final class DoctorCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
-
+public final class DoctorCommand extends PvrunSubcommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "A spec to check too (its target is the default).")
     Path spec;
-
-    @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Target to check (default: the spec's, else local).")
-    String target;
 
     @Option(names = "--ranks", paramLabel = "N", defaultValue = "2", description = "MPI ranks for the check run (default 2).")
     int ranks;
@@ -45,13 +36,11 @@ public final class DoctorCommand implements Callable<Integer> {
             s = new SpecLoader().load(spec, java.util.Map.of(), parent.env);
             parent.out.printf("  %-4s %-18s %s%n", "ok", "spec", spec + " (" + s.name() + ")");
         }
-        String name = target != null ? target : s != null ? s.target() : Target.LOCAL;
-        Target t = Targets.resolve(name, s, targetOptions.targets, parent.env);
-        if (!Target.LOCAL.equals(name)) {
-            parent.out.printf("  %-4s %-18s %s%n", "ok", "targets file", "target '" + name + "' found");
+        Target t = targetOptions.resolve(s != null ? s.target() : Target.LOCAL, s, parent.env);
+        if (!Target.LOCAL.equals(t.name())) {
+            parent.out.printf("  %-4s %-18s %s%n", "ok", "targets file", "target '" + t.name() + "' found");
         }
         Interruption.install();
-        RunOptions o = new RunOptions(Path.of("results"), false, false, false, parent.out, parent.err, parent.env);
-        return new Doctor(o, targetOptions.acceptNewHostKey).run(t, ranks);
+        return new Doctor(runOptions(Path.of("results"), false, false, false), targetOptions.acceptNewHostKey()).run(t, ranks);
     }
 }

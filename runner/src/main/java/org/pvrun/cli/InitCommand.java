@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 import org.pvrun.ExitCode;
@@ -18,7 +17,6 @@ import org.pvrun.PvrunException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code pvrun init NAME}: write a starter spec and pvbatch script that render as they are. */
 @Command(name = "init", mixinStandardHelpOptions = true,
@@ -27,13 +25,10 @@ import picocli.CommandLine.ParentCommand;
         footerHeading = "%nExamples:%n",
         footer = {"  pvrun init isosurface                 writes ./isosurface.yaml and ./isosurface.py",
             "  pvrun init figure-3 --dir paper/figs  writes them into paper/figs/ (created if missing)"})
-public final class InitCommand implements Callable<Integer> {
+public final class InitCommand extends PvrunSubcommand {
     /** The spec loader's rule for {@code name:} (SpecLoader.NAME), so the written spec is valid. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final String TEMPLATES = "/org/pvrun/init/";
-
-    @ParentCommand
-    PvrunCommand parent;
 
     @Parameters(index = "0", paramLabel = "NAME",
             description = "The pipeline's name (1 to 100 of A-Z a-z 0-9 . _ -); names the files and the results folder.")

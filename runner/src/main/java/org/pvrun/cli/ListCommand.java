@@ -1,37 +1,38 @@
 package org.pvrun.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.run.RunRecord;
 import org.pvrun.run.StateDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code pvrun list}: the recorded runs, newest first, from local records only (no connection). */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List recorded runs, newest first (from local records; 'pvrun status RUN' asks the target).")
-public final class ListCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
-
-    @Option(names = "--json", description = "Print the list as JSON.")
-    boolean json;
+public final class ListCommand extends PvrunSubcommand {
+    @Mixin
+    JsonOption json;
 
     @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20", description = "At most N runs (default 20).")
     int limit;
 
     @Override
     public Integer call() throws Exception {
+        if (limit < 1) {
+            throw PvrunException.invalid("--limit must be at least 1, got " + limit);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (StateDir.Entry e : new StateDir(parent.env).list()) {
             if (rows.size() >= limit) {
@@ -41,9 +42,13 @@ public final class ListCommand implements Callable<Integer> {
             String status;
             int tasks = 0;
             if (Files.exists(dir.resolve(ManifestIO.FILE))) {
-                Manifest m = ManifestIO.read(dir.resolve(ManifestIO.FILE));
-                status = m.status();
-                tasks = m.tasks().size();
+                try {
+                    Manifest m = ManifestIO.read(dir.resolve(ManifestIO.FILE));
+                    status = m.status();
+                    tasks = m.tasks().size();
+                } catch (IOException damaged) {
+                    status = "unreadable manifest.json"; // one damaged run does not hide the others
+                }
             } else if (RunRecord.exists(dir)) {
                 RunRecord r = RunRecord.read(dir);
                 status = RunRecord.CANCELLED.equals(r.state()) ? "cancelled" : "running (or not fetched)";
@@ -60,8 +65,8 @@ public final class ListCommand implements Callable<Integer> {
             row.put("run_dir", e.runDir());
             rows.add(row);
         }
-        if (json) {
-            parent.out.println(ManifestIO.JSON.writeValueAsString(rows));
+        if (json.json) {
+            printJson(rows);
         } else if (rows.isEmpty()) {
             parent.out.println("no runs recorded yet");
         } else {

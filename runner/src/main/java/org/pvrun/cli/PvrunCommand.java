@@ -38,6 +38,11 @@ public final class PvrunCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Declared once here and inherited by every command, so each honours it (in the error handler too). */
+    @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the commands pvrun runs, and stack traces on errors.")
+    boolean verbose;
+
     PvrunCommand(PrintStream out, PrintStream err, Map<String, String> env) {
         this.out = out;
         this.err = err;
@@ -47,11 +52,6 @@ public final class PvrunCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(out);
-    }
-
-    boolean verbose(CommandLine line) {
-        Object cmd = line.getCommand();
-        return cmd instanceof RunCommand r && r.common.verbose;
     }
 
     /**

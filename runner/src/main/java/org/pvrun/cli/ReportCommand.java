@@ -3,7 +3,6 @@ package org.pvrun.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
@@ -12,8 +11,7 @@ import org.pvrun.report.HtmlReport;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 
 /** {@code pvrun report [RUN]}: writes RUN/report.html, one self-contained page of the run (docs/report.md). */
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -26,19 +24,13 @@ import picocli.CommandLine.ParentCommand;
         footer = {"  pvrun report                                      the newest run",
             "  pvrun report results/quickstart/20261126-051500-3fa2c1",
             "  xdg-open \"$(pvrun report 20261126-0515)\""})
-public final class ReportCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "RUN",
-            description = "Run directory, its manifest.json, or a run id (or a unique prefix); default: the newest run.")
-    String run;
+public final class ReportCommand extends PvrunSubcommand {
+    @Mixin
+    RunArgument run;
 
     @Override
     public Integer call() {
-        Path dir = run != null && Files.isRegularFile(Path.of(run)) && Path.of(run).getFileName().toString().equals(ManifestIO.FILE)
-                ? Path.of(run).toAbsolutePath().getParent()
-                : RunSelector.resolve(run, parent.env);
+        Path dir = run.dir(parent.env);
         if (!Files.isRegularFile(dir.resolve(ManifestIO.FILE))) {
             throw PvrunException.invalid("no manifest in " + dir + ": the run has not finished (see 'pvrun status'; "
                     + "'pvrun fetch' collects a run whose runner stopped)");

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
@@ -26,29 +25,21 @@ import org.pvrun.util.Hashes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code pvrun rerun MANIFEST}: runs a recorded run again from what its manifest records (the copied spec
  * and script, the same inputs, each task's params) and reports whether the outputs came out identical.
  */
-@Command(name = "rerun", mixinStandardHelpOptions = true,
+@Command(name = "rerun", mixinStandardHelpOptions = true, customSynopsis = "pvrun rerun [OPTIONS] RUN",
         description = "Run a recorded run again from its manifest (the copied spec and script, the same inputs and "
                 + "params) and report whether every output came out identical (bytes, or pixels for images). "
                 + "Exit 0 when all are identical, 1 when any differs.",
         footerHeading = "%nExamples:%n",
         footer = {"  pvrun rerun results/quickstart/20261126-051500-3fa2c1/manifest.json",
             "  pvrun rerun 20261126-0515 -t hopper"})
-public final class RerunCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
-
-    @Parameters(index = "0", paramLabel = "MANIFEST|RUN", description = "A manifest.json, a run directory or a run id.")
-    String what;
-
-    @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Where to run (default: the recorded target).")
-    String target;
+public final class RerunCommand extends PvrunSubcommand {
+    @Mixin
+    RunArgument run;
 
     @Option(names = {"-o", "--results"}, paramLabel = "DIR", description = "Results folder (default: the recorded run's).")
     Path results;
@@ -56,13 +47,15 @@ public final class RerunCommand implements Callable<Integer> {
     @Mixin
     TargetOptions targetOptions;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only the verdict and errors.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() throws Exception {
-        Path p = Path.of(what);
-        Path oldRun = Files.isRegularFile(p) ? p.toAbsolutePath().getParent() : RunSelector.resolve(what, parent.env);
+        if (!run.given()) {
+            throw missing("parameter: 'RUN'");
+        }
+        Path oldRun = run.dir(parent.env);
         Path manifestFile = oldRun.resolve(ManifestIO.FILE);
         if (!Files.isRegularFile(manifestFile)) {
             throw PvrunException.invalid(oldRun + " has no manifest.json (was the run collected? pvrun fetch)");
@@ -86,11 +79,11 @@ public final class RerunCommand implements Callable<Integer> {
         for (Manifest.TaskRecord t : old.tasks()) {
             tasks.add(new Task(t.index(), t.params(), t.argv(), Map.of()));
         }
-        Target t = Targets.resolve(target != null ? target : old.target(), spec, targetOptions.targets, parent.env);
+        Target t = targetOptions.resolve(old.target(), spec, parent.env);
         Path resultsDir = results != null ? results : oldRun.getParent().getParent();
         Interruption.install();
-        RunOptions o = new RunOptions(resultsDir, false, false, quiet, parent.out, parent.err, parent.env);
-        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey, false, false, null))
+        RunOptions o = runOptions(resultsDir, false, quiet.quiet, false);
+        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), false, false, null))
                 .run(new Plan(spec, List.copyOf(tasks)), t);
         if (r.manifest() == null) {
             return r.exitCode();
@@ -103,7 +96,7 @@ public final class RerunCommand implements Callable<Integer> {
         Map<Rerun.Verdict, Integer> counts = new LinkedHashMap<>();
         for (Rerun.OutputComparison c : cmp) {
             counts.merge(c.verdict(), 1, Integer::sum);
-            if (!quiet || !Rerun.allIdentical(List.of(c))) {
+            if (!quiet.quiet || !Rerun.allIdentical(List.of(c))) {
                 parent.out.printf("  %-16s %s%n", c.verdict().name().toLowerCase().replace('_', ' '), c.path());
             }
         }

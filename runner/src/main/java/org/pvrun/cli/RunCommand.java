@@ -3,13 +3,11 @@ package org.pvrun.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
 import org.pvrun.plan.Plan;
 import org.pvrun.plan.Planner;
-import org.pvrun.results.ManifestIO;
 import org.pvrun.run.Engine;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.RunOptions;
@@ -21,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code pvrun run SPEC.yaml}: validate, plan, run, collect, report. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -30,18 +27,12 @@ import picocli.CommandLine.ParentCommand;
         footer = {"  pvrun run pipelines/quickstart.yaml",
             "  pvrun run pipelines/quickstart.yaml -s width=1920 -s height=1080 -o /tmp/figs",
             "  pvrun run pipelines/parallel.yaml --dry-run"})
-public final class RunCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
-
+public final class RunCommand extends PvrunSubcommand {
     @Mixin
-    CommonOptions common;
+    QuietOption quiet;
 
     @Parameters(index = "0", paramLabel = "SPEC.yaml", description = "The pipeline spec.")
     Path spec;
-
-    @Option(names = {"-t", "--target"}, paramLabel = "TARGET", description = "Where to run (default: the spec's target, else local).")
-    String target;
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "Override a param; the value is typed like YAML (180, 1.5, true, [1,2], text).")
@@ -54,8 +45,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and the exact commands; run and write nothing.")
     boolean dryRun;
 
-    @Option(names = "--json", description = "Print a machine-readable summary (the manifest plus run_dir) on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Mixin
     TargetOptions targetOptions;
@@ -74,37 +65,23 @@ public final class RunCommand implements Callable<Integer> {
             description = "How many jobs (pvbatch processes) at a time (default: max_parallel, else cores / ranks here, 8 on a cluster).")
     Integer jobs;
 
-    /** The run options of a command that reports like {@code run}. */
-    static RunOptions options(PvrunCommand parent, boolean quiet, boolean jsonOnStdout, boolean verbose) {
-        return new RunOptions(Path.of("results"), false, verbose, quiet, jsonOnStdout ? parent.err : parent.out,
-                parent.err, parent.env);
-    }
-
     @Override
     public Integer call() throws Exception {
         PipelineSpec s = new SpecLoader().load(spec, overrides, parent.env);
-        Target t = Targets.resolve(target != null ? target : s.target(), s, targetOptions.targets, parent.env);
+        Target t = targetOptions.resolve(s.target(), s, parent.env);
         Plan plan = Planner.plan(s);
         Interruption.install();
-        boolean quiet = common.quiet;
-        RunOptions o = new RunOptions(results, dryRun, common.verbose, quiet,
-                json ? parent.err : parent.out, parent.err, parent.env);
+        RunOptions o = runOptions(results, dryRun, quiet.quiet, json.json);
         if (jobs != null && jobs < 1) {
             throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
         }
-        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey, detach, resume, jobs)).run(plan, t);
+        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), detach, resume, jobs)).run(plan, t);
         int exit = r.exitCode();
         if (r.manifest() != null) {
             exit = afterRun(s, r, exit);
         }
-        if (json && r.runDir() != null) {
-            var node = r.manifest() != null ? (com.fasterxml.jackson.databind.node.ObjectNode) ManifestIO.JSON.valueToTree(r.manifest())
-                    : ManifestIO.JSON.createObjectNode().put("status", "running");
-            node.put("run_dir", r.runDir().toString());
-            if (r.manifest() == null) {
-                node.put("run_id", r.runDir().getFileName().toString());
-            }
-            parent.out.println(ManifestIO.JSON.writeValueAsString(node));
+        if (json.json && r.runDir() != null) {
+            printJson(JsonOption.of(r));
         }
         return exit == ExitCode.OK || !Interruption.interrupted() ? exit : ExitCode.INTERRUPTED;
     }
@@ -116,9 +93,9 @@ public final class RunCommand implements Callable<Integer> {
             cmp = org.pvrun.report.Comparisons.compare(r.runDir(), r.manifest(), s.baseline(),
                     org.pvrun.report.ImageComparison.Thresholds.DEFAULT);
             long failed = cmp.stream().filter(c -> !c.passed()).count();
-            java.io.PrintStream lines = json ? parent.err : parent.out;
-            CompareCommand.printResults(lines, cmp, common.verbose);
-            if (!common.quiet) {
+            java.io.PrintStream lines = json.json ? parent.err : parent.out;
+            CompareCommand.printResults(lines, cmp, verbose());
+            if (!quiet.quiet) {
                 lines.printf("pvrun: %d of %d image%s regressed against %s%n", failed, cmp.size(), cmp.size() == 1 ? "" : "s",
                         s.baseline());
             }
@@ -130,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
             org.pvrun.report.JUnitReport.write(r.manifest(), r.runDir(), cmp, junit);
         }
         if (s.report()) {
-            ReportHook.write(r.runDir(), r.manifest(), json ? parent.err : parent.out);
+            ReportHook.write(r.runDir(), r.manifest(), json.json ? parent.err : parent.out);
         }
         return exit;
     }

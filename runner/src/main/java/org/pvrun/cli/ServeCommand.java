@@ -1,7 +1,6 @@
 package org.pvrun.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.pvrun.PvrunException;
 import org.pvrun.run.Interruption;
@@ -11,10 +10,9 @@ import org.pvrun.spec.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code pvrun serve -t TARGET}: pvserver in a batch job, a forwarded port, and what to type in the client. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, customSynopsis = "pvrun serve -t TARGET [OPTIONS]",
         description = {"Start pvserver in a job on a target and connect the ParaView client to it through SSH.",
             "The job is submitted, pvrun waits until pvserver listens, forwards a local port through its SSH session"
                 + " (jump hosts included), prints what to type in the client and writes a .pvsc server file; Ctrl-C or"
@@ -27,16 +25,13 @@ import picocli.CommandLine.ParentCommand;
             "Exit status: 0 pvserver ended (its client disconnected), 1 pvserver failed, 2 invalid input,",
             "3 environment (versions differ, cannot connect, pvserver did not start), 130 interrupted.",
             "Docs: docs/serve.md"})
-public final class ServeCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
+public final class ServeCommand extends PvrunSubcommand {
+    /** -t is serve's one required option, checked first in {@link #call}. */
+    @Mixin
+    TargetOptions targetOptions;
 
     @Mixin
-    CommonOptions common;
-
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "TARGET",
-            description = "Where pvserver runs: a target from the targets file.")
-    String target;
+    QuietOption quiet;
 
     @Option(names = "--ranks", paramLabel = "N", defaultValue = "1", description = "MPI ranks of pvserver (default 1).")
     int ranks;
@@ -71,11 +66,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Where to write the server configuration (default: ~/.config/pvrun/serve/TARGET.pvsc).")
     Path pvsc;
 
-    @Mixin
-    TargetOptions targetOptions;
-
     @Override
     public Integer call() {
+        if (targetOptions.target == null) {
+            throw missing("option: '--target=TARGET'");
+        }
         if (ranks < 1) {
             throw PvrunException.invalid("--ranks must be at least 1, got " + ranks);
         }
@@ -88,15 +83,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (!clientHost.matches("[A-Za-z0-9][A-Za-z0-9.-]*|[0-9A-Fa-f:]+")) {
             throw PvrunException.invalid("--client-host must be a host name or address, got '" + clientHost + "'");
         }
-        if ("inline".equals(target)) {
+        if ("inline".equals(targetOptions.target)) {
             throw PvrunException.invalid("serve needs a target from the targets file (or 'local'), not 'inline'");
         }
-        Target t = Targets.resolve(target, null, targetOptions.targets, parent.env);
+        Target t = targetOptions.resolve(null, null, parent.env);
         if (!dryRun) {
             Interruption.install();
         }
         ServeOptions o = new ServeOptions(ranks, time, port, reverse, clientHost, detach, dryRun, ignoreVersion,
-                targetOptions.acceptNewHostKey, pvsc == null ? null : pvsc.toAbsolutePath(), common.verbose, common.quiet, parent.out,
+                targetOptions.acceptNewHostKey(), pvsc == null ? null : pvsc.toAbsolutePath(), verbose(), quiet.quiet, parent.out,
                 parent.err, parent.env);
         return new ServeSession(o, t).run();
     }

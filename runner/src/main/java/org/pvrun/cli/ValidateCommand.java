@@ -2,7 +2,6 @@ package org.pvrun.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
@@ -12,18 +11,14 @@ import org.pvrun.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code pvrun validate SPEC...}: check specs without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check pipeline specs without running them; exit 2 if any is invalid.",
         footerHeading = "%nExample:%n", footer = "  pvrun validate pipelines/*.yaml")
-public final class ValidateCommand implements Callable<Integer> {
-    @ParentCommand
-    PvrunCommand parent;
-
+public final class ValidateCommand extends PvrunSubcommand {
     @Mixin
-    CommonOptions common;
+    QuietOption quiet;
 
     @Parameters(arity = "1..*", paramLabel = "SPEC.yaml", description = "Pipeline specs to check.")
     List<Path> specs;
@@ -36,12 +31,15 @@ public final class ValidateCommand implements Callable<Integer> {
             try {
                 PipelineSpec s = loader.load(p, null);
                 int tasks = Planner.plan(s).tasks().size();
-                if (!common.quiet) {
+                if (!quiet.quiet) {
                     parent.out.println(p + ": ok (" + s.name() + ", " + tasks + " task" + (tasks == 1 ? "" : "s")
                             + ", " + s.ranks() + " rank" + (s.ranks() == 1 ? "" : "s") + ")");
                 }
             } catch (PvrunException e) {
                 parent.err.println(e.getMessage());
+                if (verbose()) {
+                    e.printStackTrace(parent.err);
+                }
                 worst = Math.max(worst, e.exitCode());
             }
         }

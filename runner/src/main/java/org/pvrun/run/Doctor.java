@@ -67,7 +67,7 @@ public final class Doctor {
                 return finish();
             }
         }
-        try (Transport tr = Transports.open(t, acceptNewHostKey, o.env())) {
+        try (Transport tr = Transports.open(t, acceptNewHostKey, o.env(), o.err())) {
             ExecResult r = tr.exec(List.of("true"), Duration.ofSeconds(60));
             add("connect", r.ok(), tr.describe(), r.ok() ? null : "the target runs no commands:\n" + r.evidence());
         } catch (PvrunException e) {
@@ -81,7 +81,7 @@ public final class Doctor {
             add("connect", false, e.getMessage(), "check the host, port, user and jump hosts in the targets file");
             return finish();
         }
-        try (Transport tr = Transports.open(t, acceptNewHostKey, o.env())) {
+        try (Transport tr = Transports.open(t, acceptNewHostKey, o.env(), o.err())) {
             checkScheduler(tr, t);
             if (!checkPvbatch(tr, t)) {
                 skip("MPI with " + ranks + " ranks", "pvbatch");

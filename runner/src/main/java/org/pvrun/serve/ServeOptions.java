@@ -25,4 +25,18 @@ public record ServeOptions(int ranks, String time, Integer port, boolean reverse
     public static final int DEFAULT_PORT = 11111;
     /** The default client host: right where the job runs on the SSH host itself (scheduler none, the test cluster). */
     public static final String DEFAULT_CLIENT_HOST = "127.0.0.1";
+
+    /** A line of the session's progress: not with --quiet. */
+    void info(String line) {
+        if (!quiet) {
+            out.println(line);
+        }
+    }
+
+    /** A line of detail on stderr: only with --verbose. */
+    void detail(String line) {
+        if (verbose) {
+            err.println(line);
+        }
+    }
 }

@@ -6,35 +6,71 @@ import java.util.List;
 import java.util.Map;
 
 import org.pvrun.spec.Target;
+import org.pvrun.transport.openssh.OpenSshForwarding;
+import org.pvrun.transport.openssh.OpenSshOptions;
 import org.pvrun.transport.openssh.OpenSshTransport;
 import org.pvrun.transport.ssh.SshOptions;
 import org.pvrun.transport.ssh.SshTransport;
 
-/** Opens the transport a target names: this machine when it has no host, else SSH (built-in JSch, or the system's ssh). */
+/**
+ * How every command reaches a target ({@code run}, {@code fetch}, {@code status}, {@code logs}, {@code cancel},
+ * {@code rerun}, {@code doctor}, {@code serve}): this machine when it has no host, else SSH through the transport its
+ * {@code transport:} names (built-in JSch, or the system's OpenSSH client), with the same host-key trust
+ * ({@code --accept-new-host-key}), the same reconnection ({@link Reconnecting}, {@value Reconnecting#ENV}) and port
+ * forwarding over the same connection.
+ */
 public final class Transports {
     private Transports() {}
 
     /**
-     * The target's transport; a remote one reconnects and repeats an operation whose connection dropped, for
-     * as long as {@link Reconnecting#ENV} allows, saying so on {@code notes}.
+     * The target's connection; a remote one reconnects and repeats an operation whose connection dropped, for as long
+     * as {@link Reconnecting#ENV} allows, saying so on {@code notes}.
+     *
+     * @throws org.pvrun.PvrunException (exit 2) for a bad {@value Reconnecting#ENV} or SSH setting
      */
-    public static Transport open(Target t, boolean acceptNewHostKey, Map<String, String> env, PrintStream notes) {
+    public static Connection connect(Target t, boolean acceptNewHostKey, Map<String, String> env, PrintStream notes) {
         if (!t.isRemote()) {
-            return open(t, acceptNewHostKey, env);
+            return new Connection(t, new LocalTransport(), null);
         }
         java.time.Duration budget = Reconnecting.budget(env);
-        return new Reconnecting(open(t, acceptNewHostKey, env), budget, notes);
+        if (OPENSSH.equals(t.transport())) {
+            OpenSshOptions o = OpenSshOptions.of(t, acceptNewHostKey, env);
+            OpenSshTransport ssh = new OpenSshTransport(o);
+            return new Connection(t, new Reconnecting(ssh, budget, notes), new OpenSshForwarding(ssh, o.host()));
+        }
+        SshTransport ssh = new SshTransport(sshOptions(t, acceptNewHostKey, env));
+        return new Connection(t, new Reconnecting(ssh, budget, notes), ssh);
     }
 
+    /** The transport of {@link #connect}, for work that needs no forwards. */
+    public static Transport open(Target t, boolean acceptNewHostKey, Map<String, String> env, PrintStream notes) {
+        return connect(t, acceptNewHostKey, env, notes).transport();
+    }
+
+    /**
+     * The bare transport, without reconnection: for tests and measurements of one connection. Commands use
+     * {@link #connect}.
+     */
     public static Transport open(Target t, boolean acceptNewHostKey, Map<String, String> env) {
         if (!t.isRemote()) {
             return new LocalTransport();
         }
-        if ("openssh".equals(t.transport())) {
+        if (OPENSSH.equals(t.transport())) {
             return OpenSshTransport.open(t, acceptNewHostKey, env);
         }
         return new SshTransport(sshOptions(t, acceptNewHostKey, env));
     }
+
+    /** The SSH host as the target's settings reach it ({@code user@host:port via jump hosts}), without connecting. */
+    public static String describeHost(Target t, Map<String, String> env) {
+        if (!t.isRemote()) {
+            return "this machine";
+        }
+        return OPENSSH.equals(t.transport()) ? OpenSshOptions.of(t, false, env).describe()
+                : sshOptions(t, false, env).describe();
+    }
+
+    private static final String OPENSSH = "openssh";
 
     /** The target's SSH options: ~/.ssh/config first (HostName, User, Port, IdentityFile, ProxyJump), the target's own keys over it. */
     public static SshOptions sshOptions(Target t, boolean acceptNewHostKey, Map<String, String> env) {

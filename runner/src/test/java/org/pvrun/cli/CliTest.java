@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pvrun.testing.BadSpecs;
 import org.pvrun.testing.Cli;
@@ -136,6 +137,76 @@ class CliTest {
         assertTrue(r.out().contains("input:     a.vti"), r.out());
         try (var s = Files.list(results)) {
             assertEquals(0, s.count(), "dry run wrote something");
+        }
+    }
+
+    /** For each command, a mistake it reports (exit 2) without touching a target; completion cannot fail. */
+    static Stream<Arguments> failingCommands() {
+        return Stream.of(
+                Arguments.of("run", List.of("/nonexistent/spec.yaml")),
+                Arguments.of("validate", List.of("/nonexistent/spec.yaml")),
+                Arguments.of("status", List.of()),
+                Arguments.of("logs", List.of("nosuchrun")),
+                Arguments.of("fetch", List.of("nosuchrun")),
+                Arguments.of("cancel", List.of("nosuchrun")),
+                Arguments.of("list", List.of("--limit", "0")),
+                Arguments.of("rerun", List.of("nosuchrun")),
+                Arguments.of("doctor", List.of("/nonexistent/spec.yaml")),
+                Arguments.of("compare", List.of("/nonexistent/run", "/nonexistent/baseline")),
+                Arguments.of("baseline", List.of("/nonexistent/run", "/nonexistent/baseline")),
+                Arguments.of("serve", List.of("-t", "nowhere", "--targets", "/nonexistent/targets.yaml")),
+                Arguments.of("init", List.of("..")),
+                Arguments.of("report", List.of("nosuchrun")));
+    }
+
+    /**
+     * Every command honours -v/--verbose, declared once on the top-level command: a mistake prints pvrun's
+     * message, and with -v (after the command or before it) the stack trace too, with the same exit status.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("failingCommands")
+    void everyCommandPrintsStackTracesOnlyWithVerbose(String command, List<String> args, @TempDir Path tmp) {
+        Map<String, String> env = Map.of("PVRUN_STATE", tmp.resolve("state").toString(), "PVRUN_PVBATCH",
+                "/nonexistent/pvbatch");
+        List<String> plain = new java.util.ArrayList<>(List.of(command));
+        plain.addAll(args);
+        Cli.Result quiet = Cli.run(env, plain.toArray(String[]::new));
+        assertEquals(2, quiet.exitCode(), quiet.toString());
+        assertTrue(quiet.err().startsWith("pvrun: ") || quiet.err().startsWith("/nonexistent/"), quiet.toString());
+        assertFalse(quiet.err().contains("\tat "), "stack trace without --verbose:\n" + quiet);
+        List<String> after = new java.util.ArrayList<>(plain);
+        after.add("--verbose");
+        List<String> before = new java.util.ArrayList<>(List.of("-v"));
+        before.addAll(plain);
+        for (List<String> argv : List.of(after, before)) {
+            Cli.Result loud = Cli.run(env, argv.toArray(String[]::new));
+            assertEquals(2, loud.exitCode(), argv + "\n" + loud);
+            assertTrue(loud.err().contains("\tat org.pvrun."), "no stack trace with " + argv + ":\n" + loud);
+            assertTrue(loud.err().startsWith(quiet.err().lines().findFirst().orElseThrow()), argv + "\n" + loud);
+        }
+    }
+
+    @Test
+    void theVerboseTableCoversEveryCommand() {
+        java.util.Set<String> rows = new java.util.TreeSet<>(failingCommands().map(a -> (String) a.get()[0]).toList());
+        java.util.Set<String> commands = new java.util.TreeSet<>();
+        for (Class<?> c : PvrunCommand.COMMANDS) {
+            commands.add(c.getAnnotation(picocli.CommandLine.Command.class).name());
+        }
+        commands.removeAll(List.of("help", "completion")); // nothing to fail: picocli's help, a printed script
+        assertEquals(commands, rows, "add a row to failingCommands() for each new command");
+        Cli.Result r = Cli.run("completion", "--verbose");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("_complete_pvrun"), r.toString());
+    }
+
+    @Test
+    void cancelAndRerunNeedTheRunAndNeverTakeTheNewest(@TempDir Path tmp) {
+        for (String command : List.of("cancel", "rerun")) {
+            Cli.Result r = Cli.run(Map.of("PVRUN_STATE", tmp.toString()), command);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("Missing required parameter: 'RUN'"), r.toString());
+            assertTrue(r.err().contains("see 'pvrun " + command + " --help'"), r.toString());
         }
     }
 

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.pvrun.run.Pvbatch;
 import org.pvrun.testing.Cli;
 import org.pvrun.testing.Images;
@@ -55,6 +57,9 @@ class ServeClusterIT {
     void setUp() throws IOException {
         cluster = TestCluster.require();
         targets = cluster.targetsFile(dir);
+        // ci-slurm through the system's ssh: its forwards ride the master connection (ssh -O forward)
+        addLoginTarget("ci-slurm-openssh", "display: xvfb", "poll: 1s", "transport: openssh",
+                "resources: {partition: " + cluster.get("PARTITION") + ", time: \"00:10:00\"}");
         assumeTrue(Pvbatch.onPath("pvpython", System.getenv()) != null, "pvpython (the test's client) is not installed");
     }
 
@@ -74,10 +79,11 @@ class ServeClusterIT {
         }
     }
 
-    @Test
-    void twoRanksThroughSlurmAndTheForwardThenCtrlC() throws Exception {
-        Path pvsc = dir.resolve("servers/ci-slurm.pvsc");
-        Proc serve = serve("-t", "ci-slurm", "--ranks", "2", "--pvsc", pvsc.toString());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ci-slurm", "ci-slurm-openssh"})
+    void twoRanksThroughSlurmAndTheForwardThenCtrlC(String target) throws Exception {
+        Path pvsc = dir.resolve("servers/" + target + ".pvsc");
+        Proc serve = serve("-t", target, "--ranks", "2", "--pvsc", pvsc.toString());
         String job = serve.await("submitted slurm job (\\d+)", READY).group(1);
         jobs.add(job);
         int port = Integer.parseInt(serve.await("connect the ParaView client to localhost:(\\d+)", READY).group(1));
@@ -86,7 +92,9 @@ class ServeClusterIT {
         String show = exec("scontrol", "show", "job", job);
         assertTrue(show.contains("NumTasks=2") && show.contains("UserId=" + cluster.get("SSH_USER") + "("), show);
         assertTrue(show.contains("JobName=pvrun-serve"), show);
-        assertEquals(ServerConfigFile.render("pvrun ci-slurm", false, "localhost", port), Files.readString(pvsc));
+        assertEquals(ServerConfigFile.render("pvrun " + target, false, "localhost", port), Files.readString(pvsc));
+        assertTrue(serve.text().contains(" through " + (target.endsWith("openssh") ? "openssh " : "ssh ")
+                + cluster.get("SSH_USER") + "@"), serve.text());
 
         Path png = dir.resolve("forward.png");
         Proc client = client("forward", port, png, "hold");
@@ -103,16 +111,17 @@ class ServeClusterIT {
         assertTrue(LocalPorts.isFree(port) && !accepts(port), "port " + port + " still open after Ctrl-C");
     }
 
-    @Test
-    void reverseConnectionThroughARemoteForwardThenCtrlC() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ci-slurm", "ci-slurm-openssh"})
+    void reverseConnectionThroughARemoteForwardThenCtrlC(String target) throws Exception {
         int port = freePort();
         Path png = dir.resolve("reverse.png");
         // the client listens first, as the GUI does after File > Connect on a reverse-connection server
         Proc client = client("reverse", port, png, "hold");
         awaitListening(port, client);
-        Proc serve = serve("-t", "ci-slurm", "--ranks", "2", "--reverse", "--port", Integer.toString(port),
+        Proc serve = serve("-t", target, "--ranks", "2", "--reverse", "--port", Integer.toString(port),
                 "--pvsc", dir.resolve("r.pvsc").toString());
-        int remote = Integer.parseInt(serve.await("remote forward 127\\.0\\.0\\.1:(\\d+) on ci-slurm -> localhost:"
+        int remote = Integer.parseInt(serve.await("remote forward 127\\.0\\.0\\.1:(\\d+) on " + target + " -> localhost:"
                 + port, READY).group(1));
         String job = serve.await("submitted slurm job (\\d+)", READY).group(1);
         jobs.add(job);
@@ -158,12 +167,7 @@ class ServeClusterIT {
         for (Path p : List.of(dir, fake, fake.resolve("pvserver"))) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        String text = Files.readString(targets) + "  ci-old:\n"
-                + "    host: " + cluster.get("LOGIN_HOST") + "\n    port: " + cluster.get("LOGIN_PORT") + "\n"
-                + "    user: " + cluster.get("SSH_USER") + "\n    identity: " + cluster.get("KEY") + "\n"
-                + "    known_hosts: " + cluster.get("KNOWN_HOSTS") + "\n    workdir: " + cluster.get("WORKDIR") + "\n"
-                + "    scheduler: slurm\n    setup: [\"export PATH=" + fake + ":$PATH\"]\n";
-        Files.writeString(targets, text);
+        addLoginTarget("ci-old", "setup: [\"export PATH=" + fake + ":$PATH\"]");
         Cli.Result r = Cli.run("serve", "-t", "ci-old", "--targets", targets.toString(), "--pvsc",
                 dir.resolve("old.pvsc").toString());
         assertEquals(3, r.exitCode(), r.toString());
@@ -174,6 +178,20 @@ class ServeClusterIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Adds a Slurm target on the cluster's login node to the targets file, with lines of its own. */
+    void addLoginTarget(String name, String... lines) throws IOException {
+        StringBuilder sb = new StringBuilder(Files.readString(targets)).append("  ").append(name).append(":\n");
+        for (String l : List.of("host: " + cluster.get("LOGIN_HOST"), "port: " + cluster.get("LOGIN_PORT"),
+                "user: " + cluster.get("SSH_USER"), "identity: " + cluster.get("KEY"),
+                "known_hosts: " + cluster.get("KNOWN_HOSTS"), "workdir: " + cluster.get("WORKDIR"), "scheduler: slurm")) {
+            sb.append("    ").append(l).append('\n');
+        }
+        for (String l : lines) {
+            sb.append("    ").append(l).append('\n');
+        }
+        Files.writeString(targets, sb.toString());
+    }
 
     Proc serve(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -129,6 +129,27 @@ class ServeDryRunTest {
         assertEquals("", r.out(), r.toString());
     }
 
+    /** serve connects as every command does: the reconnection budget is read (and a bad one refused) first. */
+    @Test
+    void theConnectionIsEveryCommandsReconnectionIncluded() {
+        Map<String, String> bad = new java.util.HashMap<>(env);
+        bad.put("PVRUN_RECONNECT", "whenever");
+        Cli.Result r = Cli.run(bad, "serve", "--targets", targets.toString(), "-t", "hopper", "--ignore-version");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("PVRUN_RECONNECT: "), r.toString());
+        assertFalse(Files.exists(dir.resolve("cfg")), "a refused session wrote the .pvsc");
+    }
+
+    @Test
+    void anOpenSshTargetForwardsThroughItsMaster() throws IOException {
+        Files.writeString(targets, Files.readString(targets) + "  viz:\n    host: viz.invalid\n    transport: openssh\n"
+                + "    scheduler: slurm\n");
+        Cli.Result r = serve("-t", "viz", "--dry-run");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("-> NODE:PORT, through the SSH session to viz.invalid (the system's ssh: ssh -O"
+                + " forward over its master connection)"), r.out());
+    }
+
     @Test
     void targetIsRequired() {
         Cli.Result r = serve("--dry-run");

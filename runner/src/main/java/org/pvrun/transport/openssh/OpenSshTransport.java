@@ -52,6 +52,11 @@ public final class OpenSshTransport implements Transport {
     static final int MAX_SESSIONS = 8;
     /** Idle time after which a master left behind by a killed pvrun goes away by itself. */
     static final Duration CONTROL_PERSIST = Duration.ofMinutes(10);
+    /**
+     * How long the exit hook waits for the transport's owner to close it: on Ctrl-C, run and serve still cancel their
+     * jobs through the master (pvrun's own exit hook waits 15 s for them), so the master must not end under them.
+     */
+    static final Duration EXIT_GRACE = Duration.ofSeconds(20);
     /** Keeps one tar command line far below any ARG_MAX. */
     /** The remote shell prints its pid (its process group: sshd starts each session with setsid) first on stderr. */
     private static final String PID_MARK = "pvrun-pid:";
@@ -139,7 +144,7 @@ public final class OpenSshTransport implements Transport {
         masterPid = queryMasterPid();
         if (shutdownHook == null) {
             // a run ended by Ctrl-C or an uncaught error still ends its master (a killed JVM leaves it to ControlPersist)
-            shutdownHook = new Thread(this::stopMaster, "pvrun-openssh-exit");
+            shutdownHook = new Thread(this::stopMasterAtExit, "pvrun-openssh-exit");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
     }
@@ -723,6 +728,7 @@ public final class OpenSshTransport implements Transport {
                 return;
             }
             closed = true;
+            notifyAll(); // an exit hook waiting for this
             hook = shutdownHook;
             shutdownHook = null;
         }
@@ -731,6 +737,24 @@ public final class OpenSshTransport implements Transport {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // shutting down: the hook runs anyway
+            }
+        }
+        stopMaster();
+    }
+
+    /** At exit: ends the master once the owner closed the transport, or after {@link #EXIT_GRACE} without that. */
+    private void stopMasterAtExit() {
+        synchronized (this) {
+            long end = System.nanoTime() + EXIT_GRACE.toNanos();
+            try {
+                while (!closed && System.nanoTime() < end) {
+                    wait(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (closed) {
+                return; // close() ends the master itself
             }
         }
         stopMaster();
@@ -772,7 +796,7 @@ public final class OpenSshTransport implements Transport {
         return masterAlive() ? masterPid : -1;
     }
 
-    /** For tests: the control socket, or null before the first connection. */
+    /** The control socket (for {@link OpenSshForwarding} and tests), or null before the first connection. */
     synchronized Path controlSocket() {
         return socket;
     }

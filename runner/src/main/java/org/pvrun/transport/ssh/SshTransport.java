@@ -38,7 +38,7 @@ import org.pvrun.util.Shell;
  * ({@link Shell#join}): sh, bash, zsh, dash, ksh. Remote paths are absolute or relative to the home directory;
  * {@code ~} is not expanded.
  */
-public final class SshTransport implements Transport {
+public final class SshTransport implements Transport, org.pvrun.transport.PortForwarding {
     static final int MAX_CHANNELS = 8;
     /** Keeps one tar command line far below any ARG_MAX. */
 
