@@ -29,7 +29,7 @@ public final class PvrunCommand implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(RunCommand.class, ValidateCommand.class, StatusCommand.class,
             LogsCommand.class, FetchCommand.class, CancelCommand.class, ListCommand.class, RerunCommand.class,
             DoctorCommand.class, CompareCommand.class, BaselineCommand.class, ServeCommand.class, InitCommand.class,
-            CompletionCommand.class, ReportCommand.class, CommandLine.HelpCommand.class);
+            CompletionCommand.class, ReportCommand.class, PruneCommand.class, CommandLine.HelpCommand.class);
 
     final PrintStream out;
     final PrintStream err;

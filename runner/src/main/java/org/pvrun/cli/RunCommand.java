@@ -1,6 +1,7 @@
 package org.pvrun.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +12,10 @@ import org.pvrun.plan.Planner;
 import org.pvrun.run.Engine;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.RunOptions;
+import org.pvrun.run.RunLock;
 import org.pvrun.run.RunResult;
+import org.pvrun.run.StateDir;
+import org.pvrun.spec.Durations;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
 import org.pvrun.spec.Target;
@@ -34,7 +38,7 @@ public final class RunCommand extends PvrunSubcommand {
     @Parameters(index = "0", paramLabel = "SPEC.yaml", description = "The pipeline spec.")
     Path spec;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
             description = "Override a param; the value is typed like YAML (180, 1.5, true, [1,2], text).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -65,6 +69,11 @@ public final class RunCommand extends PvrunSubcommand {
             description = "How many jobs (pvbatch processes) at a time (default: max_parallel, else cores / ranks here, 8 on a cluster).")
     Integer jobs;
 
+    @Option(names = "--wait-lock", paramLabel = "TIMEOUT", arity = "0..1", fallbackValue = "forever",
+            description = "When another run of this pipeline into the same results folder is going on, wait for it "
+                    + "(as long as it takes, or at most TIMEOUT: 2h) instead of exiting with status 3.")
+    String waitLock;
+
     @Override
     public Integer call() throws Exception {
         PipelineSpec s = new SpecLoader().load(spec, overrides, parent.env);
@@ -75,7 +84,16 @@ public final class RunCommand extends PvrunSubcommand {
         if (jobs != null && jobs < 1) {
             throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
         }
-        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), detach, resume, jobs)).run(plan, t);
+        Engine engine = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), detach, resume, jobs));
+        RunResult r;
+        if (dryRun) {
+            r = engine.run(plan, t);
+        } else {
+            try (RunLock lock = RunLock.acquire(new StateDir(parent.env), results.resolve(s.name()).toAbsolutePath().normalize(), s.name(),
+                    lockWait(), parent.err)) {
+                r = engine.run(plan, t);
+            }
+        }
         int exit = r.exitCode();
         if (r.manifest() != null) {
             exit = afterRun(s, r, exit);
@@ -84,6 +102,21 @@ public final class RunCommand extends PvrunSubcommand {
             printJson(JsonOption.of(r));
         }
         return exit == ExitCode.OK || !Interruption.interrupted() ? exit : ExitCode.INTERRUPTED;
+    }
+
+    /** --wait-lock: null (do not wait), zero (as long as it takes) or the longest wait. */
+    private Duration lockWait() {
+        if (waitLock == null) {
+            return null;
+        }
+        if (waitLock.equals("forever")) {
+            return Duration.ZERO;
+        }
+        try {
+            return Durations.parse(waitLock);
+        } catch (IllegalArgumentException e) {
+            throw PvrunException.invalid("--wait-lock: " + e.getMessage());
+        }
     }
 
     /** What a finished run does next: compare with the spec's baseline, write JUnit XML. */

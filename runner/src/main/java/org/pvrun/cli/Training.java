@@ -39,22 +39,7 @@ public final class Training {
     public static List<Integer> train(Path drySpec) throws IOException {
         Path dir = Files.createTempDirectory("pvrun-training-");
         try {
-            Path bin = Files.createDirectories(dir.resolve("bin"));
-            Path py = Files.createDirectories(dir.resolve("python/paraview"));
-            Files.writeString(py.resolve("__init__.py"), "");
-            Files.writeString(py.resolve("simple.py"), "");
-            Path pvbatch = bin.resolve("pvbatch");
-            Files.writeString(pvbatch, "#!/bin/sh\n"
-                    + "# stand-in pvbatch of pvrun's class-data training run\n"
-                    + "while [ $# -gt 0 ]; do\n"
-                    + "  case \"$1\" in\n"
-                    + "    --version) echo 'paraview version 5.11.0'; exit 0 ;;\n"
-                    + "    --*) shift ;;\n"
-                    + "    *) break ;;\n"
-                    + "  esac\n"
-                    + "done\n"
-                    + "PYTHONPATH=" + dir.resolve("python") + " exec python3 \"$@\"\n");
-            Files.setPosixFilePermissions(pvbatch, PosixFilePermissions.fromString("rwx------"));
+            Path pvbatch = standInPvbatch(dir);
             Files.writeString(dir.resolve("train.py"), "import pvrun\n"
                     + "with open('out.txt', 'w') as f:\n    f.write(str(pvrun.params['n']))\n");
             Path spec = Files.writeString(dir.resolve("train.yaml"), "name: training\nscript: train.py\n"
@@ -78,5 +63,29 @@ public final class Training {
         } finally {
             FileUtils.deleteDirectory(dir.toFile());
         }
+    }
+
+    /**
+     * Writes a stand-in pvbatch into {@code dir}: it answers {@code --version} as ParaView 5.11.0 and runs the driver
+     * with python3 and an empty {@code paraview} package. Also what tests use to make real runs without ParaView.
+     */
+    public static Path standInPvbatch(Path dir) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path py = Files.createDirectories(dir.resolve("python/paraview"));
+        Files.writeString(py.resolve("__init__.py"), "");
+        Files.writeString(py.resolve("simple.py"), "");
+        Path pvbatch = bin.resolve("pvbatch");
+        Files.writeString(pvbatch, "#!/bin/sh\n"
+                + "# stand-in pvbatch of pvrun's class-data training run\n"
+                + "while [ $# -gt 0 ]; do\n"
+                + "  case \"$1\" in\n"
+                + "    --version) echo 'paraview version 5.11.0'; exit 0 ;;\n"
+                + "    --*) shift ;;\n"
+                + "    *) break ;;\n"
+                + "  esac\n"
+                + "done\n"
+                + "PYTHONPATH=" + dir.resolve("python") + " exec python3 \"$@\"\n");
+        Files.setPosixFilePermissions(pvbatch, PosixFilePermissions.fromString("rwx------"));
+        return pvbatch;
     }
 }

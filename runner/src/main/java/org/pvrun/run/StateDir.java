@@ -68,6 +68,11 @@ public final class StateDir {
         ManifestIO.writeAtomically(runs.resolve(e.runId() + ".json"), ManifestIO.JSON.writeValueAsBytes(e));
     }
 
+    /** Forgets a run (its directory is gone or going); a run that was never recorded is no error. */
+    public void remove(String runId) throws IOException {
+        Files.deleteIfExists(root.resolve("runs").resolve(runId + ".json"));
+    }
+
     /** Every recorded run, newest first; entries whose run directory is gone are skipped. */
     public List<Entry> list() throws IOException {
         Path runs = root.resolve("runs");

@@ -40,9 +40,12 @@ public final class Durations {
         return String.format("%02d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
     }
 
-    /** The short human form of a duration: 90s, 20m, 1h30m. */
+    /** The short human form of a duration: 90s, 20m, 1h30m, 30d. */
     public static String human(Duration d) {
-        return d.toString().substring(2).toLowerCase();
+        long days = d.toDays();
+        Duration rest = d.minusDays(days);
+        String r = rest.isZero() ? "" : rest.toString().substring(2).toLowerCase();
+        return days > 0 ? days + "d" + r : r.isEmpty() ? "0s" : r;
     }
 
     private static long num(String g) {

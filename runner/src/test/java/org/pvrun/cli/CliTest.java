@@ -156,7 +156,8 @@ class CliTest {
                 Arguments.of("baseline", List.of("/nonexistent/run", "/nonexistent/baseline")),
                 Arguments.of("serve", List.of("-t", "nowhere", "--targets", "/nonexistent/targets.yaml")),
                 Arguments.of("init", List.of("..")),
-                Arguments.of("report", List.of("nosuchrun")));
+                Arguments.of("report", List.of("nosuchrun")),
+                Arguments.of("prune", List.of("--older-than", "soon")));
     }
 
     /**
