@@ -26,7 +26,8 @@ import picocli.CommandLine.TypeConversionException;
             "Difference images go to RUN/compare/. Exit 0 when all match, 1 when any regressed, 2 on bad input."},
         footerHeading = "%nExamples:%n",
         footer = {"  pvrun compare results/quickstart/20261126-051500-3fa2c1 baselines/quickstart",
-            "  pvrun compare RUN baselines/quickstart --tolerance 4 --max-fraction 0.5%% --junit compare.xml"})
+            "  pvrun compare RUN baselines/quickstart --tolerance 4 --max-fraction 0.5%%",
+            "  pvrun compare RUN baselines/quickstart --junit compare.xml"})
 public final class CompareCommand extends PvrunSubcommand {
     @Mixin
     QuietOption quiet;

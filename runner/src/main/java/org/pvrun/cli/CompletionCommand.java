@@ -13,9 +13,10 @@ import picocli.CommandLine.Command;
         description = "Print the shell completion script for pvrun (bash, and zsh through its bashcompinit).",
         footerHeading = "%nUse it:%n",
         footer = {"  source <(pvrun completion)                     in this shell (bash or zsh)",
-            "  echo 'source <(pvrun completion)' >> ~/.bashrc  in every new bash (~/.zshrc for zsh)",
+            "  echo 'source <(pvrun completion)' >> ~/.bashrc  in every new bash",
+            "  echo 'source <(pvrun completion)' >> ~/.zshrc   in every new zsh",
             "",
-            "Where no command matches, 'pvrun <TAB>' falls back to file names, for 'pvrun SPEC.yaml'."})
+            "Where no command matches, 'pvrun <TAB>' offers file names (pvrun SPEC.yaml)."})
 public final class CompletionCommand extends PvrunSubcommand {
     @Override
     public Integer call() {

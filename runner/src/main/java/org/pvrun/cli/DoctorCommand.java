@@ -31,12 +31,12 @@ public final class DoctorCommand extends PvrunSubcommand {
 
     @Override
     public Integer call() {
-        PipelineSpec s = null;
-        if (spec != null) {
-            s = new SpecLoader().load(spec, java.util.Map.of(), parent.env);
+        PipelineSpec s = spec == null ? null : new SpecLoader().load(spec, java.util.Map.of(), parent.env);
+        Target t = targetOptions.resolve(s != null ? s.target() : Target.LOCAL, s, parent.env);
+        parent.out.println("pvrun doctor: target " + t.describe());
+        if (s != null) {
             parent.out.printf("  %-4s %-18s %s%n", "ok", "spec", spec + " (" + s.name() + ")");
         }
-        Target t = targetOptions.resolve(s != null ? s.target() : Target.LOCAL, s, parent.env);
         if (!Target.LOCAL.equals(t.name())) {
             parent.out.printf("  %-4s %-18s %s%n", "ok", "targets file", "target '" + t.name() + "' found");
         }

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
         description = "Write a starter pipeline: NAME.yaml (the spec) and NAME.py (a pvbatch script that renders "
                 + "NAME.png), ready to run with 'pvrun NAME.yaml'. Never overwrites a file.",
         footerHeading = "%nExamples:%n",
-        footer = {"  pvrun init isosurface                 writes ./isosurface.yaml and ./isosurface.py",
-            "  pvrun init figure-3 --dir paper/figs  writes them into paper/figs/ (created if missing)"})
+        footer = {"  pvrun init isosurface                 writes isosurface.yaml and isosurface.py",
+            "  pvrun init figure-3 --dir paper/figs  writes them into paper/figs/"})
 public final class InitCommand extends PvrunSubcommand {
     /** The spec loader's rule for {@code name:} (SpecLoader.NAME), so the written spec is valid. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");

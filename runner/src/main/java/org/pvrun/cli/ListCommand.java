@@ -34,7 +34,8 @@ public final class ListCommand extends PvrunSubcommand {
             throw PvrunException.invalid("--limit must be at least 1, got " + limit);
         }
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (StateDir.Entry e : new StateDir(parent.env).list()) {
+        List<StateDir.Entry> all = new StateDir(parent.env).list();
+        for (StateDir.Entry e : all) {
             if (rows.size() >= limit) {
                 break;
             }
@@ -73,6 +74,11 @@ public final class ListCommand extends PvrunSubcommand {
             for (Map<String, Object> r : rows) {
                 parent.out.printf("%-24s %-20s %-14s %4s task(s)  %s%n", r.get("run_id"), r.get("pipeline"), r.get("target"),
                         r.get("tasks"), r.get("status"));
+            }
+            if (all.size() > rows.size()) {
+                int older = all.size() - rows.size();
+                parent.out.printf("... and %d older run%s (pvrun list -n %d shows all)%n", older, older == 1 ? "" : "s",
+                        all.size());
             }
         }
         return ExitCode.OK;

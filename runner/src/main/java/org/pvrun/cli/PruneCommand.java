@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
             + "run index. A run goes only when every rule given lets it go; runs that have not ended and baselines are "
             + "never removed."},
         footerHeading = "%nExamples:%n",
-        footer = {"  pvrun prune --keep 7 --dry-run                  what would go, keeping the 7 newest runs of each pipeline",
-            "  pvrun prune --older-than 30d                     every run older than 30 days",
-            "  pvrun prune --keep 3 --remote-only               free the targets, keep every result here"})
+        footer = {"  pvrun prune --keep 7 --dry-run     what would go if the 7 newest of each stay",
+            "  pvrun prune --older-than 30d       every run older than 30 days",
+            "  pvrun prune --keep 3 --remote-only free the targets, keep every result here"})
 public final class PruneCommand extends PvrunSubcommand {
     @Option(names = "--keep", paramLabel = "N", description = "Keep the N newest runs of each pipeline.")
     Integer keep;

@@ -16,15 +16,15 @@ import picocli.CommandLine.Command;
         customSynopsis = {"pvrun [OPTIONS] SPEC.yaml", "pvrun COMMAND [OPTIONS] ..."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  pvrun pipelines/quickstart.yaml                 render the quick start on this machine",
-            "  pvrun pipelines/quickstart.yaml -s isovalue=180 override a param (typed like YAML)",
-            "  pvrun pipelines/parallel.yaml --dry-run         print the plan and the exact commands",
-            "  pvrun validate pipelines/*.yaml                 check specs without running them",
+            "  pvrun pipelines/quickstart.yaml                render the quick start here",
+            "  pvrun pipelines/quickstart.yaml -s width=1920  override a param",
+            "  pvrun pipelines/parallel.yaml --dry-run        the plan and exact commands",
+            "  pvrun validate pipelines/*.yaml                check specs, run nothing",
             "",
             "Exit status: 0 all tasks succeeded, 1 a task failed, 2 invalid input,",
             "3 environment (pvbatch missing, cannot connect), 130 interrupted.",
             "Docs: docs/README.md"})
-public final class PvrunCommand implements Runnable {
+public final class PvrunCommand implements java.util.concurrent.Callable<Integer> {
     /** The commands, in the order help lists them (registered by {@link CommandLineFactory}). */
     static final List<Class<?>> COMMANDS = List.of(RunCommand.class, ValidateCommand.class, StatusCommand.class,
             LogsCommand.class, FetchCommand.class, CancelCommand.class, ListCommand.class, RerunCommand.class,
@@ -49,9 +49,12 @@ public final class PvrunCommand implements Runnable {
         this.env = env;
     }
 
+    /** Bare {@code pvrun}: a usage mistake like any other (exit 2), with the help on stderr, so scripts notice. */
     @Override
-    public void run() {
-        spec.commandLine().usage(out);
+    public Integer call() {
+        spec.commandLine().usage(err);
+        err.println("pvrun: give a spec (pvrun SPEC.yaml) or a command (pvrun help)");
+        return org.pvrun.ExitCode.INVALID_INPUT;
     }
 
     /**

@@ -97,13 +97,28 @@ public final class RerunCommand extends PvrunSubcommand {
         for (Rerun.OutputComparison c : cmp) {
             counts.merge(c.verdict(), 1, Integer::sum);
             if (!quiet.quiet || !Rerun.allIdentical(List.of(c))) {
-                parent.out.printf("  %-16s %s%n", c.verdict().name().toLowerCase().replace('_', ' '), c.path());
+                parent.out.printf("  %-16s %s%n", label(c.verdict()), c.path());
             }
         }
         boolean same = Rerun.allIdentical(cmp) && !cmp.isEmpty();
         parent.out.println("pvrun: rerun of " + old.runId() + " as " + r.manifest().runId() + ": "
-                + (same ? "all " + cmp.size() + " outputs identical" : "outputs DIFFER") + " " + counts);
+                + (same ? "all " + cmp.size() + " outputs identical" : "outputs DIFFER") + " (" + counts(counts) + ")");
         return r.exitCode() != ExitCode.OK ? r.exitCode() : same ? ExitCode.OK : ExitCode.TASK_FAILED;
+    }
+
+    /** "11 byte-identical, 1 pixel-identical", in the order the verdicts were met. */
+    static String counts(Map<Rerun.Verdict, Integer> counts) {
+        return String.join(", ", counts.entrySet().stream().map(e -> e.getValue() + " " + label(e.getKey())).toList());
+    }
+
+    static String label(Rerun.Verdict v) {
+        return switch (v) {
+            case IDENTICAL_BYTES -> "byte-identical";
+            case IDENTICAL_PIXELS -> "pixel-identical";
+            case DIFFERENT -> "different";
+            case MISSING -> "missing";
+            case EXTRA -> "new";
+        };
     }
 
     private static void checkHash(Path f, String expected, String what) throws java.io.IOException {

@@ -100,6 +100,8 @@ public final class RunCommand extends PvrunSubcommand {
         }
         if (json.json && r.runDir() != null) {
             printJson(JsonOption.of(r));
+        } else if (detach && quiet.quiet && r.manifest() == null && r.runDir() != null) {
+            parent.out.println(r.runDir().getFileName()); // the one thing a script needs to follow the run: its id
         }
         return exit == ExitCode.OK || !Interruption.interrupted() ? exit : ExitCode.INTERRUPTED;
     }

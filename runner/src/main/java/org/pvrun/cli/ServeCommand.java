@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
             "  pvrun serve -t hopper --reverse --client-host login1.hopper.example.edu",
             "  pvrun serve -t hopper --dry-run",
             "",
-            "Exit status: 0 pvserver ended (its client disconnected), 1 pvserver failed, 2 invalid input,",
-            "3 environment (versions differ, cannot connect, pvserver did not start), 130 interrupted.",
+            "Exit status: 0 pvserver ended (its client disconnected), 1 pvserver failed,",
+            "2 invalid input, 3 environment (versions differ, cannot connect, pvserver",
+            "did not start), 130 interrupted.",
             "Docs: docs/serve.md"})
 public final class ServeCommand extends PvrunSubcommand {
     /** -t is serve's one required option, checked first in {@link #call}. */

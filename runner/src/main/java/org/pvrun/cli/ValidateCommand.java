@@ -7,6 +7,7 @@ import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
 import org.pvrun.plan.Planner;
 import org.pvrun.spec.PipelineSpec;
+import org.pvrun.spec.ScriptSyntax;
 import org.pvrun.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code pvrun validate SPEC...}: check specs without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check pipeline specs without running them; exit 2 if any is invalid.",
+        description = "Check pipeline specs without running them (the spec, its files, and that the script compiles as Python); exit 2 if any is invalid.",
         footerHeading = "%nExample:%n", footer = "  pvrun validate pipelines/*.yaml")
 public final class ValidateCommand extends PvrunSubcommand {
     @Mixin
@@ -24,12 +25,16 @@ public final class ValidateCommand extends PvrunSubcommand {
     List<Path> specs;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         int worst = ExitCode.OK;
         SpecLoader loader = new SpecLoader();
         for (Path p : specs) {
             try {
                 PipelineSpec s = loader.load(p, null);
+                String syntax = ScriptSyntax.check(s.script(), "python3");
+                if (syntax != null) {
+                    throw PvrunException.invalid(syntax);
+                }
                 int tasks = Planner.plan(s).tasks().size();
                 if (!quiet.quiet) {
                     parent.out.println(p + ": ok (" + s.name() + ", " + tasks + " task" + (tasks == 1 ? "" : "s")

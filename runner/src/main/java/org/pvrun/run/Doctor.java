@@ -10,12 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.commons.io.FileUtils;
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
 import org.pvrun.plan.Planner;
@@ -25,6 +27,7 @@ import org.pvrun.scheduler.Schedulers;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
 import org.pvrun.spec.Target;
+import org.pvrun.transport.Connection;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.Transport;
 import org.pvrun.transport.Transports;
@@ -37,7 +40,15 @@ import org.pvrun.util.Shell;
  */
 public final class Doctor {
     /** One check's outcome. */
-    public record Check(String name, boolean ok, String detail, String fix) {}
+    /** One check's outcome; a skipped check could not run because one before it failed. */
+    public record Check(String name, Status status, String detail, String fix) {
+        public boolean ok() {
+            return status == Status.OK;
+        }
+    }
+
+    /** How a check came out. */
+    public enum Status { OK, FAILED, SKIPPED }
 
     private final RunOptions o;
     private final boolean acceptNewHostKey;
@@ -54,8 +65,6 @@ public final class Doctor {
 
     /** Runs every check against the target; returns 0 when all pass, 3 otherwise. */
     public int run(Target target, int ranks) {
-        PrintStream out = o.out();
-        out.println("pvrun doctor: target " + target.describe());
         Target t = target;
         if (target.isLocalDirect()) {
             try {
@@ -71,7 +80,11 @@ public final class Doctor {
             ExecResult r = tr.exec(List.of("true"), Duration.ofSeconds(60));
             add("connect", r.ok(), tr.describe(), r.ok() ? null : "the target runs no commands:\n" + r.evidence());
         } catch (PvrunException e) {
-            add("connect", false, e.getMessage().lines().findFirst().orElse(""), e.getMessage());
+            // the message's first line is the finding; what follows it (the file read, the command to try) is the fix
+            List<String> lines = e.getMessage().lines().toList();
+            add("connect", false, lines.isEmpty() ? "" : lines.get(0), lines.size() > 1
+                    ? String.join("\n", lines.subList(1, lines.size()))
+                    : "check the host, port, user and jump hosts in the targets file");
             skip("scheduler", "a connection");
             skip("pvbatch", "a connection");
             skip("MPI with " + ranks + " ranks", "a connection");
@@ -123,11 +136,28 @@ public final class Doctor {
         return v != null;
     }
 
-    /** Renders the doctor pipeline with {@code ranks} ranks through the target, as a real run. */
+    /**
+     * Renders the doctor pipeline with {@code ranks} ranks through the target, as a real run, in a folder and a state
+     * directory of its own that go afterwards, with the run's directory on the target: the check is not one of the
+     * user's runs (pvrun list, prune and resume never see it).
+     */
     private void renderCheck(Target target, int ranks) {
         Path dir;
         try {
             dir = Files.createTempDirectory("pvrun-doctor");
+        } catch (IOException e) {
+            add("offscreen render", false, e.getMessage(), "check the temporary folder");
+            return;
+        }
+        try {
+            renderCheck(target, ranks, dir);
+        } finally {
+            FileUtils.deleteQuietly(dir.toFile());
+        }
+    }
+
+    private void renderCheck(Target target, int ranks, Path dir) {
+        try {
             try (InputStream in = Doctor.class.getResourceAsStream("/org/pvrun/doctor/doctor.py")) {
                 Files.copy(in, dir.resolve("doctor.py"));
             }
@@ -139,16 +169,19 @@ public final class Doctor {
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream quiet = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        RunOptions ro = new RunOptions(dir.resolve("results"), false, false, true, quiet, quiet, o.env());
+        Map<String, String> env = new HashMap<>(o.env());
+        env.put("PVRUN_STATE", dir.resolve("state").toString());
+        RunOptions ro = new RunOptions(dir.resolve("results"), false, false, true, quiet, quiet, env);
         RunResult r;
         try {
-            PipelineSpec spec = new SpecLoader().load(dir.resolve("doctor.yaml"), Map.of(), o.env());
+            PipelineSpec spec = new SpecLoader().load(dir.resolve("doctor.yaml"), Map.of(), env);
             r = new Engine(ro, new Engine.Options(acceptNewHostKey, false, false, null)).run(Planner.plan(spec), target);
         } catch (PvrunException e) {
             add("MPI with " + ranks + " ranks", false, "the check run failed", e.getMessage());
             skip("offscreen render", "the check run");
             return;
         }
+        removeOnTarget(target, r.manifest() == null ? null : r.manifest().remoteDir());
         Path task = r.runDir().resolve("tasks/0000");
         String tail = Reports.tail(r.runDir().resolve("logs/0000.log"), 15);
         String jobTail = Reports.tail(r.runDir().resolve("logs/job-0.out"), 15);
@@ -176,24 +209,61 @@ public final class Doctor {
         }
     }
 
-    private void add(String name, boolean ok, String detail, String fix) {
-        Check c = new Check(name, ok, detail, fix);
-        checks.add(c);
-        o.out().printf("  %-4s %-18s %s%n", ok ? "ok" : "FAIL", name, detail);
-        if (!ok && fix != null) {
-            fix.lines().forEach(l -> o.out().println("         fix: " + l));
+    /** The check run's directory on the target, which nothing else would ever remove. */
+    private void removeOnTarget(Target target, String remoteDir) {
+        if (remoteDir == null || !remoteDir.endsWith("/pvrun-doctor/" + remoteDir.substring(remoteDir.lastIndexOf('/') + 1))) {
+            return;
+        }
+        try (Connection c = Transports.connect(target, acceptNewHostKey, o.env(), o.err())) {
+            c.transport().exec(List.of("rm", "-rf", "--", remoteDir), Duration.ofMinutes(2));
+        } catch (IOException | InterruptedException | PvrunException e) {
+            o.err().println("pvrun: note: the check run's directory " + target.name() + ":" + remoteDir
+                    + " could not be removed: " + e.getMessage());
         }
     }
 
+    private void add(String name, boolean ok, String detail, String fix) {
+        checks.add(new Check(name, ok ? Status.OK : Status.FAILED, detail, fix));
+        o.out().print(line(ok ? "ok" : "FAIL", name, detail, ok ? null : fix));
+    }
+
+    /**
+     * A check's line, and for a failure its fix under it: {@code fix:} once, the fix's further lines indented to
+     * match; a fix that begins by repeating the finding starts after it.
+     */
+    static String line(String mark, String name, String detail, String fix) {
+        StringBuilder b = new StringBuilder(String.format("  %-4s %-18s %s%n", mark, name, detail));
+        if (fix != null) {
+            List<String> lines = new ArrayList<>(fix.strip().lines().toList());
+            if (!lines.isEmpty() && lines.get(0).strip().equals(detail.strip())) {
+                lines.remove(0);
+            }
+            String prefix = "         fix: ";
+            for (String l : lines) {
+                b.append(prefix).append(l).append(System.lineSeparator());
+                prefix = "              ";
+            }
+        }
+        return b.toString();
+    }
+
     private void skip(String name, String needs) {
-        checks.add(new Check(name, false, "skipped: needs " + needs, null));
+        checks.add(new Check(name, Status.SKIPPED, "skipped: needs " + needs, null));
         o.out().printf("  %-4s %-18s skipped (needs %s)%n", "--", name, needs);
     }
 
     private int finish() {
-        boolean all = checks.stream().allMatch(Check::ok);
-        o.out().println(all ? "pvrun doctor: all checks passed" : "pvrun doctor: "
-                + checks.stream().filter(c -> !c.ok()).count() + " check(s) failed");
-        return all ? ExitCode.OK : ExitCode.ENVIRONMENT;
+        o.out().println("pvrun doctor: " + summary(checks));
+        return checks.stream().allMatch(Check::ok) ? ExitCode.OK : ExitCode.ENVIRONMENT;
+    }
+
+    /** "all 6 checks passed", or "1 check failed, 4 skipped". */
+    static String summary(List<Check> checks) {
+        long failed = checks.stream().filter(c -> c.status() == Status.FAILED).count();
+        long skipped = checks.stream().filter(c -> c.status() == Status.SKIPPED).count();
+        if (failed == 0 && skipped == 0) {
+            return "all " + checks.size() + " check" + (checks.size() == 1 ? "" : "s") + " passed";
+        }
+        return failed + " check" + (failed == 1 ? "" : "s") + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : "");
     }
 }

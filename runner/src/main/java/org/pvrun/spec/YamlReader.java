@@ -63,11 +63,32 @@ public final class YamlReader {
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new SpecException(new Located(displayName, 0, 0), "no such file");
+            String near = nearbyFile(file);
+            throw new SpecException(new Located(displayName, 0, 0), "no such file" + (near == null ? "" : "; did you mean " + near + "?"));
         } catch (IOException e) {
             throw new SpecException(new Located(displayName, 0, 0), "cannot read: " + e.getMessage());
         }
         return parse(decodeUtf8(bytes, displayName), displayName);
+    }
+
+    /** A file beside a missing one whose name is close to it ({@code slicer.yml} for {@code slicer.yaml}), or null. */
+    static String nearbyFile(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir) || file.getFileName() == null) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            java.util.List<String> names = s.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml")).toList();
+            String near = MapReader.nearest(file.getFileName().toString(), names);
+            if (near == null) {
+                return null;
+            }
+            Path parent = file.getParent();
+            return parent == null ? near : parent.resolve(near).toString();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     public YamlNode parse(String text, String displayName) {

@@ -116,14 +116,29 @@ class ReproducibilityIT {
     @Test
     void doctorPassesOnTheTestClusterAndLocally() throws IOException {
         TestCluster cluster = TestCluster.require();
+        Path remoteChecks = Path.of(cluster.get("WORKDIR"), "pvrun-doctor");
+        long before = count(remoteChecks);
         Cli.Result r = Cli.run(env(), "doctor", "-t", "ci-slurm", "--targets", cluster.targetsFile(dir).toString());
         assertEquals(0, r.exitCode(), r.toString());
         for (String check : new String[] {"connect", "scheduler", "pvbatch", "MPI with 2 ranks", "offscreen render"}) {
             assertTrue(r.out().matches("(?s).*\\n  ok   " + check + " .*"), "no ok line for " + check + ":\n" + r.out());
         }
-        assertTrue(r.out().contains("all checks passed"), r.out());
+        assertTrue(r.out().contains("pvrun doctor: all 5 checks passed"), r.out());
         Cli.Result local = Cli.run(env(), "doctor");
         assertEquals(0, local.exitCode(), local.toString());
+        // the check runs are not the user's runs: not listed, and nothing of them is left here or on the target
+        String list = Cli.run(env(), "list").out();
+        assertTrue(!list.contains("pvrun-doctor"), list);
+        assertEquals(before, count(remoteChecks), "the check run's directory on the target is removed");
+    }
+
+    static long count(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return s.count();
+        }
     }
 
     @Test
