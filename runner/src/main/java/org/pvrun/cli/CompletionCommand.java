@@ -1,6 +1,12 @@
 package org.pvrun.cli;
 
+import java.nio.file.Path;
+
 import org.pvrun.ExitCode;
+import org.pvrun.PvrunException;
+import org.pvrun.run.StateDir;
+import org.pvrun.spec.Target;
+import org.pvrun.spec.TargetsLoader;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 
@@ -18,13 +24,66 @@ import picocli.CommandLine.Command;
             "",
             "Where no command matches, 'pvrun <TAB>' offers file names (pvrun SPEC.yaml)."})
 public final class CompletionCommand extends PvrunSubcommand {
+    /** What the script asks for at TAB time: the names the words after -t and RUN can be. Not for people. */
+    @Option(names = "--candidates", hidden = true, paramLabel = "targets|runs")
+    String candidates;
+
     @Override
-    public Integer call() {
-        // picocli's script registers itself with 'complete -o default', which is what gives file names when
-        // no subcommand matches: the 'pvrun SPEC.yaml' shorthand has no positional for picocli to offer
-        String script = AutoComplete.bash(spec.root().name(), spec.root().commandLine());
-        spec.commandLine().getOut().print(script);
-        spec.commandLine().getOut().flush();
+    public Integer call() throws java.io.IOException {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        if ("targets".equals(candidates)) {
+            // the default targets file ($PVRUN_TARGETS, ~/.config/pvrun/targets.yaml); an unreadable one offers nothing
+            try {
+                Path file = TargetsLoader.locate(null, env());
+                if (file != null && java.nio.file.Files.isRegularFile(file)) {
+                    new TargetsLoader().load(file, env()).keySet().forEach(out::println);
+                }
+            } catch (RuntimeException unreadable) {
+                // completion must never print an error into the user's command line
+            }
+            out.println(Target.LOCAL);
+        } else if ("runs".equals(candidates)) {
+            new StateDir(env()).list().stream().limit(100).forEach(e -> out.println(e.runId()));
+        } else if (candidates != null) {
+            throw new PvrunException(ExitCode.INVALID_INPUT, "--candidates takes targets or runs");
+        } else {
+            // picocli's script registers itself with 'complete -o default', which is what gives file names when
+            // no subcommand matches: the 'pvrun SPEC.yaml' shorthand has no positional for picocli to offer
+            out.print(AutoComplete.bash(spec.root().name(), spec.root().commandLine()));
+            out.print(DYNAMIC);
+        }
+        out.flush();
         return ExitCode.OK;
     }
+
+    private java.util.Map<String, String> env() {
+        return spec.root().userObject() instanceof PvrunCommand top ? top.env : System.getenv();
+    }
+
+    /**
+     * Names picocli cannot know when it writes the script (they change from day to day): target names after -t, run
+     * ids where a command takes RUN. Asked of pvrun itself at TAB time; everything else is picocli's completion.
+     */
+    static final String DYNAMIC = """
+
+            # pvrun: target names after -t/--target, run ids where a command takes RUN (asked at TAB time)
+            function _pvrun_dynamic() {
+              local curr_word=${COMP_WORDS[COMP_CWORD]} prev_word=${COMP_WORDS[COMP_CWORD-1]}
+              local IFS=$'\n'
+              case "${prev_word}" in
+                -t|--target)
+                  COMPREPLY=( $(compgen -W "$(${COMP_WORDS[0]} completion --candidates targets 2>/dev/null)" -- "${curr_word}") )
+                  return ;;
+              esac
+              case "${COMP_WORDS[1]}" in
+                status|logs|fetch|cancel|rerun|report|compare|baseline)
+                  if [[ "${curr_word}" != -* && ${COMP_CWORD} -eq 2 ]]; then
+                    COMPREPLY=( $(compgen -W "$(${COMP_WORDS[0]} completion --candidates runs 2>/dev/null)" -- "${curr_word}") )
+                    [ ${#COMPREPLY[@]} -gt 0 ] && return
+                  fi ;;
+              esac
+              _complete_pvrun "$@"
+            }
+            complete -F _pvrun_dynamic -o default pvrun pvrun.sh pvrun.bash
+            """;
 }

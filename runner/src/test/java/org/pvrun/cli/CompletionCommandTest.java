@@ -27,7 +27,7 @@ class CompletionCommandTest {
             assertTrue(script.contains(word), "the completion script lacks " + word);
         }
         // 'pvrun SPEC.yaml' has no positional for picocli to complete: bash falls back to file names
-        assertTrue(script.contains("complete -F _complete_pvrun -o default pvrun"), script);
+        assertTrue(script.contains("complete -F _pvrun_dynamic -o default pvrun"), script);
     }
 
     @Test
@@ -42,6 +42,42 @@ class CompletionCommandTest {
         String out = bash(test);
         assertTrue(out.contains("1:validate"), out);
         assertTrue(out.contains("2:--dry-run"), out);
+    }
+
+    @Test
+    void theCandidatesAreTheTargetsFilesTargetsAndTheRecordedRuns(@TempDir Path dir) throws Exception {
+        Path targets = Files.writeString(dir.resolve("targets.yaml"), "targets:\n  hopper: {host: h}\n  frontier: {host: f}\n");
+        java.util.Map<String, String> env = java.util.Map.of("PVRUN_TARGETS", targets.toString(),
+                "PVRUN_STATE", dir.resolve("state").toString());
+        assertEquals(List.of("hopper", "frontier", "local"),
+                Cli.run(env, "completion", "--candidates", "targets").out().lines().toList());
+        assertEquals("", Cli.run(env, "completion", "--candidates", "runs").out(), "no runs recorded");
+        // a damaged targets file offers what is always there, and prints no error into the command line
+        Files.writeString(targets, "targets: [\n");
+        Cli.Result bad = Cli.run(env, "completion", "--candidates", "targets");
+        assertEquals("local\n", bad.out());
+        assertEquals("", bad.err());
+    }
+
+    @Test
+    void bashOffersTargetNamesAfterTAndRunIdsWhereACommandTakesRun(@TempDir Path dir) throws Exception {
+        Path script = Files.writeString(dir.resolve("pvrun.bash"), Cli.run("completion").out());
+        // a stand-in pvrun on PATH answers the script's questions as pvrun would
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path fake = Files.writeString(bin.resolve("pvrun"), "#!/bin/sh\ncase \"$3\" in\n"
+                + "  targets) printf 'hopper\\nlocal\\n' ;;\n  runs) printf '20261201-010203-aaaaaa\\n20261130-010203-bbbbbb\\n' ;;\nesac\n");
+        fake.toFile().setExecutable(true);
+        String test = "export PATH=" + bin + ":$PATH\nsource " + script + "\n"
+                + "COMP_WORDS=(pvrun run x.yaml -t ho); COMP_CWORD=4; COMP_LINE='pvrun run x.yaml -t ho'; COMP_POINT=${#COMP_LINE}\n"
+                + "_pvrun_dynamic; echo \"1:${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(pvrun fetch 202612); COMP_CWORD=2; COMP_LINE='pvrun fetch 202612'; COMP_POINT=${#COMP_LINE}\n"
+                + "_pvrun_dynamic; echo \"2:${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(pvrun fetch --j); COMP_CWORD=2; COMP_LINE='pvrun fetch --j'; COMP_POINT=${#COMP_LINE}\n"
+                + "_pvrun_dynamic; echo \"3:${COMPREPLY[*]}\"\n";
+        String out = bash(test);
+        assertTrue(out.contains("1:hopper\n"), out);
+        assertTrue(out.contains("2:20261201-010203-aaaaaa\n"), out);
+        assertTrue(out.contains("3:--json"), out);
     }
 
     private static String bash(String script) throws IOException, InterruptedException {
