@@ -77,6 +77,10 @@ public final class CompareCommand extends PvrunSubcommand {
         Path runDir = Comparisons.runDir(args.run);
         Path baseline = args.dir;
         Manifest m = Comparisons.readManifest(runDir);
+        String other = Comparisons.otherPipeline(baseline, m);
+        if (other != null) {
+            parent.err.println("pvrun: warning: " + other); // even with -q: a wrong baseline is worth a mail
+        }
         List<ComparisonResult> results;
         try {
             results = Comparisons.compare(runDir, m, baseline, t);

@@ -209,4 +209,27 @@ public final class Comparisons {
             }
         }
     }
+
+    /**
+     * A warning when the baseline's {@code baseline.json} says it was made from another pipeline than the run's (its
+     * images then rarely correspond, and "12 of 12 regressed" would hide why), else null; also null without the file.
+     */
+    public static String otherPipeline(Path baseline, Manifest m) {
+        Path info = baseline.resolve(Baselines.INFO_FILE);
+        if (!Files.isRegularFile(info)) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode j = ManifestIO.JSON.readTree(info.toFile());
+            String from = j.path("pipeline").asText(null);
+            if (from == null || from.equals(m.pipeline())) {
+                return null;
+            }
+            return "baseline " + baseline + " was made from pipeline " + from
+                    + (j.hasNonNull("run_id") ? " (run " + j.get("run_id").asText() + ")" : "") + ", this run is of pipeline "
+                    + m.pipeline() + ": are these the images to compare?";
+        } catch (IOException unreadable) {
+            return null;
+        }
+    }
 }

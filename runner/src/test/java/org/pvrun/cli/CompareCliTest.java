@@ -58,6 +58,23 @@ class CompareCliTest {
     }
 
     @Test
+    void aBaselineMadeFromAnotherPipelineIsNamedInAWarning(@TempDir Path tmp) throws IOException {
+        Path run = RunFixtures.oneImage(tmp.resolve("run"), "contour.png", IMG);
+        Path base = tmp.resolve("baselines/fixture");
+        assertEquals(0, Cli.run("baseline", run.toString(), base.toString()).exitCode());
+        Cli.Result same = Cli.run("compare", run.toString(), base.toString());
+        assertFalse(same.err().contains("warning"), same.err());
+        // the baseline now says another pipeline made it
+        JsonNode info = ManifestIO.JSON.readTree(base.resolve("baseline.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) info).put("pipeline", "slicer");
+        ManifestIO.JSON.writeValue(base.resolve("baseline.json").toFile(), info);
+        Cli.Result other = Cli.run("compare", run.toString(), base.toString(), "-q");
+        assertEquals(0, other.exitCode(), other.toString());
+        assertTrue(other.err().contains("pvrun: warning: baseline " + base + " was made from pipeline slicer (run "), other.err());
+        assertTrue(other.err().contains("this run is of pipeline fixture: are these the images to compare?"), other.err());
+    }
+
+    @Test
     void thresholdsFromTheCommandLineDecide(@TempDir Path tmp) throws IOException {
         Path run = RunFixtures.oneImage(tmp.resolve("run"), "contour.png", CHANGED);
         Path base = RunFixtures.baseline(tmp.resolve("base"), Map.of("0000/contour.png", IMG));
