@@ -125,6 +125,10 @@ public final class RunCommand extends PvrunSubcommand {
     private int afterRun(PipelineSpec s, RunResult r, int exit) throws java.io.IOException {
         java.util.List<org.pvrun.report.ComparisonResult> cmp = java.util.List.of();
         if (s.baseline() != null) {
+            String other = org.pvrun.report.Comparisons.otherPipeline(s.baseline(), r.manifest());
+            if (other != null) {
+                parent.err.println("pvrun: warning: " + other);
+            }
             cmp = org.pvrun.report.Comparisons.compare(r.runDir(), r.manifest(), s.baseline(),
                     org.pvrun.report.ImageComparison.Thresholds.DEFAULT);
             long failed = cmp.stream().filter(c -> !c.passed()).count();
