@@ -69,8 +69,10 @@ public final class SpecLoader {
         if (scriptOverride != null) {
             script = scriptOverride;
         } else if (scriptText != null) {
-            script = specDir.resolve(scriptText).normalize();
-            if (!Files.exists(script)) {
+            script = resolvePath(specDir, scriptText, r, "script");
+            if (script == null) {
+                // reported
+            } else if (!Files.exists(script)) {
                 r.error(r.where("script"), "script not found: " + script);
                 script = null;
             } else if (!Files.isRegularFile(script) || !Files.isReadable(script)) {
@@ -142,13 +144,23 @@ public final class SpecLoader {
         Map<String, Path> inputNames = new HashMap<>();
         // inputs are shipped to the target: a spec from elsewhere must not reach ~/.ssh by "../../.ssh/*"
         String rootText = r.string("input_root", false);
-        Path inputRoot = rootText == null ? specDir : specDir.resolve(rootText).normalize();
+        Path inputRoot = rootText == null ? specDir : resolvePath(specDir, rootText, r, "input_root");
+        if (inputRoot == null) {
+            inputRoot = specDir;
+        }
         for (Located.Text g : inputsOverride != null ? List.<Located.Text>of() : r.strings("inputs")) {
             if (g.value().isBlank()) {
                 r.error(g.where(), "empty input glob");
                 continue;
             }
-            if (!InputGlobs.base(specDir, g.value()).startsWith(inputRoot)) {
+            Path globBase;
+            try {
+                globBase = InputGlobs.base(specDir, g.value());
+            } catch (java.nio.file.InvalidPathException e) {
+                r.error(g.where(), "bad input glob '" + g.value() + "': not a path: " + e.getReason());
+                continue;
+            }
+            if (!globBase.startsWith(inputRoot)) {
                 r.error(g.where(), "input glob '" + g.value() + "' reaches outside " + (rootText == null
                         ? "the spec's folder " + specDir + "; allow a wider folder with input_root (e.g. input_root: ..)"
                         : "input_root " + inputRoot));
@@ -237,7 +249,7 @@ public final class SpecLoader {
         Path baseline = null;
         String baselineText = r.string("baseline", false);
         if (baselineText != null) {
-            baseline = specDir.resolve(baselineText).normalize();
+            baseline = resolvePath(specDir, baselineText, r, "baseline");
         }
         boolean report = false;
         YamlNode rn = r.raw("report");
@@ -269,7 +281,7 @@ public final class SpecLoader {
         } catch (IOException e) {
             throw new SpecException(new Located(shown, 0, 0), "cannot read: " + e.getMessage());
         }
-        return new PipelineSpec(specFile, sha, name, description, script, paraview, Map.copyOf(params).isEmpty()
+        return new PipelineSpec(specFile, sha, name, description, script, paraview, params.isEmpty()
                 ? Map.of() : java.util.Collections.unmodifiableMap(params), List.copyOf(args), ranks,
                 List.copyOf(inputs), List.copyOf(outputs), target, inlineTarget, timeout, display, Map.copyOf(resources),
                 List.copyOf(points), tasksPerJob, maxParallel, retries, reset == null ? "pipeline" : reset, baseline, report);
@@ -328,5 +340,15 @@ public final class SpecLoader {
             return null;
         }
         return v.intValue();
+    }
+
+    /** {@code dir/text}, or null with an error at {@code key} when the text is no path (a NUL byte, say). */
+    private static Path resolvePath(Path dir, String text, MapReader r, String key) {
+        try {
+            return dir.resolve(text).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            r.error(r.where(key), "not a path: " + e.getReason());
+            return null;
+        }
     }
 }
