@@ -13,8 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
+import org.pvrun.results.ManifestIO;
 import org.pvrun.spec.Durations;
 import org.pvrun.util.Hashes;
 
@@ -50,7 +53,9 @@ public final class RunLock implements AutoCloseable {
             while (true) {
                 FileLock l = tryLock(ch);
                 if (l != null) {
-                    String holder = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + "\n";
+                    // JSON like every other file of the state directory
+                    String holder = "{\"pid\": " + ProcessHandle.current().pid() + ", \"since\": \"" + Instant.now()
+                            + "\"}\n";
                     ch.truncate(0);
                     ch.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
                     return new RunLock(ch, l);
@@ -92,9 +97,10 @@ public final class RunLock implements AutoCloseable {
 
     private static String holder(Path file) {
         try {
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            return "";
+            JsonNode n = ManifestIO.JSON.readTree(file.toFile());
+            return n.hasNonNull("pid") ? "pid " + n.get("pid").asLong() + ", since " + n.path("since").asText() : "";
+        } catch (IOException | RuntimeException e) {
+            return ""; // written as we read it, or from an older pvrun
         }
     }
 
