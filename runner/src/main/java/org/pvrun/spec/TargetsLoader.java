@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.pvrun.util.XdgDirs;
+
 /**
  * Loads the targets file (docs/targets.md): {@code --targets FILE}, else {@code $PVRUN_TARGETS}, else
  * {@code ~/.config/pvrun/targets.yaml}. Secrets are refused: pvrun authenticates with keys, the agent or
@@ -34,8 +36,8 @@ public final class TargetsLoader {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv);
         }
-        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-        Path def = Path.of(home, ".config", "pvrun", "targets.yaml");
+        // pvrun's own files follow XDG and $HOME (docs/targets.md#home)
+        Path def = XdgDirs.configHome(env).resolve("pvrun").resolve("targets.yaml");
         return Files.exists(def) ? def : null;
     }
 
@@ -105,7 +107,7 @@ public final class TargetsLoader {
         if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*")) {
             r.error(r.where("user"), "bad user name '" + user + "'");
         }
-        String identity = expandHome(r.string("identity", false), env);
+        String identity = expandSshHome(r.string("identity", false));
         List<String> jump = new ArrayList<>();
         for (Located.Text j : r.strings("jump")) {
             if (!HOSTISH.matcher(j.value()).matches() || j.value().startsWith("-")) {
@@ -113,7 +115,7 @@ public final class TargetsLoader {
             }
             jump.add(j.value());
         }
-        String knownHosts = expandHome(r.string("known_hosts", false), env);
+        String knownHosts = expandSshHome(r.string("known_hosts", false));
         String scheduler = r.has("scheduler") ? r.string("scheduler", false) : "none";
         if (scheduler != null && !List.of("none", "slurm", "pbs").contains(scheduler)) {
             r.error(r.where("scheduler"), "bad scheduler '" + scheduler + "'; expected slurm, pbs or none");
@@ -194,6 +196,18 @@ public final class TargetsLoader {
         String k = key.toLowerCase();
         return SECRET_WORDS.contains(k) || k.contains("password") || k.contains("passphrase") || k.contains("passwd")
                 || k.contains("secret") || k.endsWith("_token");
+    }
+
+    /**
+     * {@code ~} in the SSH files a target names (identity, known_hosts) is the home directory of the password
+     * database, as OpenSSH reads {@code ~} in its own configuration (Java's {@code user.home} is that one), so
+     * a target means the same keys as {@code ssh} with another {@code $HOME} (docs/targets.md#home).
+     */
+    static String expandSshHome(String path) {
+        if (path == null || !(path.equals("~") || path.startsWith("~/"))) {
+            return path;
+        }
+        return System.getProperty("user.home") + path.substring(1);
     }
 
     static String expandHome(String path, Map<String, String> env) {
