@@ -19,7 +19,8 @@ import org.pvrun.util.XdgDirs;
  */
 public final class TargetsLoader {
     public static final List<String> KEYS = List.of("host", "port", "user", "identity", "jump", "known_hosts",
-            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env", "transport");
+            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env", "transport",
+            "data_root");
     private static final Set<String> SECRET_WORDS = Set.of("password", "passwd", "pass", "passphrase", "secret",
             "token", "otp", "private_key", "key_data");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -127,6 +128,13 @@ public final class TargetsLoader {
         if (workdir != null && !workdir.startsWith("/") && !workdir.startsWith("~/")) {
             r.error(r.where("workdir"), "workdir must be an absolute path (or start with ~/), found '" + workdir + "'");
         }
+        String dataRoot = r.string("data_root", false);
+        if (dataRoot != null && host == null) {
+            dataRoot = expandHome(dataRoot, env);
+        }
+        if (dataRoot != null && !dataRoot.startsWith("/") && !dataRoot.startsWith("~/")) {
+            r.error(r.where("data_root"), "data_root must be an absolute path (or start with ~/), found '" + dataRoot + "'");
+        }
         List<String> setup = r.strings("setup").stream().map(Located.Text::value).toList();
         String launcher = r.has("launcher") ? r.string("launcher", false)
                 : "slurm".equals(scheduler) ? "srun" : "mpiexec";
@@ -177,7 +185,7 @@ public final class TargetsLoader {
         }
         return new Target(name, host, port, user, identity, List.copyOf(jump), knownHosts,
                 scheduler == null ? "none" : scheduler, workdir, setup, launcher, pvbatch, display, poll,
-                Map.copyOf(resources), Map.copyOf(envVars), transport == null ? "jsch" : transport);
+                Map.copyOf(resources), Map.copyOf(envVars), transport == null ? "jsch" : transport, dataRoot);
     }
 
     private static Map<String, String> scalars(MapReader r, String key) {
