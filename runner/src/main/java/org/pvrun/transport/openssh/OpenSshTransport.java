@@ -28,6 +28,7 @@ import org.pvrun.transport.ExecTimeoutException;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.LocalTransport;
 import org.pvrun.transport.Tar;
+import org.pvrun.transport.TarPolicy;
 import org.pvrun.transport.Transport;
 import org.pvrun.util.Shell;
 
@@ -478,7 +479,7 @@ public final class OpenSshTransport implements Transport {
             check(r, "rsync", "cannot copy files from " + remoteDir + " on " + describe());
             return;
         }
-        for (List<String> batch : Tar.argumentBatches(paths)) {
+        for (List<String> batch : TarPolicy.argumentBatches(paths)) {
             List<String> argv = new ArrayList<>(List.of("tar", "-cf", "-", "-C", remoteDir, "--"));
             argv.addAll(batch);
             String command = Shell.join(argv);
@@ -612,7 +613,7 @@ public final class OpenSshTransport implements Transport {
     private static List<String> checked(List<String> relativePaths) throws IOException {
         List<String> out = new ArrayList<>();
         for (String p : relativePaths) {
-            out.add(Tar.checkRelative(p));
+            out.add(TarPolicy.checkRelative(p));
         }
         return out;
     }

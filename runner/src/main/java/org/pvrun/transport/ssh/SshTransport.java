@@ -25,6 +25,7 @@ import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.ExecTimeoutException;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.Tar;
+import org.pvrun.transport.TarPolicy;
 import org.pvrun.transport.Transport;
 import org.pvrun.util.Shell;
 
@@ -427,7 +428,7 @@ public final class SshTransport implements Transport, org.pvrun.transport.PortFo
      *     is refused
      */
     public void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
-        for (List<String> batch : Tar.argumentBatches(relativePaths)) {
+        for (List<String> batch : TarPolicy.argumentBatches(relativePaths)) {
             List<String> argv = new ArrayList<>(List.of("tar", "-cf", "-", "-C", remoteDir, "--"));
             argv.addAll(batch);
             streamTar(argv, channel -> {
@@ -446,7 +447,7 @@ public final class SshTransport implements Transport, org.pvrun.transport.PortFo
      */
     public void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException {
         for (String p : relativePaths) {
-            Tar.checkRelative(p);
+            TarPolicy.checkRelative(p);
         }
         List<String> argv = List.of("tar", "-xf", "-", "--no-same-owner", "-C", remoteDir);
         streamTar(argv, channel -> {
