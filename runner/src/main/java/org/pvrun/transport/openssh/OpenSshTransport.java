@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.pvrun.PvrunException;
-import org.pvrun.spec.Target;
 import org.pvrun.transport.ConnectionLostException;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.ExecTimeoutException;
@@ -78,11 +77,6 @@ public final class OpenSshTransport implements Transport {
 
     public OpenSshTransport(OpenSshOptions options) {
         this.options = options;
-    }
-
-    /** The transport for a target with {@code transport: openssh}. */
-    public static OpenSshTransport open(Target t, boolean acceptNewHostKey, Map<String, String> env) {
-        return new OpenSshTransport(OpenSshOptions.of(t, acceptNewHostKey, env));
     }
 
     @Override
