@@ -27,10 +27,10 @@ import org.pvrun.scheduler.Schedulers;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
 import org.pvrun.spec.Target;
-import org.pvrun.transport.Connection;
+import org.pvrun.connect.Connection;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.Transport;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 import org.pvrun.util.Shell;
 
 /**

@@ -41,7 +41,7 @@ import org.pvrun.spec.Target;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.Transport;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 import org.pvrun.util.Hashes;
 import org.pvrun.util.Shell;
 

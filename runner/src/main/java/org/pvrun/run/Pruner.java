@@ -19,11 +19,11 @@ import org.pvrun.report.Baselines;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.results.Pruning;
 import org.pvrun.spec.Target;
-import org.pvrun.transport.Connection;
+import org.pvrun.connect.Connection;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.Transport;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 
 /**
  * {@code pvrun prune}: finds the runs pvrun knows (the run index, and run directories under a results folder),

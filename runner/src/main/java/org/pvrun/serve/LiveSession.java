@@ -11,7 +11,7 @@ import org.pvrun.run.Interruption;
 import org.pvrun.run.RunIds;
 import org.pvrun.scheduler.Scheduler;
 import org.pvrun.spec.Target;
-import org.pvrun.transport.Connection;
+import org.pvrun.connect.Connection;
 import org.pvrun.util.Shell;
 
 /** A session in progress over its connection: the two directions, and the end that cancels and closes. */

@@ -7,7 +7,7 @@ import java.util.List;
 import org.pvrun.scheduler.JobSpec;
 import org.pvrun.scheduler.Scheduler;
 import org.pvrun.spec.Target;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 import org.pvrun.util.Shell;
 
 /** {@code pvrun serve --dry-run}: the job script and the forwarding plan, with nothing run, sent or written. */

@@ -11,8 +11,8 @@ import org.pvrun.scheduler.JobResources;
 import org.pvrun.scheduler.Scheduler;
 import org.pvrun.scheduler.Schedulers;
 import org.pvrun.spec.Target;
-import org.pvrun.transport.Connection;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Connection;
+import org.pvrun.connect.Transports;
 
 /**
  * One interactive session (docs/serve.md): check the client's and the server's ParaView versions, submit

@@ -131,7 +131,7 @@ public final class LocalTransport implements Transport {
 
     private static void copyTree(Path from, List<String> relativePaths, Path to) throws IOException {
         for (String rel : relativePaths) {
-            String name = Tar.checkRelative(rel);
+            String name = TarPolicy.checkRelative(rel);
             Path source = name.isEmpty() ? from : from.resolve(name);
             if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException("cannot copy " + source + ": no such file or directory");

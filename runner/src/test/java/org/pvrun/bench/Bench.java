@@ -20,7 +20,7 @@ import org.pvrun.spec.Target;
 import org.pvrun.spec.TargetsLoader;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.Transport;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 import org.pvrun.transport.openssh.OpenSshOptions;
 import org.pvrun.transport.openssh.OpenSshTransport;
 import org.pvrun.util.Shell;
@@ -255,7 +255,7 @@ public final class Bench {
         /** The OpenSSH transport for a target of the bench targets file, moving many files with tar instead of rsync. */
         public Transport openWithTar(String targetName) {
             Map<String, Target> targets = new TargetsLoader().load(targetsFile(), System.getenv());
-            return new OpenSshTransport(OpenSshOptions.of(targets.get(targetName), false, System.getenv())
+            return new OpenSshTransport(Transports.openSshOptions(targets.get(targetName), false, System.getenv())
                     .withTreeMethod(OpenSshOptions.TreeMethod.TAR));
         }
 

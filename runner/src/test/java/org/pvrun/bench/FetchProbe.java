@@ -8,7 +8,7 @@ import java.util.Map;
 import org.pvrun.spec.Target;
 import org.pvrun.spec.TargetsLoader;
 import org.pvrun.transport.Transport;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 
 /**
  * A JVM of its own for the memory case: opens a target's transport, fetches one file by {@code download} ("file")

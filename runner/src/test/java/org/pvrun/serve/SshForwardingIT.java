@@ -25,9 +25,9 @@ import org.pvrun.spec.Target;
 import org.pvrun.spec.TargetsLoader;
 import org.pvrun.testing.CuttableProxy;
 import org.pvrun.testing.TestCluster;
-import org.pvrun.transport.Connection;
+import org.pvrun.connect.Connection;
 import org.pvrun.transport.PortForwarding;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 import org.pvrun.transport.openssh.OpenSshForwarding;
 import org.pvrun.transport.ssh.SshTransport;
 

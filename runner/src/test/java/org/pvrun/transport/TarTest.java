@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -172,12 +174,35 @@ class TarTest {
 
     @Test
     void checkRelativeNormalisesAndRefuses() throws Exception {
-        assertEquals("a/b", Tar.checkRelative("./a//b/"));
-        assertEquals("", Tar.checkRelative("."));
-        assertEquals("a..b/..c", Tar.checkRelative("a..b/..c"));
+        assertEquals("a/b", TarPolicy.checkRelative("./a//b/"));
+        assertEquals("", TarPolicy.checkRelative("."));
+        assertEquals("a..b/..c", TarPolicy.checkRelative("a..b/..c"));
         for (String bad : List.of("/etc/passwd", "../x", "a/../../x", "a/..", "a\0b")) {
-            assertThrows(IOException.class, () -> Tar.checkRelative(bad), bad);
+            assertThrows(IOException.class, () -> TarPolicy.checkRelative(bad), bad);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(chars = {'x', 'L'})
+    void refusesMetadataRecordsOverTheCap(char type) throws Exception {
+        int size = (int) TarPolicy.MAX_META_BYTES + 1;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(buf)) {
+            TarArchiveEntry meta = new TarArchiveEntry("meta", (byte) type);
+            meta.setSize(size);
+            out.putArchiveEntry(meta);
+            byte[] data = new byte[size];
+            Arrays.fill(data, (byte) 'a');
+            byte[] head = (size + " comment=").getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(head, 0, data, 0, head.length);
+            data[size - 1] = '\n';
+            out.write(data);
+            out.closeArchiveEntry();
+            TarArchiveEntry file = new TarArchiveEntry("f");
+            out.putArchiveEntry(file);
+            out.closeArchiveEntry();
+        }
+        assertRefused(buf.toByteArray(), "extended header of " + size + " bytes");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.pvrun.PvrunException;
-import org.pvrun.spec.Target;
 
 /**
  * What the system's {@code ssh} is told about one target. Only what the target sets is passed on; everything else
@@ -69,14 +68,6 @@ public record OpenSshOptions(
         if (treeMethod == null) {
             treeMethod = TreeMethod.AUTO;
         }
-    }
-
-    /** The target's settings; {@code PVRUN_SSH_CONFIG} in {@code env} names another OpenSSH configuration file. */
-    public static OpenSshOptions of(Target t, boolean acceptNewHostKey, Map<String, String> env) {
-        String config = env.get("PVRUN_SSH_CONFIG");
-        return new OpenSshOptions(t.host(), t.port(), t.user(), t.identity() == null ? null : Path.of(t.identity()),
-                t.jump(), t.knownHosts() == null ? null : Path.of(t.knownHosts()), acceptNewHostKey,
-                config == null || config.isBlank() ? null : Path.of(config), TreeMethod.AUTO);
     }
 
     public OpenSshOptions withTreeMethod(TreeMethod method) {

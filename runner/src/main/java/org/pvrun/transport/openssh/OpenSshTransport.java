@@ -21,13 +21,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.pvrun.PvrunException;
-import org.pvrun.spec.Target;
 import org.pvrun.transport.ConnectionLostException;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.ExecTimeoutException;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.LocalTransport;
 import org.pvrun.transport.Tar;
+import org.pvrun.transport.TarPolicy;
 import org.pvrun.transport.Transport;
 import org.pvrun.util.Shell;
 
@@ -77,11 +77,6 @@ public final class OpenSshTransport implements Transport {
 
     public OpenSshTransport(OpenSshOptions options) {
         this.options = options;
-    }
-
-    /** The transport for a target with {@code transport: openssh}. */
-    public static OpenSshTransport open(Target t, boolean acceptNewHostKey, Map<String, String> env) {
-        return new OpenSshTransport(OpenSshOptions.of(t, acceptNewHostKey, env));
     }
 
     @Override
@@ -487,7 +482,7 @@ public final class OpenSshTransport implements Transport {
             check(r, "rsync", "cannot copy files from " + remoteDir + " on " + describe());
             return;
         }
-        for (List<String> batch : Tar.argumentBatches(paths)) {
+        for (List<String> batch : TarPolicy.argumentBatches(paths)) {
             List<String> argv = new ArrayList<>(List.of("tar", "-cf", "-", "-C", remoteDir, "--"));
             argv.addAll(batch);
             String command = Shell.join(argv);
@@ -621,7 +616,7 @@ public final class OpenSshTransport implements Transport {
     private static List<String> checked(List<String> relativePaths) throws IOException {
         List<String> out = new ArrayList<>();
         for (String p : relativePaths) {
-            out.add(Tar.checkRelative(p));
+            out.add(TarPolicy.checkRelative(p));
         }
         return out;
     }

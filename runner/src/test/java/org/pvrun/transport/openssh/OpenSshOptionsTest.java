@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pvrun.connect.Transports;
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
 import org.pvrun.spec.Display;
@@ -28,7 +29,7 @@ class OpenSshOptionsTest {
 
     @Test
     void onlyWhatTheTargetSetsIsPassedOn() {
-        OpenSshOptions o = OpenSshOptions.of(target("hopper", null, null, null, List.of(), null), false, Map.of());
+        OpenSshOptions o = Transports.openSshOptions(target("hopper", null, null, null, List.of(), null), false, Map.of());
         assertEquals("hopper", o.host());
         assertEquals(null, o.port());
         assertEquals(null, o.user());
@@ -38,7 +39,7 @@ class OpenSshOptionsTest {
         assertEquals(OpenSshOptions.TreeMethod.AUTO, o.treeMethod());
         assertEquals("hopper", o.describe());
 
-        OpenSshOptions all = OpenSshOptions.of(target("10.0.0.5", 2222, "jdoe", "/k/id", List.of("me@bastion:22", "hop2"),
+        OpenSshOptions all = Transports.openSshOptions(target("10.0.0.5", 2222, "jdoe", "/k/id", List.of("me@bastion:22", "hop2"),
                 "/k/known"), true, Map.of("PVRUN_SSH_CONFIG", "/etc/pvrun-ssh"));
         assertEquals("jdoe@10.0.0.5:2222 via me@bastion:22,hop2", all.describe());
         assertEquals(Path.of("/k/id"), all.identity());

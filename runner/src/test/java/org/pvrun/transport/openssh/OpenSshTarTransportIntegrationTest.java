@@ -2,6 +2,7 @@ package org.pvrun.transport.openssh;
 
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
+import org.pvrun.connect.Transports;
 import org.pvrun.spec.Target;
 import org.pvrun.transport.Transport;
 import org.pvrun.transport.TransportContractTest;
@@ -12,7 +13,7 @@ class OpenSshTarTransportIntegrationTest extends TransportContractTest {
 
     @Override
     protected Transport open(Target target, boolean acceptNewHostKey, Map<String, String> env) {
-        return new OpenSshTransport(OpenSshOptions.of(target, acceptNewHostKey, env)
+        return new OpenSshTransport(Transports.openSshOptions(target, acceptNewHostKey, env)
                 .withTreeMethod(OpenSshOptions.TreeMethod.TAR));
     }
 

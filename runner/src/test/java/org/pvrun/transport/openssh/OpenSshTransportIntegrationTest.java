@@ -22,7 +22,7 @@ import org.pvrun.spec.Target;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.Transport;
 import org.pvrun.transport.TransportContractTest;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 
 /** {@code transport: openssh}: the shared contract, plus the master connection's own promises. */
 @Tag("integration")

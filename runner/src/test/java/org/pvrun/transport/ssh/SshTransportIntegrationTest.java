@@ -19,7 +19,7 @@ import org.pvrun.PvrunException;
 import org.pvrun.spec.Target;
 import org.pvrun.transport.Transport;
 import org.pvrun.transport.TransportContractTest;
-import org.pvrun.transport.Transports;
+import org.pvrun.connect.Transports;
 
 /**
  * The built-in JSch transport: the shared contract ({@link TransportContractTest}), plus what only it does itself

@@ -1,4 +1,4 @@
-package org.pvrun.transport;
+package org.pvrun.connect;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -6,6 +6,9 @@ import java.util.List;
 
 import org.pvrun.PvrunException;
 import org.pvrun.spec.Target;
+import org.pvrun.transport.Transport;
+import org.pvrun.transport.ExecResult;
+import org.pvrun.transport.PortForwarding;
 
 /**
  * A target reached as {@link Transports#connect} sets it up: its transport (for a remote target one that

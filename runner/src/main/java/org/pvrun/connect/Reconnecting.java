@@ -1,4 +1,4 @@
-package org.pvrun.transport;
+package org.pvrun.connect;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +9,9 @@ import java.util.Map;
 
 import org.pvrun.PvrunException;
 import org.pvrun.spec.Durations;
+import org.pvrun.transport.ConnectionLostException;
+import org.pvrun.transport.ExecResult;
+import org.pvrun.transport.Transport;
 
 /**
  * Repeats an operation whose connection dropped, after reconnecting with exponential backoff (1 s, 2 s, 4 s ...

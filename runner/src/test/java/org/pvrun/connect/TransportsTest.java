@@ -1,4 +1,4 @@
-package org.pvrun.transport;
+package org.pvrun.connect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,6 +23,7 @@ import org.pvrun.spec.Display;
 import org.pvrun.spec.Target;
 import org.pvrun.transport.openssh.OpenSshForwarding;
 import org.pvrun.transport.ssh.SshTransport;
+import org.pvrun.transport.LocalTransport;
 
 /**
  * The one connection set-up every command uses: what each kind of target gets, without connecting (nothing here

@@ -1,4 +1,4 @@
-package org.pvrun.transport;
+package org.pvrun.connect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +16,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.pvrun.PvrunException;
+import org.pvrun.transport.Transport;
+import org.pvrun.transport.ExecResult;
+import org.pvrun.transport.ConnectionLostException;
 
 /** Which operations are repeated after a dropped connection, how often, and what is said when it gives up. */
 class ReconnectingTest {

@@ -1,4 +1,4 @@
-package org.pvrun.transport;
+package org.pvrun.connect;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -11,6 +11,8 @@ import org.pvrun.transport.openssh.OpenSshOptions;
 import org.pvrun.transport.openssh.OpenSshTransport;
 import org.pvrun.transport.ssh.SshOptions;
 import org.pvrun.transport.ssh.SshTransport;
+import org.pvrun.transport.Transport;
+import org.pvrun.transport.LocalTransport;
 
 /**
  * How every command reaches a target ({@code run}, {@code fetch}, {@code status}, {@code logs}, {@code cancel},
@@ -34,7 +36,7 @@ public final class Transports {
         }
         java.time.Duration budget = Reconnecting.budget(env);
         if (OPENSSH.equals(t.transport())) {
-            OpenSshOptions o = OpenSshOptions.of(t, acceptNewHostKey, env);
+            OpenSshOptions o = openSshOptions(t, acceptNewHostKey, env);
             OpenSshTransport ssh = new OpenSshTransport(o);
             return new Connection(t, new Reconnecting(ssh, budget, notes), new OpenSshForwarding(ssh, o.host()));
         }
@@ -56,7 +58,7 @@ public final class Transports {
             return new LocalTransport();
         }
         if (OPENSSH.equals(t.transport())) {
-            return OpenSshTransport.open(t, acceptNewHostKey, env);
+            return new OpenSshTransport(openSshOptions(t, acceptNewHostKey, env));
         }
         return new SshTransport(sshOptions(t, acceptNewHostKey, env));
     }
@@ -66,11 +68,19 @@ public final class Transports {
         if (!t.isRemote()) {
             return "this machine";
         }
-        return OPENSSH.equals(t.transport()) ? OpenSshOptions.of(t, false, env).describe()
+        return OPENSSH.equals(t.transport()) ? openSshOptions(t, false, env).describe()
                 : sshOptions(t, false, env).describe();
     }
 
     private static final String OPENSSH = "openssh";
+
+    /** The target's settings for the OpenSSH client; {@code PVRUN_SSH_CONFIG} in {@code env} names another configuration file. */
+    public static OpenSshOptions openSshOptions(Target t, boolean acceptNewHostKey, Map<String, String> env) {
+        String config = env.get("PVRUN_SSH_CONFIG");
+        return new OpenSshOptions(t.host(), t.port(), t.user(), t.identity() == null ? null : Path.of(t.identity()),
+                t.jump(), t.knownHosts() == null ? null : Path.of(t.knownHosts()), acceptNewHostKey,
+                config == null || config.isBlank() ? null : Path.of(config), OpenSshOptions.TreeMethod.AUTO);
+    }
 
     /** The target's SSH options: ~/.ssh/config first (HostName, User, Port, IdentityFile, ProxyJump), the target's own keys over it. */
     public static SshOptions sshOptions(Target t, boolean acceptNewHostKey, Map<String, String> env) {
