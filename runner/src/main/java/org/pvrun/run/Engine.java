@@ -1308,7 +1308,10 @@ public final class Engine {
             }
             trace("manifest");
             Reports.print(o, m, localRun);
-            return new RunResult(m, localRun, cancelled ? ExitCode.INTERRUPTED : allOk ? ExitCode.OK : ExitCode.TASK_FAILED);
+            // a job stopped at a failed setup line: the target's environment is wrong, not the script (docs/cli.md)
+            boolean setupFailed = !liveRounds.isEmpty() && JobEnds.anySetupFailed(liveRounds.get(liveRounds.size() - 1).jobEnds());
+            return new RunResult(m, localRun, cancelled ? ExitCode.INTERRUPTED : allOk ? ExitCode.OK
+                    : setupFailed ? ExitCode.ENVIRONMENT : ExitCode.TASK_FAILED);
         }
 
         List<Manifest.OutputRecord> reusedRecords(RunRecord.TaskEntry e) throws IOException {
