@@ -1,0 +1,109 @@
+"""One animation split across tasks (docs/animations.md).
+
+With ``animation: {split: N}`` every task runs the unmodified script; when it calls ``SaveAnimation`` this
+module renders only the task's window of frames, with the file names a single run gives (``x.0042.png`` is
+frame 42 whichever task renders it), so the frames of all tasks together are the frames of one bare run.
+
+The window is computed from the task's part and the animation's frame count, which ParaView's own
+SaveAnimation options give for the script's scene and view (Sequence: NumberOfFrames; Snap To TimeSteps:
+the time steps), so every task finds the same count. Each frame of the window is then rendered by setting
+the scene to that frame's time (as ParaView's players compute it) and saving a screenshot under the name
+SaveAnimation gives it. Not SaveAnimation's own FrameWindow: in ParaView 5.11 a window of several frames
+drops frames at its edges ([1, 3] wrote nothing, [2, 4] wrote 2 and 3) and a window of one frame renders the
+last frame at a slightly different time; screenshots at the player's times were byte-identical to a bare
+run's frames (measured on a 10-frame camera orbit).
+"""
+
+import json
+import os
+
+#: extensions SaveAnimation writes as one image per frame; a movie file cannot be split
+IMAGE_SERIES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".ppm")
+#: where the driver finds what the task rendered (read by pvrun with the task's outputs, never one itself)
+RECORD = ".pvrun-frames.json"
+
+
+def window(part, parts, frames):
+    """The frames [lo, hi) of part ``part`` of ``parts``: contiguous, each frame in exactly one part."""
+    if parts < 1 or not 0 <= part < parts:
+        raise ValueError("part %d of %d" % (part, parts))
+    return part * frames // parts, (part + 1) * frames // parts
+
+
+def _full_window(filename, view, scene):
+    """[first, last] as SaveAnimation itself would render them for this scene and view."""
+    from paraview import servermanager
+    controller = servermanager.ParaViewPipelineController()
+    options = servermanager.misc.SaveAnimation()
+    controller.PreInitializeProxy(options)
+    options.AnimationScene = scene
+    options.Layout = view if view.IsA("vtkSMViewLayoutProxy") else None
+    options.View = view if view.IsA("vtkSMViewProxy") else None
+    options.SaveAllViews = True if view.IsA("vtkSMViewLayoutProxy") else False
+    options.UpdateDefaultsAndVisibilities(filename)
+    controller.PostInitializeProxy(options)
+    first, last = list(options.FrameWindow)
+    del options
+    return int(first), int(last)
+
+
+def frame_times(scene):
+    """The time of each frame, as ParaView's players step through them."""
+    mode = scene.PlayMode
+    start, end = scene.StartTime, scene.EndTime
+    if mode == "Sequence":
+        n = int(scene.NumberOfFrames)
+        return [start] if n < 2 else [start + k * (end - start) / (n - 1) for k in range(n)]
+    if mode == "Snap To TimeSteps":
+        steps = [t for t in scene.TimeKeeper.TimestepValues if start <= t <= end]
+        return steps if steps else [start]
+    raise ValueError("animation: split needs the scene's PlayMode 'Sequence' or 'Snap To TimeSteps', not %r" % mode)
+
+
+class Split:
+    """Installed in paraview.simple for one task; ``restore`` puts ParaView's own SaveAnimation back."""
+
+    def __init__(self, part, parts, task_dir):
+        import paraview.simple as simple
+        self.simple = simple
+        self.part = part
+        self.parts = parts
+        self.task_dir = task_dir
+        self.saved = []
+        self.original = simple.SaveAnimation
+        simple.SaveAnimation = self.save_animation
+
+    def save_animation(self, filename, viewOrLayout=None, scene=None, **params):
+        simple = self.simple
+        if not filename.lower().endswith(IMAGE_SERIES):
+            raise ValueError("animation: split renders image series; SaveAnimation(%r) writes a movie file. "
+                             "Save frames (e.g. 'frames/x.png') and let pvrun encode the movie "
+                             "(animation: {movie: {file: x.mp4}})" % filename)
+        view = viewOrLayout if viewOrLayout else simple.GetActiveView()
+        scene = scene if scene else simple.GetAnimationScene()
+        first, last = _full_window(filename, view, scene)
+        asked = params.pop("FrameWindow", None)
+        if asked is not None:
+            first, last = max(first, int(asked[0])), min(last, int(asked[1]))
+        suffix = params.pop("SuffixFormat", ".%04d")
+        params.pop("FrameRate", None)
+        times = frame_times(scene)
+        total = max(0, last - first + 1)
+        lo, hi = window(self.part, self.parts, total)
+        base, ext = os.path.splitext(filename)
+        for k in range(first + lo, first + hi):
+            scene.AnimationTime = times[k]
+            simple.SaveScreenshot(base + (suffix % k) + ext, view, **params)
+        self.saved.append({"file": filename, "first": first, "total": total,
+                           "window": [first + lo, first + hi]})
+        self._write_record()
+        return True
+
+    def _write_record(self):
+        tmp = os.path.join(self.task_dir, RECORD + ".tmp")
+        with open(tmp, "w") as f:
+            json.dump({"part": self.part, "parts": self.parts, "animations": self.saved}, f)
+        os.replace(tmp, os.path.join(self.task_dir, RECORD))
+
+    def restore(self):
+        self.simple.SaveAnimation = self.original
