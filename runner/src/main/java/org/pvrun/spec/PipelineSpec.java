@@ -32,6 +32,7 @@ import java.util.Map;
  * @param baseline    folder of reference images every image output is compared with, or null
  * @param report      write report.html into the run directory
  * @param data        files already on the target, linked into each task folder, never copied
+ * @param animation   the script's SaveAnimation split across tasks (and a movie made of it), or null
  */
 public record PipelineSpec(
         Path specFile,
@@ -57,7 +58,8 @@ public record PipelineSpec(
         String reset,
         Path baseline,
         boolean report,
-        List<DataRef> data) {
+        List<DataRef> data,
+        AnimationSpec animation) {
 
     public PipelineSpec {
         data = data == null ? List.of() : List.copyOf(data);
@@ -71,7 +73,7 @@ public record PipelineSpec(
             Integer maxParallel, int retries, String reset, Path baseline, boolean report) {
         this(specFile, specSha256, name, description, script, paraview, params, args, ranks, inputs, outputs, target,
                 inlineTarget, timeout, display, resources, points, tasksPerJob, maxParallel, retries, reset, baseline,
-                report, List.of());
+                report, List.of(), null);
     }
 
     /** One input file: where it is, and the name it gets in each task's working directory. */
