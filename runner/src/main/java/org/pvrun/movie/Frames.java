@@ -1,0 +1,133 @@
+package org.pvrun.movie;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+/**
+ * The frames of one split animation, gathered from every task's outputs and checked before a movie is made of
+ * them (docs/animations.md#checks): each frame number of the animation is there once, all frames have one size,
+ * and none is blank (a frame of one colour is what a failed offscreen context renders).
+ *
+ * @param name   the script's SaveAnimation file name ({@code frames/orbit.png})
+ * @param frames the frame files in frame order, relative to the run directory
+ */
+public record Frames(String name, List<String> frames) {
+
+    /** What went wrong with the frames; empty when a movie can be made. */
+    public record Check(List<String> problems, int width, int height) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /**
+     * The frames of {@code name} ({@code frames/orbit.png}: {@code frames/orbit.0007.png} in any task) among
+     * {@code outputs} (run-relative paths {@code tasks/NNNN/...}), expecting frame numbers
+     * {@code first .. first + total - 1}; missing or doubled numbers are problems.
+     */
+    public static Frames gather(String name, List<String> outputs) {
+        int dot = name.lastIndexOf('.');
+        String stem = dot < 0 ? name : name.substring(0, dot);
+        String ext = dot < 0 ? "" : name.substring(dot);
+        Pattern p = Pattern.compile("tasks/\\d{4,}/" + Pattern.quote(stem) + "\\.(\\d+)" + Pattern.quote(ext));
+        Map<Integer, String> byNumber = new TreeMap<>();
+        for (String o : outputs) {
+            Matcher m = p.matcher(o);
+            if (m.matches()) {
+                byNumber.merge(Integer.parseInt(m.group(1)), o, (a, b) -> a + "\n" + b);
+            }
+        }
+        return new Frames(name, List.copyOf(byNumber.values()));
+    }
+
+    /** Checks numbering against the animation's {@code first} and {@code total}, then sizes and blank frames. */
+    public Check check(Path runDir, int first, int total) throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<Integer> missing = new ArrayList<>();
+        Map<Integer, String> byNumber = numbered();
+        for (int k = first; k < first + total; k++) {
+            String f = byNumber.get(k);
+            if (f == null) {
+                missing.add(k);
+            } else if (f.contains("\n")) {
+                problems.add("frame " + k + " was rendered by more than one task: " + f.replace("\n", ", "));
+            }
+        }
+        if (!missing.isEmpty()) {
+            problems.add(missing.size() + " of " + total + " frames missing: " + ranges(missing));
+        }
+        int width = -1;
+        int height = -1;
+        for (Map.Entry<Integer, String> e : byNumber.entrySet()) {
+            if (e.getValue().contains("\n")) {
+                continue;
+            }
+            BufferedImage img = ImageIO.read(runDir.resolve(e.getValue()).toFile());
+            if (img == null) {
+                problems.add("frame " + e.getKey() + " (" + e.getValue() + ") is not an image");
+                continue;
+            }
+            if (width < 0) {
+                width = img.getWidth();
+                height = img.getHeight();
+            } else if (img.getWidth() != width || img.getHeight() != height) {
+                problems.add("frame " + e.getKey() + " is " + img.getWidth() + "x" + img.getHeight() + ", the others "
+                        + width + "x" + height);
+            }
+            if (blank(img)) {
+                problems.add("frame " + e.getKey() + " (" + e.getValue() + ") is blank (one colour): a failed offscreen "
+                        + "context renders such frames");
+            }
+        }
+        return new Check(List.copyOf(problems), width, height);
+    }
+
+    private Map<Integer, String> numbered() {
+        Map<Integer, String> m = new TreeMap<>();
+        Pattern p = Pattern.compile(".*\\.(\\d+)\\.[^./]+$");
+        for (String f : frames) {
+            Matcher x = p.matcher(f.split("\n")[0]);
+            if (x.matches()) {
+                m.put(Integer.parseInt(x.group(1)), f);
+            }
+        }
+        return m;
+    }
+
+    /** One colour in every pixel. */
+    static boolean blank(BufferedImage img) {
+        int first = img.getRGB(0, 0);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if (img.getRGB(x, y) != first) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** {@code 3-5, 9}. */
+    static String ranges(List<Integer> numbers) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < numbers.size() && b.length() < 200) {
+            int j = i;
+            while (j + 1 < numbers.size() && numbers.get(j + 1) == numbers.get(j) + 1) {
+                j++;
+            }
+            b.append(b.length() == 0 ? "" : ", ").append(numbers.get(i)).append(i == j ? "" : "-" + numbers.get(j));
+            i = j + 1;
+        }
+        return i < numbers.size() ? b + ", ..." : b.toString();
+    }
+}
