@@ -2,16 +2,14 @@ package org.pvrun.run;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
+import org.pvrun.util.LogTail;
 
 /** What a finished run prints: one summary line, the outputs, and for each failed task the end of its log. */
 public final class Reports {
     static final int LOG_TAIL_LINES = 25;
-    /** {@code 12      0x7f0872668fd0 /usr/lib/...}: one frame of Loguru's stack trace. */
-    private static final java.util.regex.Pattern NATIVE_FRAME = java.util.regex.Pattern.compile("\\d+ +0x[0-9a-f]+ ");
 
     private Reports() {}
 
@@ -25,7 +23,7 @@ public final class Reports {
         for (Manifest.TaskRecord t : m.tasks()) {
             if (!t.status().equals("succeeded")) {
                 o.err().printf("pvrun: task %04d %s: %s%n", t.index(), t.status(), t.reason());
-                String tail = tail(runDir.resolve(t.log()), LOG_TAIL_LINES);
+                String tail = LogTail.orEmpty(runDir.resolve(t.log()), LOG_TAIL_LINES);
                 if (!tail.isBlank()) {
                     o.err().println("  ---- end of " + shown.resolve(t.log()) + " ----");
                     tail.lines().forEach(l -> o.err().println("  " + l));
@@ -41,15 +39,6 @@ public final class Reports {
         if (!o.quiet()) {
             out.println("  manifest: " + shown.resolve(ManifestIO.FILE));
         }
-    }
-
-    /**
-     * The last {@code lines} lines of a log, without the frames of a native stack trace (ParaView's Loguru prints
-     * some thirty of them when pvbatch dies of a signal; they would push out what the script printed last).
-     */
-    public static String tail(Path file, int lines) {
-        List<String> all = Hosts.readIfExists(file).lines().filter(l -> !NATIVE_FRAME.matcher(l).lookingAt()).toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     static Path relativeToCwd(Path p) {
