@@ -1,13 +1,12 @@
 package org.pvrun.transport.openssh;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.pvrun.transport.ConnectionLostException;
+import org.pvrun.transport.Drain;
 import org.pvrun.transport.ExecResult;
 
 /**
@@ -16,6 +15,9 @@ import org.pvrun.transport.ExecResult;
  * connection.
  */
 final class OpenSshProcesses {
+    /** How long to wait for a stream's last bytes after its program ended. */
+    static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
+
     private final OpenSshMaster master;
 
     OpenSshProcesses(OpenSshMaster master) {
@@ -38,10 +40,9 @@ final class OpenSshProcesses {
         master.sessions().acquire();
         try {
             Process p = new ProcessBuilder(argv).redirectInput(in).redirectOutput(out).start();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-            Thread errReader = drain(p.getErrorStream(), err);
-            Thread outReader = out == ProcessBuilder.Redirect.PIPE && !workReadsStdout ? drain(p.getInputStream(), stdout) : null;
+            Drain err = new Drain(p.getErrorStream(), "openssh-stderr");
+            Drain stdout = out == ProcessBuilder.Redirect.PIPE && !workReadsStdout ? new Drain(p.getInputStream(), "openssh-stdout")
+                    : null;
             IOException failure = null;
             try {
                 if (work != null) {
@@ -56,9 +57,9 @@ final class OpenSshProcesses {
                     }
                 }
                 p.waitFor();
-                join(errReader);
-                if (outReader != null) {
-                    join(outReader);
+                err.join(DRAIN_WAIT);
+                if (stdout != null) {
+                    stdout.join(DRAIN_WAIT);
                 }
             } catch (InterruptedException e) {
                 p.destroy();
@@ -68,38 +69,9 @@ final class OpenSshProcesses {
                     p.destroyForcibly();
                 }
             }
-            return new Result(p.exitValue(), text(stdout), text(err), failure);
+            return new Result(p.exitValue(), stdout == null ? "" : stdout.text(), err.text(), failure);
         } finally {
             master.sessions().release();
-        }
-    }
-
-    static Thread drain(InputStream in, ByteArrayOutputStream into) {
-        Thread t = new Thread(() -> {
-            byte[] b = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(b)) > 0) {
-                    synchronized (into) {
-                        into.write(b, 0, n);
-                    }
-                }
-            } catch (IOException e) {
-                // the program was stopped; what was read is kept
-            }
-        }, "pvrun-openssh-drain");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    static void join(Thread t) throws InterruptedException {
-        t.join(10_000);
-    }
-
-    static String text(ByteArrayOutputStream b) {
-        synchronized (b) {
-            return b.toString(StandardCharsets.UTF_8);
         }
     }
 

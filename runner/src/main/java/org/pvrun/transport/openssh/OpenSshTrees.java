@@ -1,6 +1,5 @@
 package org.pvrun.transport.openssh;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pvrun.transport.Drain;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.Tar;
 import org.pvrun.transport.TarPolicy;
@@ -92,10 +92,8 @@ final class OpenSshTrees {
                     new ProcessBuilder(master.client(command)).redirectOutput(ProcessBuilder.Redirect.DISCARD)));
             Process local = pipeline.get(0);
             Process remote = pipeline.get(1);
-            ByteArrayOutputStream localErr = new ByteArrayOutputStream();
-            ByteArrayOutputStream remoteErr = new ByteArrayOutputStream();
-            Thread a = OpenSshProcesses.drain(local.getErrorStream(), localErr);
-            Thread b = OpenSshProcesses.drain(remote.getErrorStream(), remoteErr);
+            Drain localErr = new Drain(local.getErrorStream(), "openssh-tar-stderr");
+            Drain remoteErr = new Drain(remote.getErrorStream(), "openssh-stderr");
             try {
                 try (OutputStream out = local.getOutputStream()) {
                     out.write(list);
@@ -104,15 +102,15 @@ final class OpenSshTrees {
                 }
                 int localStatus = local.waitFor();
                 int remoteStatus = remote.waitFor();
-                OpenSshProcesses.join(a);
-                OpenSshProcesses.join(b);
+                localErr.join(OpenSshProcesses.DRAIN_WAIT);
+                remoteErr.join(OpenSshProcesses.DRAIN_WAIT);
                 if (remoteStatus != 0) {
-                    processes.check(new OpenSshProcesses.Result(remoteStatus, "", OpenSshProcesses.text(remoteErr), null), command,
+                    processes.check(new OpenSshProcesses.Result(remoteStatus, "", remoteErr.text(), null), command,
                             "file transfer to " + remoteDir + " on " + transport.describe() + " failed");
                 }
                 if (localStatus != 0) {
                     throw new IOException("cannot send files of " + localDir + " to " + transport.describe() + ":\n"
-                            + new ExecResult(Shell.join(tar), localStatus, "", OpenSshProcesses.text(localErr)).evidence());
+                            + new ExecResult(Shell.join(tar), localStatus, "", localErr.text()).evidence());
                 }
             } catch (InterruptedException e) {
                 pipeline.forEach(Process::destroy);
