@@ -23,6 +23,15 @@ ADDR_JI_JUMP=10.213.2.1; ADDR_JI_INNER=10.213.2.2
 ADDR_RI_ROOT=10.213.3.1; ADDR_RI_INNER=10.213.3.2
 INNER_NET=10.213.2.0/24
 
+# Two more Slurm compute nodes, each a slurmd in a network + UTS namespace of its own (own address, own
+# host name), on a bridge in the root namespace; partition $MULTI_PARTITION holds both.
+NODES=(node1 node2)
+NODE_ADDRS=(10.213.4.11 10.213.4.12)
+BRIDGE=pvr-br0; BRIDGE_ADDR=10.213.4.1
+MULTI_PARTITION=multi
+node_ns() { echo "pvrun-$1"; }       # node1 -> pvrun-node1
+node_veth() { echo "pvr-$1"; }       # root end on the bridge; the namespace end is "eth0"
+
 LOGIN_HOST=127.0.0.1; LOGIN_PORT=2222
 JUMP_HOST=$ADDR_RJ_JUMP; JUMP_PORT=22
 INNER_HOST=$ADDR_JI_INNER; INNER_PORT=22

@@ -20,8 +20,10 @@ pvrun_job_dir=/scratch/pvrun/run-1/jobs/j0
 
 # The exit file is the job's verdict, read by pvrun even after the scheduler has forgotten the job. It is
 # written under a temporary name and renamed, so a reader never sees a half-written number.
+# pvrun_finish STATUS [WHY]: the exit file's first word is the status; WHY, when given, says why the job
+# ended before pvbatch (a failed setup line).
 pvrun_finish() {
-    printf '%s\n' "$1" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" &&
+    printf '%s\n' "$1${2:+ $2}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" &&
         mv -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit"
     exit "$1"
 }
@@ -39,9 +41,24 @@ export OMP_NUM_THREADS=1
 export PV_TITLE='it'"'"'s a "test" with $(touch /tmp/pvrun-pwned) and `id`'
 set +u
 
-# setup lines of the target, run verbatim
-module load paraview/5.11.0
-source "$HOME/venvs/pv/bin/activate"
+# setup lines of the target, run verbatim, each checked
+pvrun_setup_log="$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.setup.log"
+# Each setup line runs in this shell (eval: a module load must change this shell's environment), its output
+# also kept in $pvrun_setup_log, so that a failing line stops everything before pvbatch with the line and
+# the module system's own words as the reason (Lmod and Environment Modules exit non-zero on an error).
+pvrun_setup() {
+    eval "$2" >"$pvrun_setup_log" 2>&1
+    pvrun_setup_status=$?
+    cat "$pvrun_setup_log"
+    [ "$pvrun_setup_status" = 0 ] && return 0
+    pvrun_setup_failed="setup line $1 failed (exit $pvrun_setup_status): $2: $(head -c 400 "$pvrun_setup_log" |
+        tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//')"
+    return 1
+}
+
+pvrun_setup 1 'module load paraview/5.11.0' || { echo "pvrun: $pvrun_setup_failed; pvbatch not started" >&2; pvrun_finish "$pvrun_setup_status" "$pvrun_setup_failed"; }
+pvrun_setup 2 'source "$HOME/venvs/pv/bin/activate"' || { echo "pvrun: $pvrun_setup_failed; pvbatch not started" >&2; pvrun_finish "$pvrun_setup_status" "$pvrun_setup_failed"; }
+rm -f "$pvrun_setup_log"
 
 # A private X server. With -displayfd, Xvfb picks a free display itself and writes its number once it
 # accepts connections, so concurrent jobs on one node never race for a display number.

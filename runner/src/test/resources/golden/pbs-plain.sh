@@ -16,8 +16,10 @@ pvrun_job_dir=/scratch/pvrun/run-1/jobs/j1
 
 # The exit file is the job's verdict, read by pvrun even after the scheduler has forgotten the job. It is
 # written under a temporary name and renamed, so a reader never sees a half-written number.
+# pvrun_finish STATUS [WHY]: the exit file's first word is the status; WHY, when given, says why the job
+# ended before pvbatch (a failed setup line).
 pvrun_finish() {
-    printf '%s\n' "$1" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" &&
+    printf '%s\n' "$1${2:+ $2}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" &&
         mv -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit"
     exit "$1"
 }

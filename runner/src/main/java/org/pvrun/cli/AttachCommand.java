@@ -22,7 +22,11 @@ abstract class AttachCommand extends PvrunSubcommand {
     }
 
     Engine engine(boolean quiet, boolean jsonOnStdout) {
-        return new Engine(runOptions(Path.of("results"), false, quiet, jsonOnStdout),
+        return engine(quiet, jsonOnStdout, false);
+    }
+
+    Engine engine(boolean quiet, boolean jsonOnStdout, boolean listOutputs) {
+        return new Engine(runOptions(Path.of("results"), false, quiet, jsonOnStdout).listingOutputs(listOutputs),
                 new Engine.Options(connect.acceptNewHostKey, false, false, null));
     }
 }

@@ -1,5 +1,6 @@
 package org.pvrun.cli;
 
+import org.pvrun.ExitCode;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.RunResult;
 import picocli.CommandLine.Command;
@@ -17,14 +18,18 @@ public final class FetchCommand extends AttachCommand {
     @Mixin
     QuietOption quiet;
 
+    @Mixin
+    ListOutputsOption list;
+
     @Override
     public Integer call() throws Exception {
         var dir = runDir();
         Interruption.install();
-        RunResult r = engine(quiet.quiet || json.json, json.json).follow(dir);
+        RunResult r = engine(quiet.quiet || json.json, json.json, list.listOutputs).follow(dir);
         if (json.json && r.manifest() != null) {
             printJson(JsonOption.of(r));
         }
-        return r.exitCode();
+        // 130 says this process was interrupted; a run cancelled earlier (pvrun cancel, a Ctrl-C) did not succeed: 1
+        return r.exitCode() == ExitCode.INTERRUPTED && !Interruption.interrupted() ? ExitCode.TASK_FAILED : r.exitCode();
     }
 }

@@ -9,11 +9,14 @@ import java.util.Map;
 
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
+import org.pvrun.connect.Connection;
+import org.pvrun.connect.Transports;
 import org.pvrun.plan.Plan;
 import org.pvrun.plan.Task;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.results.Rerun;
+import org.pvrun.run.DataInPlace;
 import org.pvrun.run.Engine;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.RunOptions;
@@ -81,6 +84,7 @@ public final class RerunCommand extends PvrunSubcommand {
         }
         Target t = targetOptions.resolve(old.target(), spec, parent.env);
         Path resultsDir = results != null ? results : oldRun.getParent().getParent();
+        checkData(old, spec, t);
         Interruption.install();
         RunOptions o = runOptions(resultsDir, false, quiet.quiet, false);
         RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), false, false, null))
@@ -119,6 +123,29 @@ public final class RerunCommand extends PvrunSubcommand {
             case MISSING -> "missing";
             case EXTRA -> "new";
         };
+    }
+
+    /** Data read in place must be as it was (size, time, hash): a rerun repeats a figure from the same data. */
+    private void checkData(Manifest old, PipelineSpec spec, Target t) throws Exception {
+        if (old.data() == null || old.data().isEmpty()) {
+            return;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        spec.inputs().forEach(in -> names.add(in.name()));
+        List<String> changed;
+        try (Connection c = Transports.connect(t, targetOptions.acceptNewHostKey(), parent.env, parent.err)) {
+            changed = DataInPlace.changes(old.data(), DataInPlace.resolve(c.transport(), t, spec.data(), names));
+        } catch (PvrunException e) {
+            if (e.exitCode() != ExitCode.INVALID_INPUT) {
+                throw e;
+            }
+            throw PvrunException.environment("the data of run " + old.runId() + " is not as it was on " + t.name()
+                    + ":\n" + e.getMessage().replace("\nnothing was submitted", "") + "\na rerun would not repeat it");
+        }
+        if (!changed.isEmpty()) {
+            throw PvrunException.environment("the data of run " + old.runId() + " changed on " + t.name() + " since the run:\n"
+                    + String.join("\n", changed) + "\na rerun would not repeat it; run the spec again for a new figure");
+        }
     }
 
     private static void checkHash(Path f, String expected, String what) throws java.io.IOException {

@@ -53,6 +53,9 @@ public final class RunCommand extends PvrunSubcommand {
     JsonOption json;
 
     @Mixin
+    ListOutputsOption list;
+
+    @Mixin
     TargetOptions targetOptions;
 
     @Option(names = "--detach", description = "Submit the jobs and return at once; follow with 'pvrun status', collect with 'pvrun fetch'.")
@@ -80,7 +83,7 @@ public final class RunCommand extends PvrunSubcommand {
         Target t = targetOptions.resolve(s.target(), s, parent.env);
         Plan plan = Planner.plan(s);
         Interruption.install();
-        RunOptions o = runOptions(results, dryRun, quiet.quiet, json.json);
+        RunOptions o = runOptions(results, dryRun, quiet.quiet, json.json).listingOutputs(list.listOutputs);
         if (jobs != null && jobs < 1) {
             throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
         }
@@ -146,7 +149,9 @@ public final class RunCommand extends PvrunSubcommand {
             org.pvrun.report.JUnitReport.write(r.manifest(), r.runDir(), cmp, junit);
         }
         if (s.report()) {
-            ReportHook.write(r.runDir(), r.manifest(), json.json ? parent.err : parent.out);
+            // -q: the page is written all the same; cron mails nothing when all went well
+            ReportHook.write(r.runDir(), r.manifest(), quiet.quiet ? new java.io.PrintStream(
+                    java.io.OutputStream.nullOutputStream()) : json.json ? parent.err : parent.out);
         }
         return exit;
     }

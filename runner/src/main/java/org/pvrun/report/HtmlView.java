@@ -106,8 +106,10 @@ final class HtmlView {
         byStatus.forEach((s, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(n).append(' ').append(s));
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("pipeline", m.pipeline());
-        h.put("status", m.status());
-        h.put("statusClass", statusClass(m.status()));
+        // a run whose images regressed against the baseline exited 1: its header must not say it succeeded
+        boolean regressed = "succeeded".equals(m.status()) && compared.results().stream().anyMatch(c -> !c.passed());
+        h.put("status", regressed ? "regressed" : m.status());
+        h.put("statusClass", regressed ? "failed" : statusClass(m.status()));
         h.put("runId", m.runId());
         h.put("tasks", count(tasks().size(), "task"));
         h.put("counts", counts.length() > 0 ? counts.toString() : null);

@@ -38,7 +38,28 @@ public record Manifest(
         String remoteDir,
         List<String> setup,
         Provenance.Git git,
-        List<TaskRecord> tasks) {
+        List<TaskRecord> tasks,
+        List<DataRecord> data) {
+
+    /** A manifest without data in place. */
+    public Manifest(int manifestVersion, String pipeline, String runId, String status, String target, String scheduler,
+            String transport, String paraviewVersion, String paraviewConstraint, String spec, String specSha256,
+            String script, String scriptSha256, List<InputRecord> inputs, int ranks, String display, List<String> command,
+            String host, String pvrunVersion, String started, String finished, Double durationSeconds,
+            List<String> jobIds, List<String> nodes, String remoteDir, List<String> setup, Provenance.Git git,
+            List<TaskRecord> tasks) {
+        this(manifestVersion, pipeline, runId, status, target, scheduler, transport, paraviewVersion, paraviewConstraint,
+                spec, specSha256, script, scriptSha256, inputs, ranks, display, command, host, pvrunVersion, started,
+                finished, durationSeconds, jobIds, nodes, remoteDir, setup, git, tasks, null);
+    }
+
+    /**
+     * A file or folder read in place on the target ({@code data:}): its link name in each task folder, where it
+     * is on the target, and what it was when the run started (size, modification time, SHA-256 with
+     * {@code verify: sha256}), so a rerun can tell whether the figure would be made from the same data.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DataRecord(String name, String path, String type, long bytes, String modified, String sha256) {}
 
     public record InputRecord(String name, String source, long bytes, String sha256) {}
 

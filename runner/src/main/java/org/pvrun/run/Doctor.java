@@ -26,6 +26,7 @@ import org.pvrun.plan.Planner;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.scheduler.Scheduler;
 import org.pvrun.scheduler.Schedulers;
+import org.pvrun.scheduler.SetupLines;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
 import org.pvrun.spec.Target;
@@ -126,7 +127,17 @@ public final class Doctor {
 
     private boolean checkPvbatch(Transport tr, Target t) throws IOException, InterruptedException {
         String pvbatch = t.isRemote() ? t.pvbatch() : Pvbatch.locate(o.env()).toString();
-        ExecResult r = tr.exec(Pvbatch.versionCommand(t.setup(), pvbatch), Duration.ofSeconds(120));
+        // the setup lines and pvbatch in one shell, as in a job
+        ExecResult r = tr.exec(Pvbatch.checkedVersionCommand(t.setup(), pvbatch), Duration.ofSeconds(120));
+        if (!t.setup().isEmpty()) {
+            String failed = SetupLines.failure(r.stderr());
+            add("setup", failed == null, failed == null ? t.setup().size() + " setup line(s) ran" : failed,
+                    failed == null ? null : "fix the target's 'setup:' lines: a job stops at a failing one, before pvbatch");
+            if (failed != null) {
+                skip("pvbatch", "the setup lines");
+                return false;
+            }
+        }
         String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
         if (v != null) {
             VersionCache.put(new StateDir(o.env()), VersionCache.key(t), v);

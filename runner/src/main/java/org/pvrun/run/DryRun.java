@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.pvrun.plan.Packing;
 import org.pvrun.plan.Plan;
 import org.pvrun.plan.Task;
+import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.scheduler.JobSpec;
 import org.pvrun.scheduler.Scheduler;
@@ -17,18 +18,21 @@ import org.pvrun.scheduler.Schedulers;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.Target;
 import org.pvrun.util.Shell;
+import org.pvrun.util.Sizes;
 
 /** {@code --dry-run}: the plan, the packing, the job script and the exact commands; nothing run, sent or written. */
 final class DryRun {
     private final PrintStream out;
     private final Engine engine;
+    private final boolean verbose;
 
-    DryRun(PrintStream out, Engine engine) {
+    DryRun(PrintStream out, Engine engine, boolean verbose) {
         this.out = out;
         this.engine = engine;
+        this.verbose = verbose;
     }
 
-    void print(Plan plan, Target t, String notes) {
+    void print(Plan plan, Target t, String notes, List<Manifest.DataRecord> data) {
         PipelineSpec spec = plan.spec();
         Scheduler scheduler = Schedulers.forName(t.scheduler());
         boolean localDir = !t.isRemote() && t.workdir() == null && t.scheduler().equals("none");
@@ -51,6 +55,11 @@ final class DryRun {
         out.println("run dir:   " + remoteRun);
         for (PipelineSpec.InputFile in : spec.inputs()) {
             out.println("input:     " + in.name() + " <- " + in.source());
+        }
+        for (Manifest.DataRecord d : data) {
+            out.println("data:      " + d.name() + " -> " + t.name() + ":" + d.path() + "  (" + d.type() + ", "
+                    + (d.type().equals("file") ? Sizes.human(d.bytes()) + ", " : "") + "modified " + d.modified()
+                    + (d.sha256() != null ? ", sha256 " + d.sha256().substring(0, 12) + "..." : "") + ")");
         }
         out.println("outputs:   " + (spec.outputs().isEmpty() ? "everything the task writes" : String.join(" ", spec.outputs())));
         out.println("tasks:     " + plan.tasks().size() + " in " + jobs.size() + " job" + (jobs.size() == 1 ? "" : "s")
@@ -77,11 +86,16 @@ final class DryRun {
         String submit = Shell.join(scheduler.submitCommand(jobDir + "/job.sh"));
         out.println("submit:    " + submit + (t.scheduler().equals("none") ? "   (once per job, PVRUN_ARRAY_INDEX=0.."
                 + (jobs.size() - 1) + ")" : ""));
-        out.println("job script (" + jobDir + "/job.sh):");
-        try {
-            scheduler.renderJobScript(js).lines().forEach(l -> out.println("  | " + back(l)));
-        } catch (IllegalArgumentException e) {
-            out.println("  (cannot render: " + e.getMessage() + ")");
+        if (t.scheduler().equals("none") && !verbose) {
+            // without a scheduler the script holds no directive of the spec's: pvrun's own lines, the same every run
+            out.println("job script: " + jobDir + "/job.sh (pvrun's own; -v shows it)");
+        } else {
+            out.println("job script (" + jobDir + "/job.sh):");
+            try {
+                scheduler.renderJobScript(js).lines().forEach(l -> out.println("  | " + back(l)));
+            } catch (IllegalArgumentException e) {
+                out.println("  (cannot render: " + e.getMessage() + ")");
+            }
         }
         out.println("(dry run: nothing was run, sent or written)");
     }

@@ -92,10 +92,19 @@ public final class Engine {
         StringBuilder notes = new StringBuilder();
         Target t = target.isLocalDirect() ? Preflight.local(target, spec, o.env(), o.dryRun(), notes) : target;
         if (o.dryRun()) {
-            new DryRun(o.out(), this).print(plan, t, notes.toString());
+            // data in place is listed as the target sees it: a read-only look, the one connection a dry run makes
+            List<Manifest.DataRecord> data = spec.data().isEmpty() ? List.of() : onTarget(t, s -> DataInPlace.resolve(
+                    s.t, t, spec.data(), inputNames(spec)));
+            new DryRun(o.out(), this, o.verbose()).print(plan, t, notes.toString(), data);
             return new RunResult(null, null, ExitCode.OK);
         }
         return onTarget(t, s -> s.start(plan));
+    }
+
+    private static java.util.Set<String> inputNames(PipelineSpec spec) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        spec.inputs().forEach(in -> names.add(in.name()));
+        return names;
     }
 
     /** Picks up a recorded run: waits for its jobs (submitting any not yet started), retries, fetches, reports. */
@@ -365,6 +374,9 @@ public final class Engine {
                 throw PvrunException.environment("pipeline " + spec.name() + " needs ParaView " + spec.paraview()
                         + " but target " + target.name() + " has ParaView " + version + " (" + target.pvbatch() + ")");
             }
+            // before the run directory: data that is missing or unreadable is exit 2 with nothing written
+            List<Manifest.DataRecord> data = DataInPlace.resolve(t, target, spec.data(), inputNames(spec));
+            trace("data");
             Path pipelineDir = o.resultsDir().resolve(spec.name()).toAbsolutePath().normalize();
             ResumeCache cache = eo.resume() ? ResumeCache.scan(pipelineDir) : null;
             localRun = RunIds.createRunDir(pipelineDir);
@@ -375,6 +387,9 @@ public final class Engine {
             List<Manifest.InputRecord> inputs = inputRecords();
             Map<String, String> inputHashes = new TreeMap<>();
             inputs.forEach(i -> inputHashes.put(i.name(), i.sha256()));
+            // a task reading other data is another task (--resume): the data as it was found goes into its key
+            data.forEach(d -> inputHashes.put("data:" + d.name(), d.path() + " " + d.bytes() + " " + d.modified()
+                    + (d.sha256() == null ? "" : " " + d.sha256())));
             String scriptSha = Hashes.sha256(spec.script());
             Display display = display(spec, target);
             List<RunRecord.TaskEntry> entries = new ArrayList<>();
@@ -400,7 +415,7 @@ public final class Engine {
                     spec.script().getFileName().toString(), scriptSha,
                     spec.paraview() == null ? null : spec.paraview().toString(), spec.ranks(), display.id(),
                     spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs,
-                    spec.reset());
+                    spec.reset(), data.isEmpty() ? null : data);
             rec = new RunRecord(1, runId, spec.name(), localRun.toString(), remoteRun, RunRecord.TargetRecord.of(target),
                     version, sr, entries, List.of(), RunRecord.RUNNING, started.toString(), eo.detach(),
                     git.join());
@@ -599,6 +614,7 @@ public final class Engine {
             mkdirs(dirs);
             t.uploadTree(stage, files, rec.remoteDir());
             inputLinks = stageInputs(workdir);
+            rec.spec().dataOrEmpty().forEach(d -> inputLinks.put(d.name(), d.path()));
             FileUtils.deleteDirectory(stage.toFile());
             if (!o.quiet() && target.isRemote()) {
                 o.out().printf("pvrun: staged %d files to %s:%s%n", files.size(), target.name(), rec.remoteDir());
@@ -1212,7 +1228,13 @@ public final class Engine {
             List<String> nodes = new ArrayList<>();
             if (!cancelled && !ran.isEmpty()) {
                 fetch.run(ran, new OutputGlobs(rec.spec().outputs()));
+                java.util.Set<String> own = new java.util.HashSet<>();
+                rec.spec().inputs().forEach(in -> own.add(in.name()));
+                rec.spec().dataOrEmpty().forEach(d -> own.add(d.name()));
                 for (String link : fetch.skippedLinks()) {
+                    if (own.contains(link.split("/", 3)[2])) {
+                        continue; // pvrun's own links to the inputs and data: never results, nothing to say
+                    }
                     o.err().println("pvrun: not fetched: " + link + " is a symbolic link (links are never results)");
                 }
                 nodes.addAll(new LinkedHashSet<>(fetch.nodes()));
@@ -1273,7 +1295,7 @@ public final class Engine {
                     Versions.pvrun(), started.toString(), finished.toString(),
                     Duration.between(started, finished).toMillis() / 1000.0, jobIds, nodes,
                     target.isRemote() ? rec.remoteDir() : null, target.setup().isEmpty() ? null : target.setup(), rec.git(),
-                    tasks);
+                    tasks, sr.data());
             // pvrun collects at the last verdict: a job may still be ending in the scratch folder
             if (isLocalDir() && !cancelled && !LocalFiles.deleteTree(Path.of(rec.remoteDir()), SCRATCH_PATIENCE)) {
                 o.err().println("pvrun: note: the scratch folder " + rec.remoteDir() + " could not be removed (a job of"
@@ -1286,7 +1308,10 @@ public final class Engine {
             }
             trace("manifest");
             Reports.print(o, m, localRun);
-            return new RunResult(m, localRun, cancelled ? ExitCode.INTERRUPTED : allOk ? ExitCode.OK : ExitCode.TASK_FAILED);
+            // a job stopped at a failed setup line: the target's environment is wrong, not the script (docs/cli.md)
+            boolean setupFailed = !liveRounds.isEmpty() && JobEnds.anySetupFailed(liveRounds.get(liveRounds.size() - 1).jobEnds());
+            return new RunResult(m, localRun, cancelled ? ExitCode.INTERRUPTED : allOk ? ExitCode.OK
+                    : setupFailed ? ExitCode.ENVIRONMENT : ExitCode.TASK_FAILED);
         }
 
         List<Manifest.OutputRecord> reusedRecords(RunRecord.TaskEntry e) throws IOException {

@@ -1,6 +1,10 @@
 package org.pvrun.run;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.pvrun.scheduler.SetupLines;
 
 /**
  * Why a task has no verdict, from how its job ended: the job's exit status (a shell reports a process killed
@@ -17,6 +21,10 @@ final class JobEnds {
     private JobEnds() {}
 
     static String reason(String job, String end) {
+        String setup = setupFailure(end);
+        if (setup != null) {
+            return setup;
+        }
         if (end.equals("exit") || end.startsWith("exit ")) {
             String code = end.substring(4).strip();
             if (!code.matches("\\d+")) {
@@ -40,8 +48,27 @@ final class JobEnds {
         };
     }
 
+    /**
+     * {@code setup line N failed (exit S): LINE: OUTPUT} when the job stopped at a setup line (its exit file reads
+     * {@code S setup line ...}, so its end is {@code exit S setup line ...}), else null.
+     */
+    static String setupFailure(String end) {
+        Matcher m = SETUP_FAILED.matcher(end);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** True when a job of the round stopped at a failed setup line: the run then fails as an environment problem. */
+    static boolean anySetupFailed(Map<String, String> jobEnds) {
+        return jobEnds != null && jobEnds.values().stream().anyMatch(e -> setupFailure(e) != null);
+    }
+
+    private static final Pattern SETUP_FAILED = Pattern.compile("exit \\d+ (" + Pattern.quote(SetupLines.FAILED) + ".*)", Pattern.DOTALL);
+
     /** The reason for a task its job never started, given the reason the job ended. */
     static String notRun(String jobReason) {
+        if (jobReason.startsWith(SetupLines.FAILED)) {
+            return jobReason; // says itself that nothing after the line ran
+        }
         return "not run: its job ended before the task started (" + jobReason + ")";
     }
 }

@@ -7,20 +7,31 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Live task counts while a run is followed: a progress bar (me.tongfei:progressbar) on a terminal, one
- * plain line per change otherwise (cron and CI logs).
+ * Live task counts while a run is followed: a progress bar (me.tongfei:progressbar) on a terminal; otherwise (cron
+ * and CI logs) a plain line at the start, at each tenth of the tasks ended, at the end, and at most once every
+ * {@link #QUIET_INTERVAL_NANOS} in between when the counts changed, so a 1,000-task run logs a few dozen lines, not
+ * a thousand.
  */
 final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final boolean quiet;
+    static final long QUIET_INTERVAL_NANOS = 30_000_000_000L;
+    private final java.util.function.LongSupplier clock;
     private String last = "";
+    private long lastPrinted;
+    private int lastTenth = -1;
     private ProgressBar bar;
 
     Progress(PrintStream out, boolean terminal, boolean quiet) {
+        this(out, terminal, quiet, System::nanoTime);
+    }
+
+    Progress(PrintStream out, boolean terminal, boolean quiet, java.util.function.LongSupplier clock) {
         this.out = out;
         this.terminal = terminal;
         this.quiet = quiet;
+        this.clock = clock;
     }
 
     void update(int total, int pending, int running, int done, int failed, int reused) {
@@ -39,8 +50,15 @@ final class Progress {
             bar.stepTo(done + failed);
             bar.setExtraMessage(running + " running, " + failed + " failed" + (reused > 0 ? ", " + reused + " reused" : ""));
         } else {
-            out.println(line);
-            out.flush();
+            int ended = done + failed; // done counts the reused tasks too
+            int tenth = total == 0 ? 10 : ended * 10 / total;
+            long now = clock.getAsLong();
+            if (lastTenth < 0 || tenth != lastTenth || ended == total || now - lastPrinted >= QUIET_INTERVAL_NANOS) {
+                out.println(line);
+                out.flush();
+                lastPrinted = now;
+                lastTenth = tenth;
+            }
         }
     }
 
@@ -51,5 +69,6 @@ final class Progress {
             bar = null;
         }
         last = "";
+        lastTenth = -1;
     }
 }

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.pvrun.PvrunException;
+import org.pvrun.scheduler.SetupLines;
 import org.pvrun.spec.VersionConstraint;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalTransport;
@@ -81,6 +82,14 @@ public final class Pvbatch {
      * HWLOC_COMPONENTS is kept. The job scripts export the same.
      */
     public static final String NO_DISPLAY_PROBE = "export HWLOC_COMPONENTS=\"${HWLOC_COMPONENTS:--gl}\"\n";
+
+    /**
+     * {@code pvbatch --version} after the setup lines, each checked as in a job: the first failing line ends the
+     * command with its status and {@code pvrun: setup line N failed ...} on stderr ({@link SetupLines#failure}).
+     */
+    public static List<String> checkedVersionCommand(List<String> setup, String pvbatch) {
+        return List.of("bash", "-c", SetupLines.checked(setup) + NO_DISPLAY_PROBE + Shell.join(List.of(pvbatch, "--version")));
+    }
 
     /** {@code pvbatch --version} on a target, after its setup lines (module loads), as a command for its shell. */
     public static List<String> versionCommand(List<String> setup, String pvbatch) {

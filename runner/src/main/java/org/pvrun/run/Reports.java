@@ -1,44 +1,24 @@
 package org.pvrun.run;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.util.LogTail;
 
-/** What a finished run prints: one summary line, the outputs, and for each failed task the end of its log. */
+/** Prints what a finished run says ({@link RunSummary}): failures on stderr first, then the closing lines. */
 public final class Reports {
     static final int LOG_TAIL_LINES = 25;
 
     private Reports() {}
 
     static void print(RunOptions o, Manifest m, Path runDir) {
-        PrintStream out = o.out();
         Path shown = relativeToCwd(runDir);
-        if (!o.quiet()) {
-            out.printf("pvrun: %s run %s %s (%d task%s, %.1f s)%n", m.pipeline(), m.runId(), m.status(),
-                    m.tasks().size(), m.tasks().size() == 1 ? "" : "s", m.durationSeconds());
-        }
-        for (Manifest.TaskRecord t : m.tasks()) {
-            if (!t.status().equals("succeeded")) {
-                o.err().printf("pvrun: task %04d %s: %s%n", t.index(), t.status(), t.reason());
-                String tail = LogTail.orEmpty(runDir.resolve(t.log()), LOG_TAIL_LINES);
-                if (!tail.isBlank()) {
-                    o.err().println("  ---- end of " + shown.resolve(t.log()) + " ----");
-                    tail.lines().forEach(l -> o.err().println("  " + l));
-                }
-                o.err().println("  log: " + shown.resolve(t.log()));
-            }
-            if (!o.quiet()) {
-                for (Manifest.OutputRecord r : t.outputs()) {
-                    out.println("  " + shown.resolve(r.path()));
-                }
-            }
-        }
-        if (!o.quiet()) {
-            out.println("  manifest: " + shown.resolve(ManifestIO.FILE));
-        }
+        RunSummary.Lines lines = RunSummary.of(m, shown, t -> LogTail.orEmpty(runDir.resolve(t.log()), LOG_TAIL_LINES),
+                o.quiet(), o.listOutputs() || o.verbose());
+        lines.err().forEach(o.err()::println);
+        o.err().flush();
+        lines.out().forEach(o.out()::println);
     }
 
     static Path relativeToCwd(Path p) {

@@ -4,6 +4,18 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** How the user asked for a run: where results go, what to print, the environment pvrun sees. */
+/**
+ * How the user asked for a run: where results go, what to print ({@code listOutputs}: every output file, not a
+ * count), the environment pvrun sees.
+ */
 public record RunOptions(Path resultsDir, boolean dryRun, boolean verbose, boolean quiet,
-        PrintStream out, PrintStream err, Map<String, String> env) {}
+        PrintStream out, PrintStream err, Map<String, String> env, boolean listOutputs) {
+    public RunOptions(Path resultsDir, boolean dryRun, boolean verbose, boolean quiet, PrintStream out,
+            PrintStream err, Map<String, String> env) {
+        this(resultsDir, dryRun, verbose, quiet, out, err, env, false);
+    }
+
+    public RunOptions listingOutputs(boolean list) {
+        return new RunOptions(resultsDir, dryRun, verbose, quiet, out, err, env, list);
+    }
+}

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.pvrun.PvrunException;
 import org.pvrun.results.ManifestIO;
+import org.pvrun.util.XdgDirs;
 
 /**
  * Where pvrun remembers its runs, so that any process can find them by id: {@code $PVRUN_STATE}, else
@@ -29,10 +30,8 @@ public final class StateDir {
         String s = env.get("PVRUN_STATE");
         if (s != null && !s.isBlank()) {
             root = Path.of(s);
-        } else if (env.get("XDG_STATE_HOME") != null && !env.get("XDG_STATE_HOME").isBlank()) {
-            root = Path.of(env.get("XDG_STATE_HOME"), "pvrun");
         } else {
-            root = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "state", "pvrun");
+            root = XdgDirs.stateHome(env).resolve("pvrun");
         }
     }
 

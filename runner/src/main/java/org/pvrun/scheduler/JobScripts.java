@@ -63,7 +63,7 @@ final class JobScripts {
         new TreeMap<>(job.environment()).forEach((name, value) -> exports.add(name + "=" + Shell.quote(value)));
         view.put("exports", exports);
         view.put("hasSetup", !job.setup().isEmpty());
-        view.put("setup", job.setup());
+        view.put("setupCalls", SetupLines.calls(job.setup()));
         view.put("displayXvfb", job.display().equals("xvfb"));
         view.put("displayAuto", job.display().equals("auto"));
         view.put("needsXvfb", job.display().equals("xvfb") || job.display().equals("auto"));

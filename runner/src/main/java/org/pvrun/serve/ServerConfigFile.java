@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.pvrun.transport.LocalFiles;
+import org.pvrun.util.XdgDirs;
 
 /**
  * A ParaView server configuration file ({@code .pvsc}) with one server, for the client's
@@ -48,10 +49,7 @@ public final class ServerConfigFile {
 
     /** {@code $XDG_CONFIG_HOME/pvrun/serve/TARGET.pvsc}, XDG_CONFIG_HOME defaulting to {@code ~/.config}. */
     public static Path defaultPath(String target, Map<String, String> env) {
-        String xdg = env.get("XDG_CONFIG_HOME");
-        Path config = xdg != null && xdg.startsWith("/") ? Path.of(xdg)
-                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".config");
-        return config.resolve("pvrun").resolve("serve").resolve(target + ".pvsc");
+        return XdgDirs.configHome(env).resolve("pvrun").resolve("serve").resolve(target + ".pvsc");
     }
 
     /** Writes the file through a temporary name, so a client never reads half of it. */

@@ -31,6 +31,10 @@ public final class MapReader {
         }
     }
 
+    List<SpecError> errors() {
+        return errors;
+    }
+
     public YamlNode.Mapping node() {
         return map;
     }

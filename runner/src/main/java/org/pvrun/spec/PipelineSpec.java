@@ -31,6 +31,7 @@ import java.util.Map;
  * @param reset       what is cleared between the tasks of one pvbatch process: "pipeline" or "session"
  * @param baseline    folder of reference images every image output is compared with, or null
  * @param report      write report.html into the run directory
+ * @param data        files already on the target, linked into each task folder, never copied
  */
 public record PipelineSpec(
         Path specFile,
@@ -55,7 +56,23 @@ public record PipelineSpec(
         int retries,
         String reset,
         Path baseline,
-        boolean report) {
+        boolean report,
+        List<DataRef> data) {
+
+    public PipelineSpec {
+        data = data == null ? List.of() : List.copyOf(data);
+    }
+
+    /** A spec without data in place (a run picked up from its record, which keeps the resolved data itself). */
+    public PipelineSpec(Path specFile, String specSha256, String name, String description, Path script,
+            VersionConstraint paraview, Map<String, Object> params, List<String> args, int ranks,
+            List<InputFile> inputs, List<String> outputs, String target, Target inlineTarget, Duration timeout,
+            Display display, Map<String, String> resources, List<Map<String, Object>> points, Integer tasksPerJob,
+            Integer maxParallel, int retries, String reset, Path baseline, boolean report) {
+        this(specFile, specSha256, name, description, script, paraview, params, args, ranks, inputs, outputs, target,
+                inlineTarget, timeout, display, resources, points, tasksPerJob, maxParallel, retries, reset, baseline,
+                report, List.of());
+    }
 
     /** One input file: where it is, and the name it gets in each task's working directory. */
     public record InputFile(Path source, String name) {}

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param resources  scheduler resources (a spec's override these)
  * @param env        environment variables set for pvbatch
  * @param transport  how to reach a remote host: "jsch" (built in) or "openssh" (the system's ssh)
+ * @param dataRoot   where a spec's relative {@code data:} paths are on the target (absolute, or ~/ on a remote
+ *                   host), or null
  */
 public record Target(
         String name,
@@ -43,7 +45,15 @@ public record Target(
         Duration poll,
         Map<String, String> resources,
         Map<String, String> env,
-        String transport) {
+        String transport,
+        String dataRoot) {
+
+    public Target(String name, String host, Integer port, String user, String identity, List<String> jump,
+            String knownHosts, String scheduler, String workdir, List<String> setup, String launcher, String pvbatch,
+            Display display, Duration poll, Map<String, String> resources, Map<String, String> env, String transport) {
+        this(name, host, port, user, identity, jump, knownHosts, scheduler, workdir, setup, launcher, pvbatch, display,
+                poll, resources, env, transport, null);
+    }
 
     public static final String LOCAL = "local";
 

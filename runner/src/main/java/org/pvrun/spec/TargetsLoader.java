@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.pvrun.util.XdgDirs;
+
 /**
  * Loads the targets file (docs/targets.md): {@code --targets FILE}, else {@code $PVRUN_TARGETS}, else
  * {@code ~/.config/pvrun/targets.yaml}. Secrets are refused: pvrun authenticates with keys, the agent or
@@ -17,7 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class TargetsLoader {
     public static final List<String> KEYS = List.of("host", "port", "user", "identity", "jump", "known_hosts",
-            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env", "transport");
+            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env", "transport",
+            "data_root");
     private static final Set<String> SECRET_WORDS = Set.of("password", "passwd", "pass", "passphrase", "secret",
             "token", "otp", "private_key", "key_data");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -34,8 +37,8 @@ public final class TargetsLoader {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv);
         }
-        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-        Path def = Path.of(home, ".config", "pvrun", "targets.yaml");
+        // pvrun's own files follow XDG and $HOME (docs/targets.md#home)
+        Path def = XdgDirs.configHome(env).resolve("pvrun").resolve("targets.yaml");
         return Files.exists(def) ? def : null;
     }
 
@@ -105,7 +108,7 @@ public final class TargetsLoader {
         if (user != null && !user.matches("[A-Za-z0-9._][A-Za-z0-9._-]*")) {
             r.error(r.where("user"), "bad user name '" + user + "'");
         }
-        String identity = expandHome(r.string("identity", false), env);
+        String identity = expandSshHome(r.string("identity", false));
         List<String> jump = new ArrayList<>();
         for (Located.Text j : r.strings("jump")) {
             if (!HOSTISH.matcher(j.value()).matches() || j.value().startsWith("-")) {
@@ -113,7 +116,7 @@ public final class TargetsLoader {
             }
             jump.add(j.value());
         }
-        String knownHosts = expandHome(r.string("known_hosts", false), env);
+        String knownHosts = expandSshHome(r.string("known_hosts", false));
         String scheduler = r.has("scheduler") ? r.string("scheduler", false) : "none";
         if (scheduler != null && !List.of("none", "slurm", "pbs").contains(scheduler)) {
             r.error(r.where("scheduler"), "bad scheduler '" + scheduler + "'; expected slurm, pbs or none");
@@ -124,6 +127,13 @@ public final class TargetsLoader {
         }
         if (workdir != null && !workdir.startsWith("/") && !workdir.startsWith("~/")) {
             r.error(r.where("workdir"), "workdir must be an absolute path (or start with ~/), found '" + workdir + "'");
+        }
+        String dataRoot = r.string("data_root", false);
+        if (dataRoot != null && host == null) {
+            dataRoot = expandHome(dataRoot, env);
+        }
+        if (dataRoot != null && !dataRoot.startsWith("/") && !dataRoot.startsWith("~/")) {
+            r.error(r.where("data_root"), "data_root must be an absolute path (or start with ~/), found '" + dataRoot + "'");
         }
         List<String> setup = r.strings("setup").stream().map(Located.Text::value).toList();
         String launcher = r.has("launcher") ? r.string("launcher", false)
@@ -175,7 +185,7 @@ public final class TargetsLoader {
         }
         return new Target(name, host, port, user, identity, List.copyOf(jump), knownHosts,
                 scheduler == null ? "none" : scheduler, workdir, setup, launcher, pvbatch, display, poll,
-                Map.copyOf(resources), Map.copyOf(envVars), transport == null ? "jsch" : transport);
+                Map.copyOf(resources), Map.copyOf(envVars), transport == null ? "jsch" : transport, dataRoot);
     }
 
     private static Map<String, String> scalars(MapReader r, String key) {
@@ -194,6 +204,18 @@ public final class TargetsLoader {
         String k = key.toLowerCase();
         return SECRET_WORDS.contains(k) || k.contains("password") || k.contains("passphrase") || k.contains("passwd")
                 || k.contains("secret") || k.endsWith("_token");
+    }
+
+    /**
+     * {@code ~} in the SSH files a target names (identity, known_hosts) is the home directory of the password
+     * database, as OpenSSH reads {@code ~} in its own configuration (Java's {@code user.home} is that one), so
+     * a target means the same keys as {@code ssh} with another {@code $HOME} (docs/targets.md#home).
+     */
+    static String expandSshHome(String path) {
+        if (path == null || !(path.equals("~") || path.startsWith("~/"))) {
+            return path;
+        }
+        return System.getProperty("user.home") + path.substring(1);
     }
 
     static String expandHome(String path, Map<String, String> env) {

@@ -36,6 +36,18 @@ class QuietCliTest {
     }
 
     @Test
+    void aSuccessfulRunWithItsReportPrintsNothingAndWritesThePage() throws Exception {
+        Path withReport = Files.writeString(tmp.resolve("r.yaml"), Files.readString(spec).replace("name: q", "name: r")
+                + "report: true\n");
+        Cli.Result r = Cli.run(env, "run", withReport.toString(), "-q", "-o", tmp.resolve("results").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("", r.out() + r.err());
+        try (var runs = Files.list(tmp.resolve("results/r"))) {
+            assertTrue(Files.isRegularFile(runs.findFirst().orElseThrow().resolve("report.html")));
+        }
+    }
+
+    @Test
     void aDetachedRunPrintsItsIdAloneAndFetchCollectsIt() {
         Cli.Result r = Cli.run(env, "run", spec.toString(), "-q", "--detach", "-o", tmp.resolve("results").toString());
         assertEquals(0, r.exitCode(), r.toString());

@@ -151,6 +151,8 @@ class HtmlReportTest {
                 + " (tolerance 10, max fraction 0.10 %, shift 1): 1 passed, 2 failed."), html);
         assertTrue(html.contains("<a href=\"#cmp-0000-contour-png\">0000/contour.png</a>: 8.3 % of pixels differ"), html);
         assertTrue(html.contains("<article class=\"card succeeded regressed\" id=\"task-0000\">"), html);
+        // the run exited 1 for it: the page's header says so, not "succeeded"
+        assertTrue(html.contains("<h1>" + m.pipeline() + " <span class=\"badge failed\">regressed</span></h1>"), html);
         assertTrue(html.contains("<span class=\"badge succeeded\">passed</span> <b>0001/contour.png</b>: 0 of 4800 pixels"
                 + " differ (0 %), max difference 0"), html);
         // baseline | run | diff for the regression, baseline | run for the pass, baseline only for the image of no task

@@ -17,6 +17,9 @@ class JobEndsTest {
         "exit 1   | job 7_0 ended with exit status 1 without the task's verdict",
         "exit 0   | job 7_0 ended with exit status 0 without the task's verdict",
         "exit     | job 7_0 ended (exit) without the task's verdict",
+        "exit 1 setup line 1 failed (exit 1): module load paraview/9.9: Lmod has detected the following error | setup line 1 failed (exit 1): module load paraview/9.9: Lmod has detected the following error",
+        "exit 127 setup line 2 failed (exit 127): module load x: bash: module: command not found | setup line 2 failed (exit 127): module load x: bash: module: command not found",
+        "exit 1 something else | job 7_0 ended (exit 1 something else) without the task's verdict",
         "timeout  | job 7_0 hit its time limit (scheduler state timeout)",
         "failed   | job 7_0 failed (scheduler state failed: out of memory, node failure or a crash)",
         "cancelled | job 7_0 was cancelled",
@@ -24,6 +27,16 @@ class JobEndsTest {
     })
     void reasons(String end, String reason) {
         assertEquals(reason, JobEnds.reason("7_0", end));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFailedSetupLineIsTheWholeReasonAndMakesTheRunAnEnvironmentFailure() {
+        String end = "exit 1 setup line 1 failed (exit 1): module load paraview/9.9: unknown";
+        assertEquals("setup line 1 failed (exit 1): module load paraview/9.9: unknown",
+                JobEnds.notRun(JobEnds.reason("7_0", end)));
+        org.junit.jupiter.api.Assertions.assertTrue(JobEnds.anySetupFailed(java.util.Map.of("0", "exit 0", "1", end)));
+        org.junit.jupiter.api.Assertions.assertFalse(JobEnds.anySetupFailed(java.util.Map.of("0", "exit 1", "1", "done")));
+        org.junit.jupiter.api.Assertions.assertFalse(JobEnds.anySetupFailed(null));
     }
 
     @org.junit.jupiter.api.Test

@@ -42,7 +42,7 @@ class PvserverJobTest {
         assertEquals(List.of("#SBATCH --job-name=pvrun-serve", "#SBATCH --chdir=" + session,
                 "#SBATCH --output=" + session + "/jobs/job-0.out", "#SBATCH --ntasks=2", "#SBATCH --partition=viz",
                 "#SBATCH --time=01:00:00"), directives);
-        assertTrue(script.contains("\nmodule load paraview/5.11.0\n"), script);
+        assertTrue(script.contains("\npvrun_setup 1 'module load paraview/5.11.0' || "), script);
         assertTrue(script.contains("\npvrun_start_xvfb\n"), script);
         assertTrue(script.contains("\nsrun -n 2 pvserver --server-port=0\npvrun_finish $?\n"), script);
         Path f = Files.writeString(dir.resolve("job.sh"), script);

@@ -74,7 +74,7 @@ class ServeDryRunTest {
         assertTrue(out.contains("  | #SBATCH --time=02:00:00"), out);
         assertTrue(out.contains("  | #SBATCH --partition=viz"), out);
         assertTrue(out.contains("  | #SBATCH --job-name=pvrun-serve"), out);
-        assertTrue(out.contains("  | module load paraview/5.11.0"), out);
+        assertTrue(out.contains("  | pvrun_setup 1 'module load paraview/5.11.0'"), out);
         assertTrue(out.contains("  | pvrun_start_xvfb"), out);
         assertTrue(out.contains("  | srun -n 4 pvserver --server-port=0\n"), out);
         assertTrue(out.contains("  | pvrun_finish $?"), out);

@@ -32,9 +32,11 @@ class TargetsLoaderTest {
         assertEquals("hopper.example.edu", t.host());
         assertEquals(2200, t.port());
         assertEquals("jdoe", t.user());
-        assertEquals("/home/jdoe/.ssh/id_ed25519", t.identity());
+        // ~ in SSH files is the password database's home, as OpenSSH reads it, not $HOME (/home/jdoe here)
+        String sshHome = System.getProperty("user.home");
+        assertEquals(sshHome + "/.ssh/id_ed25519", t.identity());
         assertEquals(List.of("jdoe@bastion.example.edu", "gate:2222"), t.jump());
-        assertEquals("/home/jdoe/.ssh/known_hosts", t.knownHosts());
+        assertEquals(sshHome + "/.ssh/known_hosts", t.knownHosts());
         assertEquals("slurm", t.scheduler());
         assertEquals("srun", t.launcher());
         assertEquals("/scratch/jdoe/pvrun", t.workdir());
@@ -77,6 +79,10 @@ class TargetsLoaderTest {
         assertEquals(Path.of("/env.yaml"), TargetsLoader.locate(null, Map.of("PVRUN_TARGETS", "/env.yaml")));
         assertNull(TargetsLoader.locate(null, Map.of("HOME", home.toString())));
         Path def = home.resolve(".config/pvrun/targets.yaml");
+        Path xdg = home.resolve("xdg/pvrun/targets.yaml");
+        Files.createDirectories(xdg.getParent());
+        Files.writeString(xdg, "targets: {}\n");
+        assertEquals(xdg, TargetsLoader.locate(null, Map.of("HOME", "/nowhere", "XDG_CONFIG_HOME", home.resolve("xdg").toString())));
         Files.createDirectories(def.getParent());
         Files.writeString(def, "targets: {}\n");
         assertEquals(def, TargetsLoader.locate(null, Map.of("HOME", home.toString())));

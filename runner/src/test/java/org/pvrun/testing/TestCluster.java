@@ -75,6 +75,9 @@ public final class TestCluster {
 
     /**
      * Writes a targets file with the cluster's targets: {@code ci-slurm} (SSH to the login node, Slurm),
+     * {@code ci-slurm-2nodes} (the same, on the partition of the two namespace nodes node1 and node2),
+     * {@code ci-module} (ci-slurm whose pvbatch, pvbatch-5.11.0, is on PATH only after its setup line
+     * {@code module load paraview/5.11.0}), {@code ci-module-missing} (its setup line loads a module that does not exist),
      * {@code ci-ssh} (SSH, no scheduler), {@code ci-jump} (the inner host through the jump host, Slurm),
      * {@code ci-local-slurm} (this machine's sbatch).
      */
@@ -89,6 +92,13 @@ public final class TestCluster {
                 + "    resources: {partition: " + get("PARTITION") + ", time: \"00:10:00\"}\n";
         String text = "targets:\n"
                 + "  ci-slurm:\n    host: " + get("LOGIN_HOST") + "\n    port: " + get("LOGIN_PORT") + "\n" + ssh + slurm
+                + "  ci-slurm-2nodes:\n    host: " + get("LOGIN_HOST") + "\n    port: " + get("LOGIN_PORT") + "\n" + ssh
+                + "    scheduler: slurm\n"
+                + "    resources: {partition: " + get("MULTI_PARTITION") + ", time: \"00:10:00\"}\n"
+                + "  ci-module:\n    host: " + get("LOGIN_HOST") + "\n    port: " + get("LOGIN_PORT") + "\n" + ssh + slurm
+                + "    setup: [\"module load paraview/5.11.0\"]\n    pvbatch: pvbatch-5.11.0\n"
+                + "  ci-module-missing:\n    host: " + get("LOGIN_HOST") + "\n    port: " + get("LOGIN_PORT") + "\n" + ssh
+                + slurm + "    setup: [\"module load paraview/9.9\"]\n"
                 + "  ci-ssh:\n    host: " + get("LOGIN_HOST") + "\n    port: " + get("LOGIN_PORT") + "\n" + ssh
                 + "    scheduler: none\n"
                 + "  ci-jump:\n    host: " + get("INNER_HOST") + "\n    port: " + get("INNER_PORT") + "\n"

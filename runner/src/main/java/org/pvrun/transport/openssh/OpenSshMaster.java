@@ -241,7 +241,9 @@ final class OpenSshMaster {
         String where = options.describe();
         String indented = text.isEmpty() ? "  (ssh exited with status " + status + " and said nothing)"
                 : "  " + text.replace("\n", "\n  ");
-        String kh = options.knownHosts() != null ? options.knownHosts().toString() : "~/.ssh/known_hosts";
+        // ssh's own default, with ~ as ssh takes it: the password database's home (docs/targets.md#home)
+        String kh = options.knownHosts() != null ? options.knownHosts().toString()
+                : System.getProperty("user.home") + "/.ssh/known_hosts";
         if (text.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")) {
             return PvrunException.environment("The host key of " + where + " has CHANGED; pvrun refuses to connect, also"
                     + " with --accept-new-host-key. ssh said:\n" + indented + "\nIf the administrators confirm the new key,"
@@ -257,6 +259,13 @@ final class OpenSshMaster {
         }
         if (text.contains("Permission denied") || text.contains("Too many authentication failures")) {
             return PvrunException.environment("Could not log in to " + where + ". ssh said:\n" + indented);
+        }
+        if (text.contains("Could not resolve hostname")) {
+            Path config = options.configFile() != null ? options.configFile()
+                    : Path.of(System.getProperty("user.home"), ".ssh", "config");
+            return PvrunException.environment("Cannot connect to " + where + ": unknown host name. ssh said:\n" + indented
+                    + "\nssh read " + config + (Files.exists(config) ? "" : " (no such file)") + (options.configFile() != null
+                    ? " (PVRUN_SSH_CONFIG)" : " and /etc/ssh/ssh_config; ~ is the password database's home, whatever $HOME says"));
         }
         return PvrunException.environment("Cannot connect to " + where + ". ssh said:\n" + indented);
     }

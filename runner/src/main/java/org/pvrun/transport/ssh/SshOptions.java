@@ -31,6 +31,8 @@ import org.pvrun.PvrunException;
  * @param connectTimeout limit for the TCP connection (or the jump host's channel) and the SSH handshake
  * @param keepAliveInterval how often to probe an idle connection; after three unanswered probes it counts as
  *     dead (OpenSSH's ServerAliveInterval/ServerAliveCountMax 3). Zero disables.
+ * @param configFile the OpenSSH client configuration these options were read from (named in messages about the
+ *     host name), or null
  */
 public record SshOptions(
         String host,
@@ -41,7 +43,14 @@ public record SshOptions(
         List<String> jumpHosts,
         boolean acceptNewHostKey,
         Duration connectTimeout,
-        Duration keepAliveInterval) {
+        Duration keepAliveInterval,
+        Path configFile) {
+
+    public SshOptions(String host, int port, String user, List<Path> identityFiles, Path knownHosts,
+            List<String> jumpHosts, boolean acceptNewHostKey, Duration connectTimeout, Duration keepAliveInterval) {
+        this(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
+                keepAliveInterval, null);
+    }
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
@@ -131,47 +140,48 @@ public record SshOptions(
         boolean acceptNew = "accept-new".equalsIgnoreCase(orElse(c.getValue("StrictHostKeyChecking"), ""));
         Duration connectTimeout = seconds(c.getValue("ConnectTimeout"), DEFAULT_CONNECT_TIMEOUT);
         Duration keepAlive = seconds(c.getValue("ServerAliveInterval"), DEFAULT_KEEPALIVE);
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumps, acceptNew, connectTimeout, keepAlive);
+        return new SshOptions(host, port, user, identityFiles, knownHosts, jumps, acceptNew, connectTimeout, keepAlive,
+                configFile);
     }
 
     public SshOptions withUser(String user) {
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval);
+                keepAliveInterval, configFile);
     }
 
     public SshOptions withPort(int port) {
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval);
+                keepAliveInterval, configFile);
     }
 
     public SshOptions withIdentityFiles(List<Path> identityFiles) {
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval);
+                keepAliveInterval, configFile);
     }
 
     public SshOptions withKnownHosts(Path knownHosts) {
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval);
+                keepAliveInterval, configFile);
     }
 
     public SshOptions withJumpHosts(List<String> jumpHosts) {
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval);
+                keepAliveInterval, configFile);
     }
 
     public SshOptions withAcceptNewHostKey(boolean acceptNewHostKey) {
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval);
+                keepAliveInterval, configFile);
     }
 
     public SshOptions withConnectTimeout(Duration connectTimeout) {
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval);
+                keepAliveInterval, configFile);
     }
 
     public SshOptions withKeepAliveInterval(Duration keepAliveInterval) {
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval);
+                keepAliveInterval, configFile);
     }
 
     /** The hops to connect through, then the target itself, each with its user filled in. */
@@ -250,8 +260,26 @@ public record SshOptions(
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * {@code ~/.ssh} as OpenSSH finds it: {@code ~} is the home directory of the password database (Java's
+     * {@code user.home}), not {@code $HOME}, so a CI runner or {@code sudo -E} with another {@code HOME} still
+     * reads the user's own keys and configuration, as {@code ssh} itself does (docs/targets.md#home).
+     */
     static Path sshDir() {
         return Path.of(System.getProperty("user.home"), ".ssh");
+    }
+
+    /**
+     * Where a host name that does not resolve was looked for as an alias, for the message: the configuration
+     * file, whether it exists, and where {@code ~} is.
+     */
+    public String aliasNote() {
+        if (configFile == null) {
+            return "";
+        }
+        return " It is not a Host alias in " + configFile + (Files.exists(configFile) ? "" : " (no such file)")
+                + (configFile.startsWith(sshDir()) ? "; OpenSSH, and pvrun with it, takes ~ from the password database ("
+                        + System.getProperty("user.home") + "), whatever $HOME says" : "") + ".";
     }
 
     private static String localUser() {

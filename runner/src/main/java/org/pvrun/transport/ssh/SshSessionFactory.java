@@ -91,7 +91,7 @@ public final class SshSessionFactory {
                     }
                     session.connect(timeoutMs);
                 } catch (JSchException e) {
-                    throw translate(e, hop, via, verifier, credentials);
+                    throw translate(e, hop, via, verifier, credentials, options);
                 }
                 open.add(session);
             }
@@ -149,7 +149,7 @@ public final class SshSessionFactory {
     }
 
     private static PvrunException translate(JSchException e, SshOptions.Hop hop, SshOptions.Hop via,
-            HostKeyVerifier verifier, Credentials credentials) {
+            HostKeyVerifier verifier, Credentials credentials, SshOptions options) {
         PvrunException refusal = verifier.refusal();
         if (refusal != null) {
             return refusal;
@@ -179,7 +179,8 @@ public final class SshSessionFactory {
                     + "Name the right key as identity file, or remove unrelated keys from ssh-agent (ssh-add -D).", e);
         }
         if (root instanceof UnknownHostException) {
-            return PvrunException.environment("Cannot connect to " + where + ": unknown host name " + hop.host() + ".", e);
+            return PvrunException.environment("Cannot connect to " + where + ": unknown host name " + hop.host() + "."
+                    + (hop.host().equals(options.host()) ? options.aliasNote() : ""), e);
         }
         if (root instanceof ConnectException || root instanceof NoRouteToHostException
                 || root instanceof SocketTimeoutException || msg.startsWith("timeout")) {
