@@ -1,15 +1,14 @@
 package org.pvrun.report;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +16,7 @@ import java.util.stream.Collectors;
 
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
+import org.pvrun.util.LogTail;
 
 /**
  * A run as JUnit XML, in the dialect Surefire writes and Jenkins' junit step and GitLab's
@@ -31,7 +31,6 @@ import org.pvrun.results.ManifestIO;
 public final class JUnitReport {
     /** How much of each task's log goes into its system-out. */
     static final int LOG_TAIL_LINES = 50;
-    static final int LOG_TAIL_BYTES = 64 * 1024;
     static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT);
 
     private JUnitReport() {}
@@ -74,7 +73,7 @@ public final class JUnitReport {
                                 + (t.log() != null ? "\nlog: " + t.log() : "")))
                         .append("</").append(element).append(">\n");
             }
-            String tail = t.log() == null ? "" : tail(runDir.resolve(t.log()));
+            String tail = t.log() == null ? "" : LogTail.orEmpty(runDir.resolve(t.log()), LOG_TAIL_LINES);
             if (!tail.isEmpty()) {
                 cases.append("      <system-out>").append(escape(tail)).append("</system-out>\n");
             }
@@ -182,26 +181,6 @@ public final class JUnitReport {
             return TIMESTAMP.format(LocalDateTime.ofInstant(Instant.parse(instant), ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
             return null;
-        }
-    }
-
-    /** The last {@link #LOG_TAIL_LINES} lines of a log, reading at most its last 64 KiB; empty if absent. */
-    static String tail(Path log) {
-        if (!Files.isRegularFile(log)) {
-            return "";
-        }
-        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-            long start = Math.max(0, f.length() - LOG_TAIL_BYTES);
-            byte[] buf = new byte[(int) (f.length() - start)];
-            f.seek(start);
-            f.readFully(buf);
-            List<String> lines = new String(buf, StandardCharsets.UTF_8).lines().toList();
-            if (start > 0 && !lines.isEmpty()) {
-                lines = lines.subList(1, lines.size()); // the first line was cut
-            }
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
     }
 

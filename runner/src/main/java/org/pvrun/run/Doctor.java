@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.io.FileUtils;
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
+import org.pvrun.connect.Connection;
+import org.pvrun.connect.Transports;
 import org.pvrun.plan.Planner;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.scheduler.Scheduler;
@@ -28,10 +30,9 @@ import org.pvrun.scheduler.SetupLines;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
 import org.pvrun.spec.Target;
-import org.pvrun.connect.Connection;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.Transport;
-import org.pvrun.connect.Transports;
+import org.pvrun.util.LogTail;
 import org.pvrun.util.Shell;
 
 /**
@@ -194,8 +195,8 @@ public final class Doctor {
         }
         removeOnTarget(target, r.manifest() == null ? null : r.manifest().remoteDir());
         Path task = r.runDir().resolve("tasks/0000");
-        String tail = Reports.tail(r.runDir().resolve("logs/0000.log"), 15);
-        String jobTail = Reports.tail(r.runDir().resolve("logs/job-0.out"), 15);
+        String tail = LogTail.orEmpty(r.runDir().resolve("logs/0000.log"), 15);
+        String jobTail = LogTail.orEmpty(r.runDir().resolve("logs/job-0.out"), 15);
         try {
             JsonNode j = ManifestIO.JSON.readTree(task.resolve("doctor.json").toFile());
             int got = j.get("ranks").asInt();

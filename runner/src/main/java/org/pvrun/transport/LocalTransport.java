@@ -1,10 +1,7 @@
 package org.pvrun.transport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,8 +39,8 @@ public final class LocalTransport implements Transport {
         String command = Shell.join(argv);
         Process process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        Drain out = new Drain(process.getInputStream(), "stdout");
-        Drain err = new Drain(process.getErrorStream(), "stderr");
+        Drain out = new Drain(process.getInputStream(), "local-stdout");
+        Drain err = new Drain(process.getErrorStream(), "local-stderr");
         boolean finished = false;
         try {
             if (timeout == null || timeout.isZero() || timeout.isNegative()) {
@@ -159,40 +156,6 @@ public final class LocalTransport implements Transport {
 
     @Override
     public void close() {}
-
-    /** Reads one output stream to its end on its own thread. */
-    private static final class Drain {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final Thread thread;
-
-        Drain(InputStream in, String name) {
-            thread = new Thread(() -> {
-                byte[] b = new byte[8192];
-                try (in) {
-                    int n;
-                    while ((n = in.read(b)) > 0) {
-                        synchronized (buffer) {
-                            buffer.write(b, 0, n);
-                        }
-                    }
-                } catch (IOException e) {
-                    // the stream is closed when the process is killed; what was read so far is kept
-                }
-            }, "pvrun-local-" + name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void join(Duration limit) throws InterruptedException {
-            thread.join(Math.max(1, limit.toMillis()));
-        }
-
-        String text() {
-            synchronized (buffer) {
-                return buffer.toString(StandardCharsets.UTF_8);
-            }
-        }
-    }
 
     /** inotify through the JDK's watch service: a task's verdict is seen as soon as it is renamed into place. */
     @Override

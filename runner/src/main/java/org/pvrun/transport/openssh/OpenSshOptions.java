@@ -2,7 +2,6 @@ package org.pvrun.transport.openssh;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.pvrun.PvrunException;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are read directly.
  */
 @Tag("integration")
-class SlurmClusterTest {
+class SlurmClusterIT {
     private final SlurmScheduler slurm = new SlurmScheduler();
 
     private static String exec(List<String> argv) throws Exception {

@@ -18,15 +18,15 @@ import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
 import org.pvrun.spec.Target;
 import org.pvrun.transport.Transport;
-import org.pvrun.transport.TransportContractTest;
+import org.pvrun.transport.TransportContractIT;
 import org.pvrun.connect.Transports;
 
 /**
- * The built-in JSch transport: the shared contract ({@link TransportContractTest}), plus what only it does itself
+ * The built-in JSch transport: the shared contract ({@link TransportContractIT}), plus what only it does itself
  * (known_hosts parsing, fingerprints, key passphrases, ssh-agent, its own ssh_config reader).
  */
 @Tag("integration")
-class SshTransportIntegrationTest extends TransportContractTest {
+class SshTransportIT extends TransportContractIT {
 
     @Override
     protected Transport open(Target target, boolean acceptNewHostKey, Map<String, String> env) {

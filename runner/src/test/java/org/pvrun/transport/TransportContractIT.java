@@ -42,7 +42,7 @@ import org.pvrun.testing.TestCluster;
  * only through the jump host). A subclass supplies the transport for a target; each runs all of these.
  */
 @Tag("integration")
-public abstract class TransportContractTest {
+public abstract class TransportContractIT {
     protected static final Duration T = Duration.ofSeconds(30);
 
     @TempDir

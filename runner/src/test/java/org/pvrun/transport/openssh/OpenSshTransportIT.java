@@ -21,12 +21,12 @@ import org.pvrun.spec.Display;
 import org.pvrun.spec.Target;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.Transport;
-import org.pvrun.transport.TransportContractTest;
+import org.pvrun.transport.TransportContractIT;
 import org.pvrun.connect.Transports;
 
 /** {@code transport: openssh}: the shared contract, plus the master connection's own promises. */
 @Tag("integration")
-class OpenSshTransportIntegrationTest extends TransportContractTest {
+class OpenSshTransportIT extends TransportContractIT {
 
     @Override
     protected Transport open(Target target, boolean acceptNewHostKey, Map<String, String> env) {
