@@ -15,12 +15,14 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pvrun.spec.AnimationSpec;
 
-/** Frames gathered from the tasks and checked, then encoded with the real ffmpeg and counted with ffprobe. */
-class MoviesTest {
+/** Frames gathered from the tasks and checked, then encoded with the real ffmpeg and counted with ffprobe (an IT: it needs ffmpeg). */
+@Tag("integration")
+class MoviesIT {
     @TempDir
     Path run;
 
