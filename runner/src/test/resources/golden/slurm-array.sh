@@ -92,6 +92,9 @@ pvrun_nodes="${SLURM_JOB_NODELIST:-}"
 if [ -z "$pvrun_nodes" ] && [ -r "${PBS_NODEFILE:-}" ]; then
     pvrun_nodes=$(sort -u "$PBS_NODEFILE" | paste -sd, -)
 fi
+if [ -z "$pvrun_nodes" ] && [ -r "${PE_HOSTFILE:-}" ]; then
+    pvrun_nodes=$(awk '{print $1}' "$PE_HOSTFILE" | sort -u | paste -sd, -)
+fi
 printf '%s\n' "${pvrun_nodes:-$(hostname)}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.nodes"
 
 # a setup line may have switched errexit on; the launch status must reach the exit file either way
