@@ -32,7 +32,6 @@ public final class SgeScheduler implements Scheduler {
     static final String PARALLEL_ENVIRONMENT = "mpi";
 
     private static final Pattern SUBMITTED = Pattern.compile("(\\d+)(?:\\.\\d+-\\d+:\\d+)?");
-    private static final Pattern TASK_RANGE = Pattern.compile("(\\d+)(?:-(\\d+)(?::(\\d+))?)?");
 
     @Override
     public String name() {
@@ -183,18 +182,9 @@ public final class SgeScheduler implements Scheduler {
 
     /** {@code 3}, {@code 3,4}, {@code 1-3:1} (qstat's forms for one task, pending tasks, a pending range). */
     static List<Integer> expandTasks(String tasks) {
-        List<Integer> ids = new ArrayList<>();
-        for (String part : tasks.strip().split(",")) {
-            Matcher m = TASK_RANGE.matcher(part.strip());
-            if (!m.matches()) {
-                throw new IllegalArgumentException("unexpected task list '" + tasks + "' in qstat -xml output");
-            }
-            int from = Integer.parseInt(m.group(1));
-            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
-            int step = m.group(3) == null ? 1 : Math.max(1, Integer.parseInt(m.group(3)));
-            for (int t = from; t <= to; t += step) {
-                ids.add(t);
-            }
+        List<Integer> ids = TaskRanges.expand(tasks);
+        if (ids == null) {
+            throw new IllegalArgumentException("unexpected task list '" + tasks + "' in qstat -xml output");
         }
         return ids;
     }
