@@ -174,6 +174,49 @@ public final class SgeScheduler implements Scheduler {
         return argv;
     }
 
+    /**
+     * Grid Engine's accounting ({@code qacct -j}, one job at a time) for jobs that have left qstat: the jobs it
+     * does not know ("error: job id N not found") are simply missing from the output.
+     */
+    @Override
+    public List<String> historyCommand(Collection<String> jobIds) {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "for j; do qacct -j \"$j\" 2>/dev/null; done; exit 0", "sh"));
+        argv.addAll(jobIds);
+        return argv;
+    }
+
+    /**
+     * qacct's records, separated by lines of {@code =}: {@code jobnumber}, {@code taskid} ({@code undefined}
+     * for a plain job), {@code failed} (0, or a code and its reason, e.g. {@code 100 : assumedly after job}) and
+     * {@code exit_status} (128 + N after signal N). COMPLETED when both are 0, else FAILED; keyed like
+     * {@link #parseStatus}. See https://gridscheduler.sourceforge.net/htmlman/htmlman5/accounting.html
+     */
+    @Override
+    public Map<String, JobRecord> parseHistory(String stdout) {
+        Map<String, JobRecord> records = new LinkedHashMap<>();
+        for (String block : stdout.split("(?m)^=+\\s*$")) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String line : block.split("\n")) {
+                String[] kv = line.strip().split("\\s+", 2);
+                if (kv.length == 2) {
+                    fields.putIfAbsent(kv[0], kv[1].strip());
+                }
+            }
+            String number = fields.get("jobnumber");
+            String exit = fields.get("exit_status");
+            if (number == null || exit == null || !number.matches("\\d+")) {
+                continue;
+            }
+            int status = Integer.parseInt(exit.split("\\s+")[0]);
+            String failed = fields.getOrDefault("failed", "0").split("\\s+")[0];
+            JobState state = failed.equals("0") && status == 0 ? JobState.COMPLETED : JobState.FAILED;
+            String task = fields.getOrDefault("taskid", "undefined");
+            records.put(task.matches("\\d+") ? number + "." + task : number,
+                    new JobRecord(state, status, status > 128 ? status - 128 : 0));
+        }
+        return records;
+    }
+
     /** Task {@code index + 1} of the array: {@code 12.4} for index 3. */
     @Override
     public String elementId(String jobId, int index, int arraySize) {

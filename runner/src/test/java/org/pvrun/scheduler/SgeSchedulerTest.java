@@ -69,6 +69,19 @@ class SgeSchedulerTest {
     }
 
     @Test
+    void accountingForJobsThatLeftTheQueue() throws Exception {
+        assertEquals(Map.of("15", new JobRecord(FAILED, 3, 0)),
+                sge.parseHistory(SlurmSchedulerTest.sample("sge/qacct-failed.txt")));
+        assertEquals(Map.of("16.1", new JobRecord(JobState.COMPLETED, 0, 0), "16.2", new JobRecord(JobState.COMPLETED, 0, 0)),
+                sge.parseHistory(SlurmSchedulerTest.sample("sge/qacct-array.txt")));
+        // task 3 deleted while it ran: failed 100, exit 137 (SIGKILL)
+        assertEquals(new JobRecord(FAILED, 137, 9), sge.parseHistory(SlurmSchedulerTest.sample("sge/qacct-deleted.txt")).get("2.3"));
+        assertEquals(Map.of(), sge.parseHistory(""));
+        assertEquals(List.of("sh", "-c", "for j; do qacct -j \"$j\" 2>/dev/null; done; exit 0", "sh", "15", "16"),
+                sge.historyCommand(List.of("15", "16")));
+    }
+
+    @Test
     void cancelAndStatusCommands() {
         assertEquals(List.of("qdel", "7", "8"), sge.cancelCommand(List.of("7", "8")));
         assertEquals(List.of("qstat", "-xml"), sge.statusCommand(List.of("7")));
