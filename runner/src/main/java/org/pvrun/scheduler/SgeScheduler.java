@@ -217,6 +217,34 @@ public final class SgeScheduler implements Scheduler {
         return records;
     }
 
+    /**
+     * Every job's details ({@code qstat -j '*'}): each has its {@code script_file}, the path given to qsub. With
+     * no job at all qstat says "Following jobs do not exist" and exits 1: that is an answer (no job), so the
+     * command then succeeds; any other failure stays one (a job that may exist must not be submitted again).
+     */
+    @Override
+    public List<String> jobScriptsCommand() {
+        return List.of("sh", "-c", "out=$(qstat -j '*' 2>&1); s=$?; printf '%s\\n' \"$out\"; "
+                + "case $out in 'Following jobs do not exist'*) exit 0 ;; esac; exit $s");
+    }
+
+    /**
+     * The {@code job_number} of the record whose {@code script_file} is {@code script}, or null.
+     */
+    @Override
+    public String parseJobScripts(String stdout, String script) {
+        String number = null;
+        for (String line : stdout.split("\n")) {
+            String[] kv = line.strip().split(":\\s*", 2);
+            if (kv.length == 2 && kv[0].equals("job_number")) {
+                number = kv[1].strip();
+            } else if (kv.length == 2 && kv[0].equals("script_file") && kv[1].strip().equals(script) && number != null) {
+                return number;
+            }
+        }
+        return null;
+    }
+
     /** Task {@code index + 1} of the array: {@code 12.4} for index 3. */
     @Override
     public String elementId(String jobId, int index, int arraySize) {

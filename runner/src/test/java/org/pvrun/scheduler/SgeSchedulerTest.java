@@ -82,6 +82,41 @@ class SgeSchedulerTest {
     }
 
     @Test
+    void findsTheJobOfAScriptWhoseSubmissionAnswerWasLost() throws Exception {
+        String all = SlurmSchedulerTest.sample("sge/qstat-j-all.txt");
+        assertEquals(List.of("sh", "-c"), sge.jobScriptsCommand().subList(0, 2));
+        // jobs 18 and 19 (an array) run the same script: the first listed is taken
+        assertEquals("18", sge.parseJobScripts(all, "/tmp/sgecap/s.sh"));
+        assertEquals(null, sge.parseJobScripts(all, "/tmp/sgecap/other.sh"));
+        assertEquals(null, sge.parseJobScripts("", "/tmp/sgecap/s.sh"));
+        assertEquals("19", sge.parseJobScripts(all.substring(all.indexOf("job_number:                 19")), "/tmp/sgecap/s.sh"));
+    }
+
+    @Test
+    void theJobScriptsQuerySucceedsWithNoJobsAndFailsOtherwise() throws Exception {
+        java.nio.file.Path bin = java.nio.file.Files.createTempDirectory("fake-qstat");
+        try {
+            java.nio.file.Path qstat = bin.resolve("qstat");
+            for (String[] c : new String[][] {{"echo 'Following jobs do not exist: '; echo '*'; exit 1", "0"},
+                    {"echo 'error: commlib error: got select error (Connection refused)' >&2; exit 1", "1"},
+                    {"cat <<'E'\njob_number:  7\nscript_file: /x/job.sh\nE", "0"}}) {
+                java.nio.file.Files.writeString(qstat, "#!/bin/sh\n" + c[0] + "\n");
+                qstat.toFile().setExecutable(true);
+                ProcessBuilder pb = new ProcessBuilder(sge.jobScriptsCommand()).redirectErrorStream(true);
+                pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertEquals(Integer.parseInt(c[1]), p.waitFor(), out);
+                if (c[0].contains("job_number")) {
+                    assertEquals("7", sge.parseJobScripts(out, "/x/job.sh"));
+                }
+            }
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(bin.toFile());
+        }
+    }
+
+    @Test
     void cancelAndStatusCommands() {
         assertEquals(List.of("qdel", "7", "8"), sge.cancelCommand(List.of("7", "8")));
         assertEquals(List.of("qstat", "-xml"), sge.statusCommand(List.of("7")));
