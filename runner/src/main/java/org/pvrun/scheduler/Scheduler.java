@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public interface Scheduler {
 
-    /** "slurm", "pbs" or "none". */
+    /** "slurm", "pbs", "sge" or "none". */
     String name();
 
     /** The job script for a job, rendered from this scheduler's template. */

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param identity   identity file, or null
  * @param jump       ProxyJump chain, [user@]host[:port] each
  * @param knownHosts known_hosts file, or null for ~/.ssh/known_hosts
- * @param scheduler  "none", "slurm" or "pbs"
+ * @param scheduler  "none", "slurm", "pbs" or "sge"
  * @param workdir    root for run directories on the target, or null (local: the results folder; remote: ~/pvrun)
  * @param setup      shell lines run before pvbatch (module loads...)
  * @param launcher   "mpiexec", "srun", "none", or a template such as "mpirun -np {ranks}"

@@ -218,7 +218,7 @@ class NoSchedulerTest {
         assertEquals("slurm", Schedulers.forName("slurm").name());
         assertEquals("pbs", Schedulers.forName("pbs").name());
         assertEquals("none", Schedulers.forName("none").name());
-        assertEquals("unknown scheduler 'lsf': use slurm, pbs or none",
+        assertEquals("unknown scheduler 'lsf': use slurm, pbs, sge or none",
                 assertThrows(IllegalArgumentException.class, () -> Schedulers.forName("lsf")).getMessage());
     }
 }
