@@ -19,6 +19,11 @@ import java.util.concurrent.CountDownLatch;
 
 import org.apache.commons.io.FileUtils;
 import org.pvrun.ExitCode;
+import org.pvrun.job.JobEnd;
+import org.pvrun.job.JobJudge;
+import org.pvrun.job.PollCadence;
+import org.pvrun.job.QueueAnswer;
+import org.pvrun.job.TaskStatus;
 import org.pvrun.PvrunException;
 import org.pvrun.plan.Packing;
 import org.pvrun.plan.Plan;
@@ -54,8 +59,6 @@ import org.pvrun.util.Shell;
 public final class Engine {
     static final String CACHE = ".pvrun-cache/sha256";
     static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
-    /** Polls of a job gone from the queue without its exit file before it counts as ended. */
-    private static final int GONE_POLLS = 3;
 
     /** How the user asked for the run. */
     public record Options(boolean acceptNewHostKey, boolean detach, boolean resume, Integer jobs) {
@@ -123,7 +126,7 @@ public final class Engine {
                 int failed = 0;
                 int reused = 0;
                 for (Manifest.TaskRecord tr : m.tasks()) {
-                    if (tr.status().equals("succeeded")) {
+                    if (TaskStatus.succeeded(tr.status())) {
                         done++;
                     } else {
                         failed++;
@@ -243,10 +246,10 @@ public final class Engine {
     }
 
     static int exitOf(String status) {
-        return switch (status) {
-            case "succeeded" -> ExitCode.OK;
-            case "cancelled" -> ExitCode.INTERRUPTED;
-            default -> ExitCode.TASK_FAILED;
+        return switch (TaskStatus.of(status)) {
+            case SUCCEEDED -> ExitCode.OK;
+            case CANCELLED -> ExitCode.INTERRUPTED;
+            case FAILED -> ExitCode.TASK_FAILED;
         };
     }
 
@@ -487,10 +490,9 @@ public final class Engine {
             Set<Integer> running = new LinkedHashSet<>();
             RunRecord.Round last = liveRounds.isEmpty() ? null : liveRounds.get(liveRounds.size() - 1);
             if (last != null) {
-                Map<Integer, String> ends = new HashMap<>();
-                Map<Integer, JobState> states = elementStates(last, readJobFiles(last), ends);
+                QueueAnswer states = elementStates(last, readJobFiles(last));
                 for (int i = 0; i < last.jobs().size(); i++) {
-                    if (states.get(i) == JobState.RUNNING) {
+                    if (states.state(i) == JobState.RUNNING) {
                         running.addAll(last.jobs().get(i));
                     }
                 }
@@ -512,7 +514,7 @@ public final class Engine {
             List<String> ids = new ArrayList<>();
             liveRounds.forEach(rd -> ids.addAll(rd.jobIds()));
             boolean submitted = !liveRounds.isEmpty() || r.tasks().stream().allMatch(e -> e.reusedFrom() != null);
-            String st = RunRecord.CANCELLED.equals(r.state()) ? "cancelled"
+            String st = RunRecord.CANCELLED.equals(r.state()) ? TaskStatus.CANCELLED.word()
                     : !submitted ? "not submitted (its staging did not finish; run the pipeline again)"
                     : pending + run == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
             return new StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), r.tasks().size(),
@@ -849,7 +851,7 @@ public final class Engine {
             Progress progress = new Progress(o.out(), System.console() != null && o.out() == System.out, o.quiet());
             while (!liveRounds.isEmpty()) {
                 RunRecord.Round round = liveRounds.get(liveRounds.size() - 1);
-                Map<Integer, String> ends = monitor(round, progress);
+                Map<Integer, JobEnd> ends = monitor(round, progress);
                 if (Interruption.interrupted() || RunRecord.CANCELLED.equals(rec.state())) {
                     break;
                 }
@@ -864,12 +866,13 @@ public final class Engine {
                 Map<String, String> jobEnds = new TreeMap<>();
                 for (int j = 0; j < round.jobs().size(); j++) {
                     String elem = elementName(round, j);
-                    jobEnds.put(Integer.toString(j), ends.getOrDefault(j, "ended"));
+                    JobEnd end = ends.getOrDefault(j, new JobEnd.Vanished(null));
+                    jobEnds.put(Integer.toString(j), end.recorded());
                     for (int idx : round.jobs().get(j)) {
                         Integer c = codes.get(idx);
                         roundCodes.put(Task.id(idx), c);
                         attempts.computeIfAbsent(idx, k -> new ArrayList<>()).add(new Manifest.AttemptRecord(round.number(),
-                                elem, c, c == null ? JobEnds.reason(elem, ends.getOrDefault(j, "ended")) : c == 0 ? null : reasonFor(c)));
+                                elem, c, c == null ? end.reason(elem) : c == 0 ? null : reasonFor(c)));
                         if (c == null || c != 0) {
                             failed.add(idx);
                         }
@@ -911,8 +914,8 @@ public final class Engine {
             return scheduler.elementId(round.jobIds().get(0), j, round.jobs().size());
         }
 
-        /** Polls a round until every job has ended; returns how each ended (job index → description). */
-        Map<Integer, String> monitor(RunRecord.Round round, Progress progress) throws IOException, InterruptedException {
+        /** Polls a round until every job has ended; returns how each ended (job index → end). */
+        Map<Integer, JobEnd> monitor(RunRecord.Round round, Progress progress) throws IOException, InterruptedException {
             Transport.Watch watch;
             try {
                 watch = t.watch(List.of(rec.remoteDir() + "/status", round.jobDir()));
@@ -924,30 +927,27 @@ public final class Engine {
             }
         }
 
-        private Map<Integer, String> monitor(RunRecord.Round round, Progress progress, Transport.Watch news)
+        private Map<Integer, JobEnd> monitor(RunRecord.Round round, Progress progress, Transport.Watch news)
                 throws IOException, InterruptedException {
-            Map<Integer, String> ends = new HashMap<>();
-            Map<Integer, Integer> gone = new HashMap<>();
+            Map<Integer, JobEnd> ends = new HashMap<>();
+            JobJudge judge = new JobJudge();
+            PollCadence cadence = new PollCadence(target.poll());
             Map<Integer, JobState> last = new HashMap<>();
             int total = rec.tasks().size();
             int reused = reusedOutputs.size();
-            // A local target is watched, so a verdict is seen as soon as it is written. A remote one has its files
-            // read more often while the round is young (an eighth of its age, at least 0.25 s, at most the poll
-            // interval), so a short job is not followed by most of a poll interval of waiting. Either way the
-            // scheduler is asked at most once per poll interval, however many jobs and however much news.
             long began = System.nanoTime();
             long nextQuery = began;
-            Map<Integer, JobState> states = Map.of();
+            QueueAnswer states = QueueAnswer.failed();
             while (!Interruption.interrupted() && !detachNow) {
                 JobFiles files = readJobFiles(round);
                 lastTaskCodes = files.taskCodes;
                 trace("poll");
                 // once per poll interval: the scheduler's answer (or, without one, which job processes are alive)
-                // is taken and a job missing from it counted towards GONE_POLLS; polls woken early between these
+                // is taken and a job missing from it counted by the gone rule; polls woken early between these
                 // only look for exit files and verdicts (a job just started has no pid file for a moment)
                 boolean queried = System.nanoTime() - nextQuery >= 0;
                 if (queried) {
-                    states = elementStates(round, files, ends);
+                    states = elementStates(round, files);
                     nextQuery = System.nanoTime() + target.poll().toNanos();
                     if (endedUnseen(states, files, ends)) {
                         // a job writes its exit file before it ends, but the files were read before the query that
@@ -960,32 +960,18 @@ public final class Engine {
                     if (ends.containsKey(j)) {
                         continue;
                     }
-                    JobState s = states.get(j);
-                    if (files.exits.containsKey(j)) {
-                        ends.put(j, "exit " + files.exits.get(j));
-                    } else if (files.taskCodes.keySet().containsAll(round.jobs().get(j))) {
-                        // every task has its verdict (written after its outputs): the job has nothing left to
-                        // make, so there is no need to wait for pvbatch to tear down (about a second)
-                        ends.put(j, "done");
-                    } else if (!queried) {
-                        continue; // judged at the next status query or liveness check
-                    } else if (s == null && states.containsKey(-1)) {
-                        continue; // the status query failed this round: no news is not an answer
-                    } else if (s != null && s.isTerminal() && s != JobState.COMPLETED) {
-                        ends.put(j, s.name().toLowerCase());
-                    } else if (s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
-                        if (scheduler.name().equals("none") && j >= round.jobIds().size()) {
-                            continue; // not started yet
-                        }
-                        if (gone.merge(j, 1, Integer::sum) >= GONE_POLLS) {
-                            JobState past = s == null && !scheduler.name().equals("none") ? history(round) : s;
-                            ends.put(j, "ended without writing its exit status ("
-                                    + (past != null && past != JobState.UNKNOWN ? "scheduler state " + past.name().toLowerCase()
-                                    : "killed, out of time or a node failure") + ")");
-                        }
+                    boolean started = !round.jobIds().isEmpty()
+                            && (!scheduler.name().equals("none") || j < round.jobIds().size());
+                    JobEnd end = judge.judge(new JobJudge.Look(j, files.exits.get(j),
+                            files.taskCodes.keySet().containsAll(round.jobs().get(j)), started), queried ? states : null);
+                    if (end instanceof JobEnd.Vanished v && v.past() == null && !scheduler.name().equals("none")) {
+                        end = new JobEnd.Vanished(history(round));
                     }
-                    if (s != null) {
-                        last.put(j, s);
+                    if (end != null) {
+                        ends.put(j, end);
+                    }
+                    if (queried && states.state(j) != null) {
+                        last.put(j, states.state(j));
                     }
                 }
                 Map<Integer, Integer> codes = files.taskCodes;
@@ -1015,17 +1001,16 @@ public final class Engine {
                 if (scheduler.name().equals("none")) {
                     startPendingElements(round, files);
                 }
-                long young = Math.max(250, (System.nanoTime() - began) / 8_000_000);
-                sleep(news != null ? target.poll() : Duration.ofMillis(Math.min(target.poll().toMillis(), young)), news);
+                sleep(cadence.nap(Duration.ofNanos(System.nanoTime() - began), news != null), news);
             }
             return ends;
         }
 
         /** Whether the scheduler says a job failed that the files read before its answer show no exit for. */
-        boolean endedUnseen(Map<Integer, JobState> states, JobFiles files, Map<Integer, String> ends) {
-            for (Map.Entry<Integer, JobState> e : states.entrySet()) {
+        boolean endedUnseen(QueueAnswer states, JobFiles files, Map<Integer, JobEnd> ends) {
+            for (Map.Entry<Integer, JobState> e : states.states().entrySet()) {
                 JobState s = e.getValue();
-                if (e.getKey() >= 0 && !ends.containsKey(e.getKey()) && !files.exits.containsKey(e.getKey())
+                if (!ends.containsKey(e.getKey()) && !files.exits.containsKey(e.getKey())
                         && s != null && s.isTerminal() && s != JobState.COMPLETED) {
                     return true;
                 }
@@ -1033,18 +1018,17 @@ public final class Engine {
             return false;
         }
 
-        /** The state of each job of a round; key -1 marks a failed status query. */
-        Map<Integer, JobState> elementStates(RunRecord.Round round, JobFiles files, Map<Integer, String> ends)
-                throws IOException, InterruptedException {
+        /** The state of each job of a round, or that the status query failed. */
+        QueueAnswer elementStates(RunRecord.Round round, JobFiles files) throws IOException, InterruptedException {
             Map<Integer, JobState> out = new HashMap<>();
             if (scheduler.name().equals("none")) {
                 for (int j = 0; j < round.jobIds().size(); j++) {
                     out.put(j, files.alive.contains(j) ? JobState.RUNNING : JobState.UNKNOWN);
                 }
-                return out;
+                return QueueAnswer.of(out);
             }
             if (round.jobIds().isEmpty()) {
-                return out;
+                return QueueAnswer.of(out);
             }
             ExecResult r = t.exec(scheduler.statusCommand(round.jobIds()), COMMAND_TIMEOUT);
             trace("status query");
@@ -1052,8 +1036,7 @@ public final class Engine {
                 if (o.verbose()) {
                     o.err().println("pvrun: status query failed; judging by the exit files this round:\n" + r.evidence());
                 }
-                out.put(-1, JobState.UNKNOWN);
-                return out;
+                return QueueAnswer.failed();
             }
             Map<String, JobState> states = scheduler.parseStatus(r.stdout());
             String id = round.jobIds().get(0);
@@ -1063,7 +1046,7 @@ public final class Engine {
                     out.put(j, s);
                 }
             }
-            return out;
+            return QueueAnswer.of(out);
         }
 
         /** What the scheduler's accounting remembers of a job the queue forgot, or null (no accounting). */
@@ -1226,41 +1209,41 @@ public final class Engine {
             for (RunRecord.TaskEntry e : entries.values()) {
                 String log = "logs/" + Task.id(e.index()) + ".log";
                 if (e.reusedFrom() != null) {
-                    tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), "succeeded", 0, null, log, e.key(),
+                    tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), TaskStatus.SUCCEEDED.word(), 0, null, log, e.key(),
                             e.reusedFrom(), null, List.of(reusedOutputs.get(e.index()))));
                     continue;
                 }
                 Task task = new Task(e.index(), e.params(), e.argv(), Map.of());
                 List<Manifest.AttemptRecord> att = attempts.getOrDefault(e.index(), List.of());
                 Integer code = codes.get(e.index());
-                String status;
+                TaskStatus status;
                 String reason = null;
                 if (cancelled) {
-                    status = "cancelled";
+                    status = TaskStatus.CANCELLED;
                     reason = "interrupted; job cancelled";
                 } else if (code != null && code == 0) {
-                    status = "succeeded";
+                    status = TaskStatus.SUCCEEDED;
                 } else {
-                    status = "failed";
+                    status = TaskStatus.FAILED;
                     Manifest.AttemptRecord lastAttempt = att.isEmpty() ? null : att.get(att.size() - 1);
                     reason = lastAttempt != null && lastAttempt.reason() != null ? lastAttempt.reason()
                             : code != null ? reasonFor(code) : "no verdict from the job";
                     if (code == null && !fetch.started(task)) {
-                        reason = JobEnds.notRun(reason);
+                        reason = JobEnd.notRun(reason);
                     }
                 }
                 List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(task));
-                if (status.equals("succeeded") && outs.isEmpty() && rec.spec().outputs() != null
+                if (status == TaskStatus.SUCCEEDED && outs.isEmpty() && rec.spec().outputs() != null
                         && !rec.spec().outputs().isEmpty()) {
                     // the spec named its outputs: a task that made none of them did not do its job
-                    status = "failed";
+                    status = TaskStatus.FAILED;
                     reason = "wrote no outputs matching " + String.join(", ", rec.spec().outputs());
                 }
-                tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), status, code, reason, log, e.key(), null,
+                tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), status.word(), code, reason, log, e.key(), null,
                         att.isEmpty() ? null : List.copyOf(att), outs));
             }
-            boolean allOk = tasks.stream().allMatch(x -> x.status().equals("succeeded"));
-            String status = cancelled ? "cancelled" : allOk ? "succeeded" : "failed";
+            boolean allOk = tasks.stream().allMatch(x -> TaskStatus.succeeded(x.status()));
+            String status = (cancelled ? TaskStatus.CANCELLED : allOk ? TaskStatus.SUCCEEDED : TaskStatus.FAILED).word();
             Instant finished = Instant.now();
             List<String> jobIds = new ArrayList<>();
             liveRounds.forEach(r -> jobIds.addAll(r.jobIds()));
@@ -1314,9 +1297,9 @@ public final class Engine {
                 for (int j = 0; j < round.jobs().size(); j++) {
                     for (int idx : round.jobs().get(j)) {
                         Integer c = round.exitCodes().get(Task.id(idx));
-                        String end = round.jobEnds() == null ? "ended" : round.jobEnds().getOrDefault(Integer.toString(j), "ended");
+                        JobEnd end = JobEnd.parse(round.jobEnds() == null ? null : round.jobEnds().get(Integer.toString(j)));
                         attempts.computeIfAbsent(idx, k -> new ArrayList<>()).add(new Manifest.AttemptRecord(round.number(),
-                                elementName(round, j), c, c == null ? JobEnds.reason(elementName(round, j), end)
+                                elementName(round, j), c, c == null ? end.reason(elementName(round, j))
                                 : c == 0 ? null : reasonFor(c)));
                     }
                 }

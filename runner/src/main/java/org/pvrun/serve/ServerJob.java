@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.pvrun.job.GoneRule;
 import org.pvrun.PvrunException;
 import org.pvrun.run.Interruption;
 import org.pvrun.scheduler.JobSpec;
@@ -29,8 +30,6 @@ final class ServerJob {
     private static final Duration GONE_WAIT = Duration.ofSeconds(10);
     /** Consecutive failed looks at the job (connection trouble) after which the session gives up. */
     private static final int MAX_FAILED_LOOKS = 5;
-    /** Queue answers in a row without the job and without its exit file that end it: the file may lag behind. */
-    private static final int GONE_POLLS = 3;
     /** The job output lines the session reads: pvserver's state, not ParaView's chatter. */
     private static final String INTERESTING = "Accepting connection|Client connected";
 
@@ -58,7 +57,7 @@ final class ServerJob {
     private String exitStatus;   // the job's exit file, when it wrote one
     private PvserverOutput.Address server;
     private boolean clientAnnounced;
-    private int missing;
+    private final GoneRule gone = new GoneRule();
     private int failedLooks;
     private JobState lastState;
 
@@ -190,7 +189,7 @@ final class ServerJob {
         }
     }
 
-    /** Judges the job over the way the batch engine does: its exit file, else the queue, {@value #GONE_POLLS} times. */
+    /** Judges the job over the way the batch engine does: its exit file, else the queue, as often as {@link GoneRule} says. */
     private boolean judge(Look look, boolean askedQueue) {
         if (look.exit() != null) {
             exitStatus = look.exit();
@@ -206,13 +205,13 @@ final class ServerJob {
             return true;
         }
         if (noQueue || s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
-            if (++missing >= GONE_POLLS) {
+            if (gone.missed(jobId)) {
                 endedHow = "without writing its exit status: killed, out of time or a node failure";
                 return true;
             }
             return false;
         }
-        missing = 0;
+        gone.seen(jobId);
         return false;
     }
 
