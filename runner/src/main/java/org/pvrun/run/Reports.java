@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.pvrun.job.TaskStatus;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 
@@ -22,8 +23,11 @@ public final class Reports {
             out.printf("pvrun: %s run %s %s (%d task%s, %.1f s)%n", m.pipeline(), m.runId(), m.status(),
                     m.tasks().size(), m.tasks().size() == 1 ? "" : "s", m.durationSeconds());
         }
+        List<String> cancelled = new java.util.ArrayList<>();
         for (Manifest.TaskRecord t : m.tasks()) {
-            if (!t.status().equals("succeeded")) {
+            if (TaskStatus.of(t.status()) == TaskStatus.CANCELLED) {
+                cancelled.add(String.format("%04d", t.index())); // no log to show: one line for them all, below
+            } else if (!TaskStatus.succeeded(t.status())) {
                 o.err().printf("pvrun: task %04d %s: %s%n", t.index(), t.status(), t.reason());
                 String tail = tail(runDir.resolve(t.log()), LOG_TAIL_LINES);
                 if (!tail.isBlank()) {
@@ -37,6 +41,11 @@ public final class Reports {
                     out.println("  " + shown.resolve(r.path()));
                 }
             }
+        }
+        if (!cancelled.isEmpty()) {
+            o.err().printf("pvrun: %d task%s cancelled before %s verdict: %s%n", cancelled.size(),
+                    cancelled.size() == 1 ? "" : "s", cancelled.size() == 1 ? "its" : "their", cancelled.size() <= 10
+                    ? String.join(", ", cancelled) : String.join(", ", cancelled.subList(0, 10)) + ", ...");
         }
         if (!o.quiet()) {
             out.println("  manifest: " + shown.resolve(ManifestIO.FILE));

@@ -42,15 +42,13 @@ final class ServerJob {
     }
 
     /** One look at the job: pvserver's lines so far, its exit file, and what the queue says. */
-    private record Look(String output, String exit, JobState state, boolean queueKnown, boolean alive) {}
+    private record Look(String output, String exit, JobState state, boolean queueKnown) {}
 
     private final ServeOptions o;
     private final Target target;
     private final Scheduler scheduler;
     private final TargetCommands commands;
     private final String sessionDir;
-    /** Scheduler none: the job is a process on the SSH host, alive while its pid is; there is no queue to ask. */
-    private final boolean noQueue;
 
     private String jobId;
     private String endedHow;     // set once the job is over: "exit 0", "scheduler state failed", ...
@@ -67,7 +65,6 @@ final class ServerJob {
         this.commands = commands;
         this.scheduler = scheduler;
         this.sessionDir = sessionDir;
-        this.noQueue = scheduler.name().equals("none");
     }
 
     String id() {
@@ -196,15 +193,16 @@ final class ServerJob {
             endedHow = "exit " + look.exit();
             return true;
         }
-        if (noQueue ? look.alive() : !askedQueue || !look.queueKnown()) {
+        // without a scheduler the "queue" is the process table (NoScheduler's status query): the same rule
+        if (!askedQueue || !look.queueKnown()) {
             return false;
         }
         JobState s = look.state();
-        if (!noQueue && s != null && s.isTerminal() && s != JobState.COMPLETED) {
+        if (s != null && s.isTerminal() && s != JobState.COMPLETED) {
             endedHow = "scheduler state " + s.name().toLowerCase();
             return true;
         }
-        if (noQueue || s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
+        if (s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
             if (gone.missed(jobId)) {
                 endedHow = "without writing its exit status: killed, out of time or a node failure";
                 return true;
@@ -219,31 +217,27 @@ final class ServerJob {
         String sh = "cd " + Shell.quote(sessionDir + "/jobs") + " 2>/dev/null || exit 0; "
                 + "[ -f job-0.out ] && grep -a -E " + Shell.quote(INTERESTING) + " job-0.out | head -n 20; "
                 + "[ -f job-0.exit ] && printf 'pvrun-exit %s\\n' \"$(cat job-0.exit)\"; "
-                + (noQueue ? "[ -f job-0.pid ] && kill -0 \"$(cat job-0.pid)\" 2>/dev/null && echo pvrun-alive; " : "")
                 + "exit 0";
         ExecResult r = commands.exec(List.of("sh", "-c", sh));
         StringBuilder out = new StringBuilder();
         String exit = null;
-        boolean alive = false;
         for (String line : r.stdout().split("\n")) {
             if (line.startsWith("pvrun-exit ")) {
                 exit = line.substring("pvrun-exit ".length()).strip();
-            } else if (line.equals("pvrun-alive")) {
-                alive = true;
             } else {
                 out.append(line).append('\n');
             }
         }
         JobState state = null;
-        boolean known = noQueue;
-        if (withQueue && !noQueue) {
+        boolean known = false;
+        if (withQueue) {
             Map<String, JobState> states = queue();
             if (states != null) {
                 known = true;
                 state = states.get(scheduler.elementId(jobId, 0, 1));
             }
         }
-        return new Look(out.toString(), exit, state, known, alive);
+        return new Look(out.toString(), exit, state, known);
     }
 
     /** The queue's states, or null when the query failed (a controller restarting is not an answer). */
@@ -295,16 +289,10 @@ final class ServerJob {
         long deadline = System.nanoTime() + GONE_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (noQueue) {
-                    if (!look(false).alive()) {
-                        return;
-                    }
-                } else {
-                    Map<String, JobState> states = queue();
-                    JobState s = states == null ? JobState.RUNNING : states.get(scheduler.elementId(jobId, 0, 1));
-                    if (s == null || s.isTerminal()) {
-                        return;
-                    }
+                Map<String, JobState> states = queue();
+                JobState s = states == null ? JobState.RUNNING : states.get(scheduler.elementId(jobId, 0, 1));
+                if (s == null || s.isTerminal()) {
+                    return;
                 }
             } catch (IOException e) {
                 // no answer this round; ask again
