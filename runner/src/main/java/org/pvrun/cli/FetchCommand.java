@@ -22,9 +22,12 @@ public final class FetchCommand extends AttachCommand {
         var dir = runDir();
         Interruption.install();
         RunResult r = engine(quiet.quiet || json.json, json.json).follow(dir);
+        // baseline, --junit and report: as the run that started it would have, had it not been detached
+        int exit = AfterRun.apply(r, r.exitCode(), new AfterRun.Out(json.json ? parent.err : parent.out, parent.err,
+                quiet.quiet, verbose()));
         if (json.json && r.manifest() != null) {
             printJson(JsonOption.of(r));
         }
-        return r.exitCode();
+        return exit;
     }
 }

@@ -40,7 +40,12 @@ public final class Engine {
     static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
 
     /** How the user asked for the run. */
-    public record Options(boolean acceptNewHostKey, boolean detach, boolean resume, Integer jobs) {
+    public record Options(boolean acceptNewHostKey, boolean detach, boolean resume, Integer jobs,
+            RunRecord.AfterRun afterRun) {
+        public Options(boolean acceptNewHostKey, boolean detach, boolean resume, Integer jobs) {
+            this(acceptNewHostKey, detach, resume, jobs, null);
+        }
+
         public static Options defaults() {
             return new Options(false, false, false, null);
         }
@@ -77,7 +82,7 @@ public final class Engine {
             new DryRun(o.out(), this).print(plan, t, notes.toString());
             return new RunResult(null, null, ExitCode.OK);
         }
-        return onTarget(t, s -> Starting.start(s, plan, eo.detach(), eo.resume()));
+        return onTarget(t, s -> Starting.start(s, plan, eo));
     }
 
     /** Picks up a recorded run: waits for its jobs (submitting any not yet started), retries, fetches, reports. */

@@ -27,7 +27,8 @@ import org.pvrun.spec.PipelineSpec;
 final class Starting {
     private Starting() {}
 
-    static RunResult start(Session s, Plan plan, boolean detach, boolean resume) throws IOException, InterruptedException {
+    static RunResult start(Session s, Plan plan, Engine.Options eo) throws IOException, InterruptedException {
+        boolean detach = eo.detach();
         PipelineSpec spec = plan.spec();
         s.spec = spec;
         // git's answer (two processes) comes while the target is asked for its version
@@ -43,7 +44,7 @@ final class Starting {
                     + " but target " + s.target.name() + " has ParaView " + version + " (" + s.target.pvbatch() + ")");
         }
         Path pipelineDir = s.o.resultsDir().resolve(spec.name()).toAbsolutePath().normalize();
-        ResumeCache cache = resume ? ResumeCache.scan(pipelineDir) : null;
+        ResumeCache cache = eo.resume() ? ResumeCache.scan(pipelineDir) : null;
         s.localRun = RunIds.createRunDir(pipelineDir);
         s.trace("run dir");
         String runId = s.localRun.getFileName().toString();
@@ -77,7 +78,8 @@ final class Starting {
                 spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs,
                 spec.reset());
         s.rec = new RunRecord(1, runId, spec.name(), s.localRun.toString(), remoteRun, RunRecord.TargetRecord.of(s.target),
-                version, sr, entries, List.of(), RunRecord.RUNNING, s.started.toString(), detach, git.join());
+                version, sr, entries, List.of(), RunRecord.RUNNING, s.started.toString(), detach, git.join(),
+                eo.afterRun());
         Path pipelineCopy = Files.createDirectories(s.localRun.resolve("pipeline"));
         Files.copy(spec.specFile(), pipelineCopy.resolve(spec.specFile().getFileName()));
         Files.copy(spec.script(), pipelineCopy.resolve(spec.script().getFileName()));
