@@ -43,7 +43,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
-import org.pvrun.run.Versions;
+import org.pvrun.util.Versions;
 
 /**
  * {@code RUN/report.html}: one self-contained page to look at a run without a terminal (docs/report.md). A

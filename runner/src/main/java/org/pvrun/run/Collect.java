@@ -21,6 +21,7 @@ import org.pvrun.results.ManifestIO;
 import org.pvrun.spec.OutputGlobs;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.util.Hashes;
+import org.pvrun.util.Versions;
 
 /**
  * Collect: the run's tasks fetched (outputs verified by SHA-256), judged and written into the manifest, last
