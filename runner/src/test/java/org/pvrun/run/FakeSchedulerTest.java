@@ -137,6 +137,23 @@ class FakeSchedulerTest {
                 p.toString());
     }
 
+    /** Ctrl-C while sbatch is on its way: the job it submits is recorded, then cancelled, not left to run. */
+    @Test
+    void ctrlCDuringTheSubmissionCancelsTheJobItSubmitted() throws Exception {
+        Files.writeString(slurm.state.resolve("slow-submit"), "");
+        FakeSlurm.Pvrun p = run();
+        Path submitting = slurm.state.resolve("submitting");
+        for (int i = 0; i < 300 && !Files.exists(submitting); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(submitting), "sbatch never ran:\n" + p);
+        p.sigint();
+        assertEquals(130, p.end(LIMIT), p.toString());
+        assertEquals("100\n", slurm.scancels(), p.toString());
+        assertTrue(p.toString().contains("pvrun: cancelled job 100 (confirmed by squeue)"), p.toString());
+        assertEquals("cancelled", manifest(localRun(0)).get("status").asText());
+    }
+
     /**
      * Ctrl-C after one task finished keeps it (fetched, verified, succeeded); only the other is cancelled. A
      * later fetch collects the task that finished after the cancel, and --resume reuses finished tasks.

@@ -37,6 +37,8 @@ final class FakeSlurm {
         // sbatch: the next id; the queue shows the job (or its array) pending; die-after-submit plays the answer
         // lost on its way back (pvrun killed between the submission and recording its id)
         script("sbatch", """
+                : >"$S/submitting"
+                if [ -f "$S/slow-submit" ]; then sleep 3; fi
                 script="$2"; id=$(cat "$S/next" 2>/dev/null || echo 100); echo $((id + 1)) >"$S/next"
                 echo "$id|$script" >>"$S/jobs"
                 n=$(sed -n 's/^#SBATCH --array=0-\\([0-9]*\\).*/\\1/p' "$script")
