@@ -48,22 +48,4 @@ final class Cancelling {
                     s.scheduler.cancelCommand(round.jobIds()));
         }
     }
-
-    /** For Ctrl-C: cancels unless the run was detached, and prints the one line. */
-    static void onInterrupt(Session s, boolean detached) {
-        if (detached || s.detachNow) {
-            return;
-        }
-        try {
-            Outcome out = cancel(s);
-            if (out != null) {
-                s.o.err().println(out.line());
-            }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            RunRecord.Round round = s.lastRound();
-            s.o.err().println("pvrun: interrupted; could not cancel the jobs: " + e.getMessage()
-                    + (round == null ? "" : "\n    cancel by hand on the target: "
-                    + Shell.join(s.scheduler.cancelCommand(round.jobIds()))));
-        }
-    }
 }

@@ -45,9 +45,15 @@ final class Monitor {
                 progress.end();
                 // this thread owns the connection: cancelling here, not in the shutdown hook, keeps the session
                 // open under scancel (closing it there made 3 of 4 cancels report a closed channel)
-                Cancelling.Outcome out = Cancelling.cancel(s);
-                if (out != null) {
-                    s.o.err().println(out.line());
+                try {
+                    Cancelling.Outcome out = Cancelling.cancel(s);
+                    if (out != null) {
+                        s.o.err().println(out.line());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // still collect what had finished; say how to finish the cancel
+                    s.o.err().println(Cancelling.Outcome.failed(round.jobIds(), e.getMessage(),
+                            s.scheduler.cancelCommand(round.jobIds())).line());
                 }
                 break;
             }
