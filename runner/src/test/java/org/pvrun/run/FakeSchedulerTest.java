@@ -154,6 +154,23 @@ class FakeSchedulerTest {
         assertEquals("cancelled", manifest(localRun(0)).get("status").asText());
     }
 
+    /** A cancel the scheduler refuses: pvrun says the jobs may still run, with the scheduler's words and the command. */
+    @Test
+    void aRefusedCancelSaysSoWithTheCommandToRunByHand() throws Exception {
+        Files.writeString(slurm.state.resolve("scancel-refused"), "");
+        FakeSlurm.Pvrun p = run();
+        p.await(l -> l.contains("submitted slurm job 100"));
+        slurm.queue("100", "100_0 R", "100_1 R");
+        p.await(l -> l.contains("2 running"));
+        p.sigint();
+        assertEquals(130, p.end(LIMIT), p.toString());
+        String out = p.toString();
+        assertTrue(out.contains("pvrun: could not confirm that job 100 ended (still in the queue: 100_0, 100_1"), out);
+        assertTrue(out.contains("Access denied"), out);
+        assertTrue(out.contains("cancel by hand on the target: scancel 100"), out);
+        assertEquals("cancelled", manifest(localRun(0)).get("status").asText());
+    }
+
     /**
      * Ctrl-C after one task finished keeps it (fetched, verified, succeeded); only the other is cancelled. A
      * later fetch collects the task that finished after the cancel, and --resume reuses finished tasks.

@@ -55,6 +55,7 @@ final class FakeSlurm {
                 """);
         script("scancel", """
                 echo "$*" >>"$S/scancel.log"
+                if [ -f "$S/scancel-refused" ]; then echo "scancel: error: Kill job error on job id $1: Access denied" >&2; exit 1; fi
                 for id in "$@"; do [ -f "$S/queue/$id" ] && sed -i 's/ [A-Z]*$/ CA/' "$S/queue/$id"; done
                 exit 0
                 """);
