@@ -170,11 +170,12 @@ final class QueueTracker implements JobTracker {
         while (true) {
             QueueAnswer a = ask(round, null);
             List<String> left = new ArrayList<>();
-            a.states().forEach((j, st) -> {
-                if (!st.isTerminal() && st != JobState.UNKNOWN) {
+            for (int j = 0; j < round.jobs().size(); j++) {
+                JobState st = a.state(j);
+                if (st != null && !st.isTerminal() && st != JobState.UNKNOWN) {
                     left.add(elementName(round, j));
                 }
-            });
+            }
             if (a.answered() && left.isEmpty()) {
                 return Cancelling.Outcome.confirmed(ids, tool);
             }
