@@ -35,7 +35,7 @@ final class DryRun {
     void print(Plan plan, Target t, String notes, List<Manifest.DataRecord> data) {
         PipelineSpec spec = plan.spec();
         Scheduler scheduler = Schedulers.forName(t.scheduler());
-        boolean localDir = !t.isRemote() && t.workdir() == null && t.scheduler().equals("none");
+        boolean localDir = t.isLocalDirect() && t.workdir() == null;
         String remoteRun = localDir ? "<results>/" + spec.name() + "/RUN-ID/.work"
                 : (t.workdir() != null ? t.workdir() : "~/pvrun") + "/" + spec.name() + "/RUN-ID";
         List<Integer> all = plan.tasks().stream().map(Task::index).toList();
@@ -84,7 +84,7 @@ final class DryRun {
             out.println("           (with --no-mpi after pvbatch if its ParaView is 5.10 or newer: its version is not known yet)");
         }
         String submit = Shell.join(scheduler.submitCommand(jobDir + "/job.sh"));
-        out.println("submit:    " + submit + (t.scheduler().equals("none") ? "   (once per job, PVRUN_ARRAY_INDEX=0.."
+        out.println("submit:    " + submit + (!scheduler.runsArrays() ? "   (once per job, PVRUN_ARRAY_INDEX=0.."
                 + (jobs.size() - 1) + ")" : ""));
         if (t.scheduler().equals("none") && !verbose) {
             // without a scheduler the script holds no directive of the spec's: pvrun's own lines, the same every run

@@ -31,6 +31,22 @@ public interface Scheduler {
      */
     Map<String, JobState> parseStatus(String statusStdout);
 
+    /**
+     * Whether the scheduler ends a job at its wall time ({@code time} resource); when not, the launch line
+     * enforces the spec's timeout itself.
+     */
+    default boolean enforcesWallTime() {
+        return true;
+    }
+
+    /**
+     * Whether one submission starts all of a round's jobs as an array (one job id; elements by
+     * {@link #elementId}); when not, each job is started on its own and has an id of its own.
+     */
+    default boolean runsArrays() {
+        return true;
+    }
+
     /** The cancel command for the given jobs. */
     List<String> cancelCommand(Collection<String> jobIds);
 

@@ -67,7 +67,7 @@ public record Target(
         return host != null;
     }
 
-    /** True for the plain local case that {@link org.pvrun.run.LocalRunner} runs in-process. */
+    /** True for this machine without a scheduler: a run works in a scratch folder of its own results folder. */
     public boolean isLocalDirect() {
         return host == null && scheduler.equals("none");
     }
