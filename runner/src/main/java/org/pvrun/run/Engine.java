@@ -1211,7 +1211,10 @@ public final class Engine {
             Map<Integer, Integer> codes = new HashMap<>();
             List<String> nodes = new ArrayList<>();
             if (!cancelled && !ran.isEmpty()) {
-                fetch.run(ran, new OutputGlobs(rec.spec().outputs()));
+                // the script's copy and the input links the driver made in each task folder (docs/runtime.md)
+                Set<String> own = new LinkedHashSet<>(List.of(rec.spec().script()));
+                rec.spec().inputs().forEach(i -> own.add(i.name()));
+                fetch.run(ran, new OutputGlobs(rec.spec().outputs()), own);
                 for (String link : fetch.skippedLinks()) {
                     o.err().println("pvrun: not fetched: " + link + " is a symbolic link (links are never results)");
                 }

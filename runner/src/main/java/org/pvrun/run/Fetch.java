@@ -48,8 +48,12 @@ final class Fetch {
         this.local = local;
     }
 
-    /** Collects the given tasks' outputs (by the spec's globs), their logs and the jobs' own output. */
-    void run(List<Task> tasks, OutputGlobs globs) throws IOException, InterruptedException {
+    /**
+     * Collects the given tasks' outputs (by the spec's globs), their logs and the jobs' own output. A task folder's
+     * {@code own} files (what pvrun put there: the script's copy, the input links) and params.json are never
+     * outputs, and only links the globs would have taken are reported.
+     */
+    void run(List<Task> tasks, OutputGlobs globs, java.util.Set<String> own) throws IOException, InterruptedException {
         List<String> files = local ? listLocal() : listRemote();
         Map<String, Task> tasksById = new HashMap<>();
         tasks.forEach(task -> tasksById.put(task.id(), task));
@@ -57,7 +61,7 @@ final class Fetch {
         for (String path : files) {
             String[] parts = path.split("/", 3);
             if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
-                if (!parts[2].equals("params.json") && globs.matches(Path.of(parts[2]))) {
+                if (!parts[2].equals("params.json") && !own.contains(parts[2]) && globs.matches(Path.of(parts[2]))) {
                     wanted.add(path);
                 }
             } else if (parts[0].equals("logs") || parts[0].equals("status")
@@ -67,7 +71,8 @@ final class Fetch {
         }
         for (String link : links) {
             String[] parts = link.split("/", 3);
-            if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
+            if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])
+                    && !own.contains(parts[2]) && globs.matches(Path.of(parts[2]))) {
                 skippedLinks.add(link);
             }
         }
