@@ -13,4 +13,4 @@ view.ViewSize = [200, 150]
 Show(sphere, view)
 ResetCamera(view)
 SaveScreenshot(str(out / 'sphere.png'), view, ImageResolution=[200, 150])
-SaveData(str(Path(__file__).parent / 'output' / 'sphere.vtp'), proxy=sphere)
+SaveData(str(Path(__file__).parent / 'output' / 'sphere.pvtp'), proxy=sphere)  # .vtp has no writer with 2 ranks

@@ -400,7 +400,7 @@ public final class Engine {
                     spec.script().getFileName().toString(), scriptSha,
                     spec.paraview() == null ? null : spec.paraview().toString(), spec.ranks(), display.id(),
                     spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs,
-                    spec.reset());
+                    spec.reset(), spec.strict() ? Boolean.TRUE : null);
             rec = new RunRecord(1, runId, spec.name(), localRun.toString(), remoteRun, RunRecord.TargetRecord.of(target),
                     version, sr, entries, List.of(), RunRecord.RUNNING, started.toString(), eo.detach(),
                     git.join());
@@ -805,7 +805,7 @@ public final class Engine {
                     List.of(), rec.spec().ranks(), List.of(), rec.spec().outputs(), rec.target().name(), null,
                     rec.spec().timeoutSeconds() == null ? null : Duration.ofSeconds(rec.spec().timeoutSeconds()),
                     Display.parse(rec.spec().display()), Map.of(), List.of(Map.of()), null, null, rec.spec().retries(),
-                    rec.spec().reset(), null, false);
+                    rec.spec().reset(), null, false, Boolean.TRUE.equals(rec.spec().strict()));
         }
 
         Integer specTasksPerJob() {
@@ -1253,6 +1253,12 @@ public final class Engine {
                     }
                 }
                 List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(task));
+                List<String> outside = cancelled ? List.of() : fetch.outside(task);
+                outside.forEach(p -> o.err().println("pvrun: warning: " + OutsideWrites.warning(e.index(), p)));
+                if (status.equals("succeeded") && !outside.isEmpty() && Boolean.TRUE.equals(rec.spec().strict())) {
+                    status = "failed";
+                    reason = OutsideWrites.reason(outside);
+                }
                 if (status.equals("succeeded") && outs.isEmpty() && rec.spec().outputs() != null
                         && !rec.spec().outputs().isEmpty()) {
                     // the spec named its outputs: a task that made none of them did not do its job

@@ -36,6 +36,7 @@ final class Fetch {
     private final List<String> links = new ArrayList<>();
     private final List<String> skippedLinks = new ArrayList<>();
     private final java.util.Set<Integer> started = new java.util.HashSet<>();
+    private final Map<Integer, List<String>> outside = new HashMap<>();
 
     /**
      * @param local the run directory is on this machine ({@code remoteRun} a local path): files are moved,
@@ -138,6 +139,9 @@ final class Fetch {
                         exitCodes.put(Integer.parseInt(name.substring(0, name.length() - 5)), Integer.parseInt(text));
                     } else if (name.endsWith(".started") && name.substring(0, name.length() - 8).matches("\\d+")) {
                         started.add(Integer.parseInt(name.substring(0, name.length() - 8)));
+                    } else if (name.endsWith(".outside") && name.substring(0, name.length() - 8).matches("\\d+")) {
+                        outside.put(Integer.parseInt(name.substring(0, name.length() - 8)),
+                                text.lines().filter(l -> !l.isBlank()).toList());
                     }
                 }
                 case "jobs" -> {
@@ -263,6 +267,11 @@ final class Fetch {
 
     List<Manifest.OutputRecord> outputs(Task task) {
         return outputs.getOrDefault(task.index(), List.of());
+    }
+
+    /** Files the task wrote outside its folder, as its driver listed them (see OutsideWrites). */
+    List<String> outside(Task task) {
+        return outside.getOrDefault(task.index(), List.of());
     }
 
     /** Symbolic links the tasks left among their files: never results, so never fetched. */

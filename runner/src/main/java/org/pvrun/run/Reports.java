@@ -12,6 +12,12 @@ public final class Reports {
     static final int LOG_TAIL_LINES = 25;
     /** {@code 12      0x7f0872668fd0 /usr/lib/...}: one frame of Loguru's stack trace. */
     private static final java.util.regex.Pattern NATIVE_FRAME = java.util.regex.Pattern.compile("\\d+ +0x[0-9a-f]+ ");
+    /**
+     * Terminal escape sequences: CSI (ParaView's Loguru colours every line: {@code ESC[0m ESC[2m}), OSC (window
+     * titles, links) and two-character escapes. In a log tail they are noise, or worse, in a terminal.
+     */
+    private static final java.util.regex.Pattern ESCAPES = java.util.regex.Pattern.compile(
+            "\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?|\u001B[ -/]*[0-~]");
 
     private Reports() {}
 
@@ -44,12 +50,18 @@ public final class Reports {
     }
 
     /**
-     * The last {@code lines} lines of a log, without the frames of a native stack trace (ParaView's Loguru prints
-     * some thirty of them when pvbatch dies of a signal; they would push out what the script printed last).
+     * The last {@code lines} lines of a log, without terminal escape sequences and without the frames of a native
+     * stack trace (ParaView's Loguru prints some thirty of them when pvbatch dies of a signal; they would push out
+     * what the script printed last).
      */
     public static String tail(Path file, int lines) {
-        List<String> all = Hosts.readIfExists(file).lines().filter(l -> !NATIVE_FRAME.matcher(l).lookingAt()).toList();
+        List<String> all = Hosts.readIfExists(file).lines().map(Reports::withoutEscapes)
+                .filter(l -> !NATIVE_FRAME.matcher(l).lookingAt()).toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    static String withoutEscapes(String line) {
+        return ESCAPES.matcher(line).replaceAll("");
     }
 
     static Path relativeToCwd(Path p) {

@@ -46,7 +46,7 @@ public record RunRecord(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
             int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
-            List<Manifest.InputRecord> inputs, String reset) {}
+            List<Manifest.InputRecord> inputs, String reset, Boolean strict) {}
 
     /** A task as planned; {@code reusedFrom} is set when --resume found its outputs in an earlier run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -31,6 +31,7 @@ import java.util.Map;
  * @param reset       what is cleared between the tasks of one pvbatch process: "pipeline" or "session"
  * @param baseline    folder of reference images every image output is compared with, or null
  * @param report      write report.html into the run directory
+ * @param strict      a task that writes files outside its folder fails (docs/runtime.md#outside-writes)
  */
 public record PipelineSpec(
         Path specFile,
@@ -55,7 +56,8 @@ public record PipelineSpec(
         int retries,
         String reset,
         Path baseline,
-        boolean report) {
+        boolean report,
+        boolean strict) {
 
     /** One input file: where it is, and the name it gets in each task's working directory. */
     public record InputFile(Path source, String name) {}

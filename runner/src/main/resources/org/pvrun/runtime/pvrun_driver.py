@@ -20,6 +20,7 @@ import sys
 import traceback
 import types
 
+import pvrun_outside
 import pvrun_ranks
 
 
@@ -89,8 +90,25 @@ def _clean(task):
 
 
 def _started_marker(task):
+    return _beside_status(task, ".started")
+
+
+def _beside_status(task, suffix):
     status = task["status"]
-    return (status[:-len(".exit")] if status.endswith(".exit") else status) + ".started"
+    return (status[:-len(".exit")] if status.endswith(".exit") else status) + suffix
+
+
+def _report_outside(task, paths):
+    """Lists the files the task wrote outside its folder in status/NNNN.outside (one path a line), which pvrun
+    reads at the end of the run."""
+    target = _beside_status(task, ".outside")
+    if paths:
+        tmp = "%s.tmp-%d" % (target, os.getpid())
+        with open(tmp, "w") as f:
+            f.write("".join(p.replace("\n", "?") + "\n" for p in paths))
+        os.replace(tmp, target)
+    elif os.path.exists(target):
+        os.unlink(target)  # from an earlier attempt
 
 
 class OtherRanks:
@@ -142,7 +160,7 @@ def _script_copy(task):
     return copy
 
 
-def run_task(task, rank, others):
+def run_task(task, rank, others, outside):
     import pvrun
 
     _clean(task)
@@ -181,6 +199,7 @@ def run_task(task, rank, others):
         # as pvbatch sets them for "pvbatch SCRIPT" run in the task folder
         sys.argv = [os.path.basename(script)] + list(task.get("argv", []))
         sys.path.insert(0, task["dir"])
+        outside.start(task["dir"])
         _run_as_main(script)
     except SystemExit as exc:
         code = _exit_code(exc)
@@ -196,6 +215,12 @@ def run_task(task, rank, others):
     finally:
         if timeout:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        written_outside = outside.stop()
+        for p in written_outside:
+            try:
+                print("pvrun: wrote %s outside the task folder: not collected" % p, file=sys.stderr)
+            except Exception:  # the script closed the stream
+                pass
         pvrun_ranks.leave()
         others.leave()
         for stream in ours:
@@ -213,6 +238,7 @@ def run_task(task, rank, others):
         sys.argv, sys.path[:] = saved_argv, saved_path
         os.chdir(saved_cwd)
     if rank == 0:
+        _report_outside(task, written_outside)
         _write_status(task["status"], code)
     return code
 
@@ -302,10 +328,11 @@ def main():
     rank = _rank()
     pvrun_ranks.is_driver = True
     others = OtherRanks()
+    outside = pvrun_outside.OutsideWrites()
     for i, task in enumerate(job["tasks"]):
         if i > 0:
             _reset_between_tasks(job.get("reset", "pipeline"))
-        run_task(task, rank, others)
+        run_task(task, rank, others, outside)
     # A script that used only paraview.servermanager leaves pvbatch 5.11 waiting in MPI_Barrier at exit
     # when paraview.simple was never imported; importing it costs nothing once ParaView is up.
     import paraview.simple  # noqa: F401
