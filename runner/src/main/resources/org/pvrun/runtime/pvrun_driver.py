@@ -323,16 +323,22 @@ def main():
     if len(sys.argv) != 2:
         print("usage: pvbatch pvrun_driver.py JOB.json|JOBDIR", file=sys.stderr)
         sys.exit(2)  # nothing rendered yet, so exiting through SystemExit is safe
-    with open(_job_file(sys.argv[1])) as f:
+    job_file = _job_file(sys.argv[1])
+    with open(job_file) as f:
         job = json.load(f)
+    pvrun_ranks.relaunch_marker = job_file[:-len(".json")] + ".again" if job_file.endswith(".json") else ""
     rank = _rank()
     pvrun_ranks.is_driver = True
     others = OtherRanks()
     outside = pvrun_outside.OutsideWrites()
-    for i, task in enumerate(job["tasks"]):
-        if i > 0:
+    ran = 0
+    for task in job["tasks"]:
+        if os.path.exists(task["status"]):
+            continue  # this pvbatch replaces one a timeout ended (pvrun_ranks): the task has its verdict
+        if ran > 0:
             _reset_between_tasks(job.get("reset", "pipeline"))
         run_task(task, rank, others, outside)
+        ran += 1
     # A script that used only paraview.servermanager leaves pvbatch 5.11 waiting in MPI_Barrier at exit
     # when paraview.simple was never imported; importing it costs nothing once ParaView is up.
     import paraview.simple  # noqa: F401

@@ -22,7 +22,8 @@ SATELLITE_EXTRA = 3
 # A watchdog is a shell outside the interpreter: Python signal handlers do not run while pvbatch is inside a
 # long C++ call (a SaveAnimation, a filter update; measured: an alarm due at 2 s ran at 8 s), but a SIGKILL
 # from another process always ends it. $1 pid, $2 seconds, $3 status file (empty on the other ranks), $4 the
-# timeout as the spec said it, $5 the task's log. SIGTERM (from the driver when the task ended in time)
+# timeout as the spec said it, $5 the task's log, $6 the file that asks the job script to start pvbatch again
+# for the job's tasks still without a verdict (_body.sh.mustache). SIGTERM (from the driver when the task ended in time)
 # ends the watchdog and its sleep. The rank's own children go too (what the script started: a system()
 # call's shell and its command), but not the watchdog itself.
 _WATCHDOG = r'''
@@ -39,11 +40,14 @@ if [ -n "$3" ]; then
     [ -e "$3" ] && exit 0
     printf '\npvrun: task timed out after %s; stopped\n' "$4" >>"$5"
     printf '124\n' >"$3.tmp-$$" && mv -f "$3.tmp-$$" "$3"
+    [ -z "$6" ] || : >"$6"
 fi
 kill -KILL "$1" $(pvrun_tree "$1") 2>/dev/null
 '''
 
 _watchdog = None
+# on rank 0: the job's relaunch request (job-I.again beside the job file), see _WATCHDOG
+relaunch_marker = ""
 # set on the rank that runs the driver, where satellite_* do nothing (it has moved already)
 is_driver = False
 
@@ -81,5 +85,5 @@ def satellite_leave():
 def _start_watchdog(after, status, shown, log):
     global _watchdog
     _watchdog = subprocess.Popen(["sh", "-c", _WATCHDOG, "pvrun-watchdog", str(os.getpid()), str(after), status,
-                                  shown, log], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  shown, log, relaunch_marker if status else ""], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, close_fds=True)

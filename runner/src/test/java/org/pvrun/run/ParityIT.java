@@ -23,6 +23,7 @@ import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -110,6 +111,32 @@ class ParityIT {
         // ends well before, so the task was stopped a few seconds after its 5 s
         double seconds = m.get("duration_seconds").asDouble();
         assertTrue(seconds < (target.equals("local") ? 15 : 25), "the run took " + seconds + " s\n" + r);
+    }
+
+    /**
+     * Three tasks in one job on two ranks: both ranks move from task to task (each task gets both pieces, the
+     * same bytes as bare pvbatch's), and the task stopped inside C at its timeout does not take the task after
+     * it down: that one runs in a new pvbatch.
+     */
+    @Test
+    void packedTasksMoveEveryRankAndOutliveAHardTimeout() throws Exception {
+        Map<String, Path> bare = bare("pieces", 2);
+        Cli.Result r = Cli.run(Map.of("DISPLAY", x.display), "run", "-q", "--json", "-o", dir.resolve("results").toString(),
+                CORPUS.resolveSibling("parity-packed").resolve("spec.yaml").toString());
+        assertEquals(ExitCode.TASK_FAILED, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals(1, m.get("job_ids").size(), "one pvbatch job for the three tasks: " + m.get("job_ids"));
+        List<String> verdicts = new ArrayList<>();
+        m.get("tasks").forEach(t -> verdicts.add(t.get("status").asText() + (t.hasNonNull("reason")
+                ? ": " + t.get("reason").asText() : "")));
+        assertEquals(List.of("succeeded", "failed: timed out after 5s", "succeeded"), verdicts, r.toString());
+        for (String id : List.of("0000", "0001", "0002")) {
+            Map<String, Path> ours = files(Path.of(m.get("run_dir").asText()).resolve("tasks").resolve(id));
+            assertEquals(bare.keySet(), ours.keySet(), "task " + id);
+            for (String f : bare.keySet()) {
+                assertSame(id + "/" + f, bare.get(f), ours.get(f));
+            }
+        }
     }
 
     @ParameterizedTest(name = "strict: {0}")
