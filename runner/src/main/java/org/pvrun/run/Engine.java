@@ -1228,8 +1228,9 @@ public final class Engine {
             List<Manifest.TaskRecord> tasks = new ArrayList<>();
             for (RunRecord.TaskEntry e : entries.values()) {
                 String log = "logs/" + Task.id(e.index()) + ".log";
+                List<String> seen = Task.seenArgv(rec.spec().script(), e.argv()); // the manifest's argv: sys.argv
                 if (e.reusedFrom() != null) {
-                    tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), "succeeded", 0, null, log, e.key(),
+                    tasks.add(new Manifest.TaskRecord(e.index(), e.params(), seen, "succeeded", 0, null, log, e.key(),
                             e.reusedFrom(), null, List.of(reusedOutputs.get(e.index()))));
                     continue;
                 }
@@ -1265,7 +1266,7 @@ public final class Engine {
                     status = "failed";
                     reason = "wrote no outputs matching " + String.join(", ", rec.spec().outputs());
                 }
-                tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), status, code, reason, log, e.key(), null,
+                tasks.add(new Manifest.TaskRecord(e.index(), e.params(), seen, status, code, reason, log, e.key(), null,
                         att.isEmpty() ? null : List.copyOf(att), outs));
             }
             boolean allOk = tasks.stream().allMatch(x -> x.status().equals("succeeded"));
