@@ -108,6 +108,13 @@ printf '%s\n' "${pvrun_nodes:-$(hostname)}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_IN
 
 # a setup line may have switched errexit on; the launch status must reach the exit file either way
 set +e
-mpiexec -n 2 pvbatch --force-offscreen-rendering /scratch/pvrun/run-1/driver.py '--title=It'"'"'s $(whoami)' '`id`' ''
-pvrun_finish $?
+# A task stopped inside a C++ call at its timeout ends its pvbatch (docs/runtime.md#timeouts); its watchdog
+# then leaves job-I.again, and the job's tasks still without a verdict run in a new pvbatch.
+while :; do
+    rm -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.again"
+    mpiexec -n 2 pvbatch --force-offscreen-rendering /scratch/pvrun/run-1/driver.py '--title=It'"'"'s $(whoami)' '`id`' ''
+    pvrun_rc=$?
+    [ -e "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.again" ] || break
+done
+pvrun_finish "$pvrun_rc"
 

@@ -81,7 +81,7 @@ public final class RerunCommand extends PvrunSubcommand {
         PipelineSpec spec = new SpecLoader().loadCopy(specCopy, scriptCopy, inputs, parent.env);
         List<Task> tasks = new ArrayList<>();
         for (Manifest.TaskRecord t : old.tasks()) {
-            tasks.add(new Task(t.index(), t.params(), t.argv(), Map.of()));
+            tasks.add(new Task(t.index(), t.params(), Task.argsOf(scriptCopy.getFileName().toString(), t.argv()), Map.of()));
         }
         Target t = targetOptions.resolve(old.target(), spec, parent.env);
         Path resultsDir = results != null ? results : oldRun.getParent().getParent();

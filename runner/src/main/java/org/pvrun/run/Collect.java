@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,14 +59,13 @@ final class Collect {
         Map<Integer, Integer> codes = new HashMap<>();
         List<String> nodes = new ArrayList<>();
         if (!ran.isEmpty()) {
-            fetch.run(ran, new OutputGlobs(s.rec.spec().outputs()));
-            Set<String> own = new HashSet<>();
+            // pvrun's own files in each task folder: the script's copy and the links to inputs and data
+            // (docs/runtime.md); never results, nothing to say about them
+            Set<String> own = new LinkedHashSet<>(List.of(s.rec.spec().script()));
             s.rec.spec().inputs().forEach(in -> own.add(in.name()));
             s.rec.spec().dataOrEmpty().forEach(d -> own.add(d.name()));
+            fetch.run(ran, new OutputGlobs(s.rec.spec().outputs()), own);
             for (String link : fetch.skippedLinks()) {
-                if (own.contains(link.split("/", 3)[2])) {
-                    continue; // pvrun's own links to the inputs and data: never results, nothing to say
-                }
                 s.o.err().println("pvrun: not fetched: " + link + " is a symbolic link (links are never results)");
             }
             nodes.addAll(new LinkedHashSet<>(fetch.nodes()));
@@ -82,7 +80,7 @@ final class Collect {
             if (kept.containsKey(e.index())) {
                 tasks.add(kept.get(e.index()));
             } else if (e.reusedFrom() != null) {
-                tasks.add(new Manifest.TaskRecord(e.index(), e.params(), e.argv(), TaskStatus.SUCCEEDED.word(), 0, null,
+                tasks.add(new Manifest.TaskRecord(e.index(), e.params(), seen(e), TaskStatus.SUCCEEDED.word(), 0, null,
                         log(e), e.key(), e.reusedFrom(), null, List.of(s.reusedOutputs.get(e.index()))));
             } else {
                 tasks.add(judge(e, codes.get(e.index()), cancelled && !codes.containsKey(e.index()), fetch));
@@ -112,6 +110,11 @@ final class Collect {
                 && round.jobEnds().values().stream().anyMatch(e -> JobEnd.parse(e) instanceof JobEnd.SetupFailed);
     }
 
+    /** The manifest's argv: what the script saw as sys.argv (its name, then its arguments). */
+    private List<String> seen(RunRecord.TaskEntry e) {
+        return Task.seenArgv(s.rec.spec().script(), e.argv());
+    }
+
     private static String log(RunRecord.TaskEntry e) {
         return "logs/" + Task.id(e.index()) + ".log";
     }
@@ -137,13 +140,19 @@ final class Collect {
             }
         }
         List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(task));
+        List<String> outside = cancelled ? List.of() : fetch.outside(task);
+        outside.forEach(p -> s.o.err().println("pvrun: warning: " + OutsideWrites.warning(e.index(), p)));
+        if (status == TaskStatus.SUCCEEDED && !outside.isEmpty() && Boolean.TRUE.equals(s.rec.spec().strict())) {
+            status = TaskStatus.FAILED;
+            reason = OutsideWrites.reason(outside);
+        }
         if (status == TaskStatus.SUCCEEDED && outs.isEmpty() && s.rec.spec().outputs() != null
                 && !s.rec.spec().outputs().isEmpty()) {
             // the spec named its outputs: a task that made none of them did not do its job
             status = TaskStatus.FAILED;
             reason = "wrote no outputs matching " + String.join(", ", s.rec.spec().outputs());
         }
-        return new Manifest.TaskRecord(e.index(), e.params(), e.argv(), status.word(), code, reason, log(e), e.key(), null,
+        return new Manifest.TaskRecord(e.index(), e.params(), seen(e), status.word(), code, reason, log(e), e.key(), null,
                 att.isEmpty() ? null : List.copyOf(att), outs);
     }
 

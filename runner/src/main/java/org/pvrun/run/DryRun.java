@@ -3,7 +3,6 @@ package org.pvrun.run;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -70,7 +69,7 @@ final class DryRun {
             for (int idx : jobs.get(j)) {
                 Task task = plan.tasks().get(idx);
                 out.println("  task " + task.id() + "  params " + json(task.params()));
-                out.println("    argv: " + Shell.join(prepend(spec.script().getFileName().toString(), task.argv())));
+                out.println("    argv: " + Shell.join(Task.seenArgv(spec.script().getFileName().toString(), task.argv())));
             }
         }
         int maxParallel = Math.min(jobs.size(), engine.slots(spec, t));
@@ -106,13 +105,6 @@ final class DryRun {
 
     private static String back(String text) {
         return text.replace("/RESULTS/", "<results>/").replace("/HOME/", "~/");
-    }
-
-    private static List<String> prepend(String first, List<String> rest) {
-        List<String> l = new ArrayList<>();
-        l.add(first);
-        l.addAll(rest);
-        return l;
     }
 
     private static String json(Object o) {

@@ -47,13 +47,13 @@ public record RunRecord(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
             int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
-            List<Manifest.InputRecord> inputs, String reset, List<Manifest.DataRecord> data) {
+            List<Manifest.InputRecord> inputs, String reset, List<Manifest.DataRecord> data, Boolean strict) {
 
         public SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
                 int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
                 List<Manifest.InputRecord> inputs, String reset) {
             this(file, sha256, script, scriptSha256, paraviewConstraint, ranks, display, timeoutSeconds, retries, outputs,
-                    inputs, reset, null);
+                    inputs, reset, null, null);
         }
 
         /** The data read in place, or none (also for a record written before data: existed). */

@@ -90,7 +90,7 @@ final class Session {
                 List.of(), rec.spec().ranks(), List.of(), rec.spec().outputs(), rec.target().name(), null,
                 rec.spec().timeoutSeconds() == null ? null : Duration.ofSeconds(rec.spec().timeoutSeconds()),
                 Display.parse(rec.spec().display()), Map.of(), List.of(Map.of()), null, null, rec.spec().retries(),
-                rec.spec().reset(), null, false);
+                rec.spec().reset(), null, false, Boolean.TRUE.equals(rec.spec().strict()));
     }
 
     Integer specTasksPerJob() {

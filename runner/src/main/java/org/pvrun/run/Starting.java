@@ -82,7 +82,7 @@ final class Starting {
                 spec.script().getFileName().toString(), scriptSha,
                 spec.paraview() == null ? null : spec.paraview().toString(), spec.ranks(), display.id(),
                 spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs,
-                spec.reset(), data.isEmpty() ? null : data);
+                spec.reset(), data.isEmpty() ? null : data, spec.strict() ? Boolean.TRUE : null);
         s.rec = new RunRecord(1, runId, spec.name(), s.localRun.toString(), remoteRun, RunRecord.TargetRecord.of(s.target),
                 version, sr, entries, List.of(), RunRecord.RUNNING, s.started.toString(), detach, git.join(),
                 eo.afterRun());

@@ -32,6 +32,7 @@ import java.util.Map;
  * @param baseline    folder of reference images every image output is compared with, or null
  * @param report      write report.html into the run directory
  * @param data        files already on the target, linked into each task folder, never copied
+ * @param strict      a task that writes files outside its folder fails (docs/runtime.md#outside-writes)
  */
 public record PipelineSpec(
         Path specFile,
@@ -57,7 +58,8 @@ public record PipelineSpec(
         String reset,
         Path baseline,
         boolean report,
-        List<DataRef> data) {
+        List<DataRef> data,
+        boolean strict) {
 
     public PipelineSpec {
         data = data == null ? List.of() : List.copyOf(data);
@@ -68,10 +70,10 @@ public record PipelineSpec(
             VersionConstraint paraview, Map<String, Object> params, List<String> args, int ranks,
             List<InputFile> inputs, List<String> outputs, String target, Target inlineTarget, Duration timeout,
             Display display, Map<String, String> resources, List<Map<String, Object>> points, Integer tasksPerJob,
-            Integer maxParallel, int retries, String reset, Path baseline, boolean report) {
+            Integer maxParallel, int retries, String reset, Path baseline, boolean report, boolean strict) {
         this(specFile, specSha256, name, description, script, paraview, params, args, ranks, inputs, outputs, target,
                 inlineTarget, timeout, display, resources, points, tasksPerJob, maxParallel, retries, reset, baseline,
-                report, List.of());
+                report, List.of(), strict);
     }
 
     /** One input file: where it is, and the name it gets in each task's working directory. */
