@@ -33,14 +33,28 @@ fi
 export HWLOC_COMPONENTS="${HWLOC_COMPONENTS:--gl}"
 set +u
 
-# where the job ran, for the manifest
+# where the job ran, for the manifest (one host a line)
 pvrun_nodes="${SLURM_JOB_NODELIST:-}"
+if [ -n "$pvrun_nodes" ]; then
+    # node[1-2] -> node1, node2
+    pvrun_nodes=$(scontrol show hostnames "$pvrun_nodes" 2>/dev/null || printf '%s\n' "$pvrun_nodes")
+fi
 if [ -z "$pvrun_nodes" ] && [ -r "${PBS_NODEFILE:-}" ]; then
     pvrun_nodes=$(sort -u "$PBS_NODEFILE" | paste -sd, -)
+fi
+if [ -z "$pvrun_nodes" ] && [ -r "${PE_HOSTFILE:-}" ]; then
+    pvrun_nodes=$(awk '{print $1}' "$PE_HOSTFILE" | sort -u)
 fi
 printf '%s\n' "${pvrun_nodes:-$(hostname)}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.nodes"
 
 # a setup line may have switched errexit on; the launch status must reach the exit file either way
 set +e
-pvbatch driver.py job.json
-pvrun_finish $?
+# A task stopped inside a C++ call at its timeout ends its pvbatch (docs/runtime.md#timeouts); its watchdog
+# then leaves job-I.again, and the job's tasks still without a verdict run in a new pvbatch.
+while :; do
+    rm -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.again"
+    pvbatch driver.py job.json
+    pvrun_rc=$?
+    [ -e "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.again" ] || break
+done
+pvrun_finish "$pvrun_rc"

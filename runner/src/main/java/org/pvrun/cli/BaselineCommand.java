@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.pvrun.job.TaskStatus;
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
 import org.pvrun.report.Baselines;
@@ -36,7 +37,7 @@ public final class BaselineCommand extends PvrunSubcommand {
         Path runDir = Comparisons.runDir(args.run);
         Path dir = args.dir;
         Manifest m = Comparisons.readManifest(runDir);
-        if (!"succeeded".equals(m.status()) && !force) {
+        if (!TaskStatus.succeeded(m.status()) && !force) {
             throw PvrunException.invalid("run " + m.pipeline() + "/" + m.runId() + " " + m.status()
                     + ": a baseline should come from a good run; promote it anyway with --force");
         }

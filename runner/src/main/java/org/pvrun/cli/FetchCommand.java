@@ -26,10 +26,13 @@ public final class FetchCommand extends AttachCommand {
         var dir = runDir();
         Interruption.install();
         RunResult r = engine(quiet.quiet || json.json, json.json, list.listOutputs).follow(dir);
+        // baseline, --junit and report: as the run that started it would have, had it not been detached
+        int exit = AfterRun.apply(r, r.exitCode(), new AfterRun.Out(json.json ? parent.err : parent.out, parent.err,
+                quiet.quiet, verbose()));
         if (json.json && r.manifest() != null) {
             printJson(JsonOption.of(r));
         }
         // 130 says this process was interrupted; a run cancelled earlier (pvrun cancel, a Ctrl-C) did not succeed: 1
-        return r.exitCode() == ExitCode.INTERRUPTED && !Interruption.interrupted() ? ExitCode.TASK_FAILED : r.exitCode();
+        return exit == ExitCode.INTERRUPTED && !Interruption.interrupted() ? ExitCode.TASK_FAILED : exit;
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.pvrun.job.TaskStatus;
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
 import org.pvrun.results.Manifest;
@@ -52,7 +53,7 @@ public final class ListCommand extends PvrunSubcommand {
                 }
             } else if (RunRecord.exists(dir)) {
                 RunRecord r = RunRecord.read(dir);
-                status = RunRecord.CANCELLED.equals(r.state()) ? "cancelled" : "running (or not fetched)";
+                status = RunRecord.CANCELLED.equals(r.state()) ? TaskStatus.CANCELLED.word() : "running (or not fetched)";
                 tasks = r.tasks().size();
             } else {
                 status = "unknown";

@@ -69,7 +69,7 @@ public final class PvrunCommand implements java.util.concurrent.Callable<Integer
         public String[] getVersion() {
             // the root's environment (the tests' injected one), also when a subcommand borrows this provider
             Map<String, String> env = spec != null && spec.root().userObject() instanceof PvrunCommand top ? top.env : System.getenv();
-            return new String[] {"pvrun " + org.pvrun.run.Versions.pvrun(), paraview(env),
+            return new String[] {"pvrun " + org.pvrun.util.Versions.pvrun(), paraview(env),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
 

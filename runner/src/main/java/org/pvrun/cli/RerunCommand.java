@@ -20,6 +20,7 @@ import org.pvrun.run.DataInPlace;
 import org.pvrun.run.Engine;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.RunOptions;
+import org.pvrun.run.RunRecord;
 import org.pvrun.run.RunResult;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.spec.SpecLoader;
@@ -80,18 +81,19 @@ public final class RerunCommand extends PvrunSubcommand {
         PipelineSpec spec = new SpecLoader().loadCopy(specCopy, scriptCopy, inputs, parent.env);
         List<Task> tasks = new ArrayList<>();
         for (Manifest.TaskRecord t : old.tasks()) {
-            tasks.add(new Task(t.index(), t.params(), t.argv(), Map.of()));
+            tasks.add(new Task(t.index(), t.params(), Task.argsOf(scriptCopy.getFileName().toString(), t.argv()), Map.of()));
         }
         Target t = targetOptions.resolve(old.target(), spec, parent.env);
         Path resultsDir = results != null ? results : oldRun.getParent().getParent();
         checkData(old, spec, t);
         Interruption.install();
         RunOptions o = runOptions(resultsDir, false, quiet.quiet, false);
-        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), false, false, null))
-                .run(new Plan(spec, List.copyOf(tasks)), t);
+        RunResult r = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), false, false, null,
+                RunRecord.AfterRun.of(spec.baseline(), null, spec.report()))).run(new Plan(spec, List.copyOf(tasks)), t);
         if (r.manifest() == null) {
             return r.exitCode();
         }
+        int after = AfterRun.apply(r, r.exitCode(), new AfterRun.Out(parent.out, parent.err, quiet.quiet, verbose()));
         if (!r.manifest().paraviewVersion().equals(old.paraviewVersion())) {
             parent.err.println("pvrun: note: ParaView " + r.manifest().paraviewVersion() + " now, "
                     + old.paraviewVersion() + " then");
@@ -107,7 +109,7 @@ public final class RerunCommand extends PvrunSubcommand {
         boolean same = Rerun.allIdentical(cmp) && !cmp.isEmpty();
         parent.out.println("pvrun: rerun of " + old.runId() + " as " + r.manifest().runId() + ": "
                 + (same ? "all " + cmp.size() + " outputs identical" : "outputs DIFFER") + " (" + counts(counts) + ")");
-        return r.exitCode() != ExitCode.OK ? r.exitCode() : same ? ExitCode.OK : ExitCode.TASK_FAILED;
+        return after != ExitCode.OK ? after : same ? ExitCode.OK : ExitCode.TASK_FAILED;
     }
 
     /** "11 byte-identical, 1 pixel-identical", in the order the verdicts were met. */

@@ -13,6 +13,7 @@ import org.pvrun.run.Engine;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.RunOptions;
 import org.pvrun.run.RunLock;
+import org.pvrun.run.RunRecord;
 import org.pvrun.run.RunResult;
 import org.pvrun.run.StateDir;
 import org.pvrun.spec.Durations;
@@ -87,7 +88,8 @@ public final class RunCommand extends PvrunSubcommand {
         if (jobs != null && jobs < 1) {
             throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
         }
-        Engine engine = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), detach, resume, jobs));
+        Engine engine = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), detach, resume, jobs,
+                RunRecord.AfterRun.of(s.baseline(), junit, s.report())));
         RunResult r;
         if (dryRun) {
             r = engine.run(plan, t);
@@ -98,9 +100,8 @@ public final class RunCommand extends PvrunSubcommand {
             }
         }
         int exit = r.exitCode();
-        if (r.manifest() != null) {
-            exit = afterRun(s, r, exit);
-        }
+        exit = AfterRun.apply(r, exit, new AfterRun.Out(json.json ? parent.err : parent.out, parent.err, quiet.quiet,
+                verbose()));
         if (json.json && r.runDir() != null) {
             printJson(JsonOption.of(r));
         } else if (detach && quiet.quiet && r.manifest() == null && r.runDir() != null) {
@@ -122,37 +123,5 @@ public final class RunCommand extends PvrunSubcommand {
         } catch (IllegalArgumentException e) {
             throw PvrunException.invalid("--wait-lock: " + e.getMessage());
         }
-    }
-
-    /** What a finished run does next: compare with the spec's baseline, write JUnit XML. */
-    private int afterRun(PipelineSpec s, RunResult r, int exit) throws java.io.IOException {
-        java.util.List<org.pvrun.report.ComparisonResult> cmp = java.util.List.of();
-        if (s.baseline() != null) {
-            String other = org.pvrun.report.Comparisons.otherPipeline(s.baseline(), r.manifest());
-            if (other != null) {
-                parent.err.println("pvrun: warning: " + other);
-            }
-            cmp = org.pvrun.report.Comparisons.compare(r.runDir(), r.manifest(), s.baseline(),
-                    org.pvrun.report.ImageComparison.Thresholds.DEFAULT);
-            long failed = cmp.stream().filter(c -> !c.passed()).count();
-            java.io.PrintStream lines = json.json ? parent.err : parent.out;
-            CompareCommand.printResults(lines, cmp, verbose());
-            if (!quiet.quiet) {
-                lines.printf("pvrun: %d of %d image%s regressed against %s%n", failed, cmp.size(), cmp.size() == 1 ? "" : "s",
-                        s.baseline());
-            }
-            if (failed > 0 && exit == ExitCode.OK) {
-                exit = ExitCode.TASK_FAILED;
-            }
-        }
-        if (junit != null) {
-            org.pvrun.report.JUnitReport.write(r.manifest(), r.runDir(), cmp, junit);
-        }
-        if (s.report()) {
-            // -q: the page is written all the same; cron mails nothing when all went well
-            ReportHook.write(r.runDir(), r.manifest(), quiet.quiet ? new java.io.PrintStream(
-                    java.io.OutputStream.nullOutputStream()) : json.json ? parent.err : parent.out);
-        }
-        return exit;
     }
 }

@@ -17,4 +17,17 @@ public record Task(int index, Map<String, Object> params, List<String> argv, Map
     public static String id(int index) {
         return String.format("%04d", index);
     }
+
+    /** sys.argv as the script sees it: its file name, then the task's arguments (docs/runtime.md). */
+    public static List<String> seenArgv(String scriptName, List<String> argv) {
+        List<String> l = new java.util.ArrayList<>(argv.size() + 1);
+        l.add(scriptName);
+        l.addAll(argv);
+        return List.copyOf(l);
+    }
+
+    /** The task's arguments from a {@link #seenArgv} list (a manifest's); older manifests hold the arguments alone. */
+    public static List<String> argsOf(String scriptName, List<String> seen) {
+        return !seen.isEmpty() && seen.get(0).equals(scriptName) ? seen.subList(1, seen.size()) : seen;
+    }
 }

@@ -17,6 +17,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.pvrun.job.TaskStatus;
 import org.pvrun.PvrunException;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
@@ -48,7 +49,7 @@ public final class Baselines {
         SortedMap<String, Manifest.OutputRecord> images = new TreeMap<>();
         Set<String> unfinishedTasks = new HashSet<>();
         for (Manifest.TaskRecord t : m.tasks() == null ? List.<Manifest.TaskRecord>of() : m.tasks()) {
-            if (!"succeeded".equals(t.status())) {
+            if (!TaskStatus.succeeded(t.status())) {
                 unfinishedTasks.add(String.format(Locale.ROOT, "%04d", t.index()));
             }
             for (Manifest.OutputRecord o : t.outputs() == null ? List.<Manifest.OutputRecord>of() : t.outputs()) {

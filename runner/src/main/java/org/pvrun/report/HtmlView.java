@@ -21,7 +21,7 @@ import org.pvrun.report.HtmlImages.Shown;
 import org.pvrun.report.HtmlRun.Compared;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
-import org.pvrun.run.Versions;
+import org.pvrun.util.Versions;
 import org.pvrun.util.LogTail;
 
 /**

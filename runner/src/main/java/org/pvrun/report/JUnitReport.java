@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.pvrun.job.TaskStatus;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.util.LogTail;
@@ -59,9 +60,9 @@ public final class JUnitReport {
             cases.append("    <testcase classname=\"").append(escape(pipeline)).append("\" name=\"")
                     .append(escape(taskName(t))).append("\" time=\"").append(time(secs)).append("\">\n");
             String status = t.status() == null ? "unknown" : t.status();
-            if (!status.equals("succeeded")) {
+            if (!TaskStatus.succeeded(status)) {
                 String reason = t.reason() != null ? t.reason() : "task " + status;
-                String element = status.equals("failed") ? "failure" : "error";
+                String element = TaskStatus.of(status) == TaskStatus.FAILED ? "failure" : "error";
                 if (element.equals("failure")) {
                     failures++;
                 } else {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.pvrun.job.TaskStatus;
 import org.pvrun.util.Hashes;
 
 /**
@@ -47,7 +48,7 @@ public final class ResumeCache {
                 continue;
             }
             for (Manifest.TaskRecord t : m.tasks()) {
-                if ("succeeded".equals(t.status()) && t.key() != null) {
+                if (TaskStatus.succeeded(t.status()) && t.key() != null) {
                     c.byKey.put(t.key(), new Hit(run, m.runId(), t));
                 }
             }

@@ -43,6 +43,13 @@ public final class DataInPlace {
 
     private DataInPlace() {}
 
+    /** The names a spec's inputs take in a task folder, which data may not take too. */
+    static Set<String> inputNames(org.pvrun.spec.PipelineSpec spec) {
+        Set<String> names = new java.util.HashSet<>();
+        spec.inputs().forEach(in -> names.add(in.name()));
+        return names;
+    }
+
     /** Resolves, checks and (where asked) hashes the data on the target; exit 2 naming the path and target. */
     public static List<Manifest.DataRecord> resolve(Transport t, Target target, List<DataRef> refs, Set<String> taken)
             throws IOException, InterruptedException {

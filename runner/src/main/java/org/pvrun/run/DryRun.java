@@ -3,7 +3,6 @@ package org.pvrun.run;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -35,7 +34,7 @@ final class DryRun {
     void print(Plan plan, Target t, String notes, List<Manifest.DataRecord> data) {
         PipelineSpec spec = plan.spec();
         Scheduler scheduler = Schedulers.forName(t.scheduler());
-        boolean localDir = !t.isRemote() && t.workdir() == null && t.scheduler().equals("none");
+        boolean localDir = t.isLocalDirect() && t.workdir() == null;
         String remoteRun = localDir ? "<results>/" + spec.name() + "/RUN-ID/.work"
                 : (t.workdir() != null ? t.workdir() : "~/pvrun") + "/" + spec.name() + "/RUN-ID";
         List<Integer> all = plan.tasks().stream().map(Task::index).toList();
@@ -70,7 +69,7 @@ final class DryRun {
             for (int idx : jobs.get(j)) {
                 Task task = plan.tasks().get(idx);
                 out.println("  task " + task.id() + "  params " + json(task.params()));
-                out.println("    argv: " + Shell.join(prepend(spec.script().getFileName().toString(), task.argv())));
+                out.println("    argv: " + Shell.join(Task.seenArgv(spec.script().getFileName().toString(), task.argv())));
             }
         }
         int maxParallel = Math.min(jobs.size(), engine.slots(spec, t));
@@ -84,7 +83,7 @@ final class DryRun {
             out.println("           (with --no-mpi after pvbatch if its ParaView is 5.10 or newer: its version is not known yet)");
         }
         String submit = Shell.join(scheduler.submitCommand(jobDir + "/job.sh"));
-        out.println("submit:    " + submit + (t.scheduler().equals("none") ? "   (once per job, PVRUN_ARRAY_INDEX=0.."
+        out.println("submit:    " + submit + (!scheduler.runsArrays() ? "   (once per job, PVRUN_ARRAY_INDEX=0.."
                 + (jobs.size() - 1) + ")" : ""));
         if (t.scheduler().equals("none") && !verbose) {
             // without a scheduler the script holds no directive of the spec's: pvrun's own lines, the same every run
@@ -106,13 +105,6 @@ final class DryRun {
 
     private static String back(String text) {
         return text.replace("/RESULTS/", "<results>/").replace("/HOME/", "~/");
-    }
-
-    private static List<String> prepend(String first, List<String> rest) {
-        List<String> l = new ArrayList<>();
-        l.add(first);
-        l.addAll(rest);
-        return l;
     }
 
     private static String json(Object o) {

@@ -36,6 +36,7 @@ final class Fetch {
     private final List<String> links = new ArrayList<>();
     private final List<String> skippedLinks = new ArrayList<>();
     private final java.util.Set<Integer> started = new java.util.HashSet<>();
+    private final Map<Integer, List<String>> outside = new HashMap<>();
 
     /**
      * @param local the run directory is on this machine ({@code remoteRun} a local path): files are moved,
@@ -48,8 +49,12 @@ final class Fetch {
         this.local = local;
     }
 
-    /** Collects the given tasks' outputs (by the spec's globs), their logs and the jobs' own output. */
-    void run(List<Task> tasks, OutputGlobs globs) throws IOException, InterruptedException {
+    /**
+     * Collects the given tasks' outputs (by the spec's globs), their logs and the jobs' own output. A task folder's
+     * {@code own} files (what pvrun put there: the script's copy, the input links) and params.json are never
+     * outputs, and only links the globs would have taken are reported.
+     */
+    void run(List<Task> tasks, OutputGlobs globs, java.util.Set<String> own) throws IOException, InterruptedException {
         List<String> files = local ? listLocal() : listRemote();
         Map<String, Task> tasksById = new HashMap<>();
         tasks.forEach(task -> tasksById.put(task.id(), task));
@@ -57,7 +62,7 @@ final class Fetch {
         for (String path : files) {
             String[] parts = path.split("/", 3);
             if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
-                if (!parts[2].equals("params.json") && globs.matches(Path.of(parts[2]))) {
+                if (!parts[2].equals("params.json") && !own.contains(parts[2]) && globs.matches(Path.of(parts[2]))) {
                     wanted.add(path);
                 }
             } else if (parts[0].equals("logs") || parts[0].equals("status")
@@ -67,7 +72,8 @@ final class Fetch {
         }
         for (String link : links) {
             String[] parts = link.split("/", 3);
-            if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
+            if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])
+                    && !own.contains(parts[2]) && globs.matches(Path.of(parts[2]))) {
                 skippedLinks.add(link);
             }
         }
@@ -133,6 +139,9 @@ final class Fetch {
                         exitCodes.put(Integer.parseInt(name.substring(0, name.length() - 5)), Integer.parseInt(text));
                     } else if (name.endsWith(".started") && name.substring(0, name.length() - 8).matches("\\d+")) {
                         started.add(Integer.parseInt(name.substring(0, name.length() - 8)));
+                    } else if (name.endsWith(".outside") && name.substring(0, name.length() - 8).matches("\\d+")) {
+                        outside.put(Integer.parseInt(name.substring(0, name.length() - 8)),
+                                text.lines().filter(l -> !l.isBlank()).toList());
                     }
                 }
                 case "jobs" -> {
@@ -258,6 +267,11 @@ final class Fetch {
 
     List<Manifest.OutputRecord> outputs(Task task) {
         return outputs.getOrDefault(task.index(), List.of());
+    }
+
+    /** Files the task wrote outside its folder, as its driver listed them (see OutsideWrites). */
+    List<String> outside(Task task) {
+        return outside.getOrDefault(task.index(), List.of());
     }
 
     /** Symbolic links the tasks left among their files: never results, so never fetched. */

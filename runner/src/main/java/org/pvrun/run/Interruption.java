@@ -7,12 +7,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM: the JVM runs its shutdown hooks and ends with 128+signal (130 for SIGINT).
- * The hook stops every process pvrun started (whole trees: mpiexec and its ranks, Xvfb) and gives the
- * running engine a few seconds to record the run as cancelled.
+ * The hook stops every process pvrun started (whole trees: mpiexec and its ranks, Xvfb) and waits for the
+ * running engine, whose own thread cancels the jobs through the connection it owns, asks the scheduler what
+ * became of them, collects the tasks that had finished and records the rest as cancelled.
  */
 public final class Interruption {
     private static final List<Runnable> STOPPERS = new CopyOnWriteArrayList<>();
     private static final List<CountDownLatch> FINISHERS = new CopyOnWriteArrayList<>();
+    /**
+     * How long the hook waits for the engine: cancelling waits up to 15 s for the queue to confirm, then the
+     * finished tasks are fetched.
+     */
+    private static final long RECORD_WAIT_SECONDS = 90;
     private static volatile boolean interrupted;
     private static volatile boolean installed;
 
@@ -72,7 +78,7 @@ public final class Interruption {
         }
         for (CountDownLatch l : FINISHERS) {
             try {
-                l.await(15, TimeUnit.SECONDS);
+                l.await(RECORD_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

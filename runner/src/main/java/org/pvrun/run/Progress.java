@@ -8,7 +8,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Live task counts while a run is followed: a progress bar (me.tongfei:progressbar) on a terminal; otherwise (cron
- * and CI logs) a plain line at the start, at each tenth of the tasks ended, at the end, and at most once every
+ * and CI logs) a plain line at the start, when the first task runs, at each tenth of the tasks ended, at the end,
+ * and at most once every
  * {@link #QUIET_INTERVAL_NANOS} in between when the counts changed, so a 1,000-task run logs a few dozen lines, not
  * a thousand.
  */
@@ -21,6 +22,7 @@ final class Progress {
     private String last = "";
     private long lastPrinted;
     private int lastTenth = -1;
+    private boolean sawRunning;
     private ProgressBar bar;
 
     Progress(PrintStream out, boolean terminal, boolean quiet) {
@@ -53,7 +55,11 @@ final class Progress {
             int ended = done + failed; // done counts the reused tasks too
             int tenth = total == 0 ? 10 : ended * 10 / total;
             long now = clock.getAsLong();
-            if (lastTenth < 0 || tenth != lastTenth || ended == total || now - lastPrinted >= QUIET_INTERVAL_NANOS) {
+            // the first task to start is news too: the jobs left the queue
+            boolean started = running > 0 && !sawRunning;
+            sawRunning |= running > 0;
+            if (lastTenth < 0 || tenth != lastTenth || ended == total || started
+                    || now - lastPrinted >= QUIET_INTERVAL_NANOS) {
                 out.println(line);
                 out.flush();
                 lastPrinted = now;
@@ -70,5 +76,6 @@ final class Progress {
         }
         last = "";
         lastTenth = -1;
+        sawRunning = false;
     }
 }

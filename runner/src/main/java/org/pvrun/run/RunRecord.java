@@ -35,7 +35,8 @@ public record RunRecord(
         String state,
         String started,
         boolean detached,
-        org.pvrun.results.Provenance.Git git) {
+        org.pvrun.results.Provenance.Git git,
+        AfterRun afterRun) {
 
     public static final String FILE = "run.json";
     public static final String RUNNING = "running";
@@ -46,13 +47,13 @@ public record RunRecord(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
             int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
-            List<Manifest.InputRecord> inputs, String reset, List<Manifest.DataRecord> data) {
+            List<Manifest.InputRecord> inputs, String reset, List<Manifest.DataRecord> data, Boolean strict) {
 
         public SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
                 int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
                 List<Manifest.InputRecord> inputs, String reset) {
             this(file, sha256, script, scriptSha256, paraviewConstraint, ranks, display, timeoutSeconds, retries, outputs,
-                    inputs, reset, null);
+                    inputs, reset, null, null);
         }
 
         /** The data read in place, or none (also for a record written before data: existed). */
@@ -73,6 +74,23 @@ public record RunRecord(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Round(int number, String jobDir, List<List<Integer>> jobs, List<String> jobIds,
             Map<String, Integer> exitCodes, Map<String, String> jobEnds) {}
+
+    /**
+     * What to do once the run is collected, by whichever process collects it (run, fetch after --detach,
+     * rerun): compare with {@code baseline}, write JUnit XML to {@code junit}, write the HTML report. Paths
+     * are absolute; null when the run was started by a pvrun that did not record it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AfterRun(String baseline, String junit, boolean report) {
+        public static AfterRun of(Path baseline, Path junit, boolean report) {
+            return new AfterRun(baseline == null ? null : baseline.toAbsolutePath().normalize().toString(),
+                    junit == null ? null : junit.toAbsolutePath().normalize().toString(), report);
+        }
+
+        public boolean nothing() {
+            return baseline == null && junit == null && !report;
+        }
+    }
 
     /** A target as recorded (the targets file may have changed since). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -96,12 +114,12 @@ public record RunRecord(
 
     public RunRecord withRounds(List<Round> r) {
         return new RunRecord(recordVersion, runId, pipeline, runDir, remoteDir, target, paraviewVersion, spec, tasks,
-                List.copyOf(r), state, started, detached, git);
+                List.copyOf(r), state, started, detached, git, afterRun);
     }
 
     public RunRecord withState(String s) {
         return new RunRecord(recordVersion, runId, pipeline, runDir, remoteDir, target, paraviewVersion, spec, tasks,
-                rounds, s, started, detached, git);
+                rounds, s, started, detached, git, afterRun);
     }
 
     public List<Round> roundsOrEmpty() {

@@ -2,6 +2,7 @@ package org.pvrun.scheduler;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +15,9 @@ import org.pvrun.util.Shell;
  * <p>What the engine does differently from a batch scheduler:
  * <ul>
  *   <li>Run {@link #submitCommand} like any submit command; it returns at once and prints the pid.</li>
- *   <li>There is no status query ({@link #statusCommand} and {@link #parseStatus} throw
- *       UnsupportedOperationException). The job is over when {@code jobDir/job-0.exit} exists; it died
- *       without a verdict (killed, machine rebooted) when the pid in {@code jobDir/job-0.pid} is gone
- *       (e.g. {@code kill -0 PID} fails) and there is still no exit file.</li>
+ *   <li>The "queue" is the process table: {@link #statusCommand} lists the jobs whose script still runs
+ *       ({@code kill -0 PID}), {@link #parseStatus} reads them as running; a job absent from it with no
+ *       {@code jobDir/job-N.exit} died without a verdict (killed, machine rebooted).</li>
  *   <li>The script writes {@code job-0.pid} and {@code job-0.out} itself, so the jobDir must exist
  *       before submission (as for every scheduler).</li>
  * </ul>
@@ -70,14 +70,39 @@ public final class NoScheduler implements Scheduler {
         return pid;
     }
 
+    /** {@code kill -0} (a shell builtin: no fork per job) for each job; prints {@code PID R} for those alive. */
     @Override
     public List<String> statusCommand(Collection<String> jobIds) {
-        throw new UnsupportedOperationException("scheduler none has no status query: read job-0.exit and job-0.pid");
+        StringBuilder line = new StringBuilder();
+        for (String pid : jobIds) {
+            line.append("kill -0 ").append(checkedPid(pid)).append(" 2>/dev/null && echo '").append(pid).append(" R'; ");
+        }
+        return List.of("sh", "-c", line.append("exit 0").toString());
     }
 
+    /** The jobs {@link #statusCommand} found alive, as running; other lines are ignored. */
     @Override
     public Map<String, JobState> parseStatus(String statusStdout) {
-        throw new UnsupportedOperationException("scheduler none has no status query: read job-0.exit and job-0.pid");
+        Map<String, JobState> out = new LinkedHashMap<>();
+        for (String line : statusStdout.split("\n")) {
+            String[] f = line.strip().split(" ");
+            if (f.length == 2 && f[0].matches("[1-9]\\d*") && f[1].equals("R")) {
+                out.put(f[0], JobState.RUNNING);
+            }
+        }
+        return out;
+    }
+
+    /** Without a scheduler nothing enforces a wall time: the job's launch line wraps pvbatch in coreutils timeout. */
+    @Override
+    public boolean enforcesWallTime() {
+        return false;
+    }
+
+    /** No arrays: the engine starts the one script once per job ({@link #submitElementCommand}). */
+    @Override
+    public boolean runsArrays() {
+        return false;
     }
 
     /**
@@ -97,9 +122,7 @@ public final class NoScheduler implements Scheduler {
     public static String signalAll(Collection<String> jobIds, String signal) {
         StringBuilder line = new StringBuilder();
         for (String pid : jobIds) {
-            if (!pid.matches("[1-9]\\d*") || pid.equals("1")) {
-                throw new IllegalArgumentException("'" + pid + "' is not the process id of a pvrun job");
-            }
+            checkedPid(pid);
             line.append("pkill -").append(signal).append(" -s ").append(pid).append(" 2>/dev/null; ")
                     .append("kill -s ").append(signal).append(" -- -").append(pid).append(" 2>/dev/null; ");
         }
@@ -110,12 +133,18 @@ public final class NoScheduler implements Scheduler {
     public static String aliveSessions(Collection<String> jobIds) {
         StringBuilder line = new StringBuilder();
         for (String pid : jobIds) {
-            if (!pid.matches("[1-9]\\d*") || pid.equals("1")) {
-                throw new IllegalArgumentException("'" + pid + "' is not the process id of a pvrun job");
-            }
+            checkedPid(pid);
             line.append("pgrep -s ").append(pid).append(" >/dev/null 2>&1 && echo ").append(pid).append("; ");
         }
         return line.append("exit 0").toString();
+    }
+
+    /** A job id as a process id above 1 ({@code kill -- -1} would signal every process the user may signal). */
+    private static String checkedPid(String pid) {
+        if (!pid.matches("[1-9]\\d*") || pid.equals("1")) {
+            throw new IllegalArgumentException("'" + pid + "' is not the process id of a pvrun job");
+        }
+        return pid;
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public interface Scheduler {
 
-    /** "slurm", "pbs" or "none". */
+    /** "slurm", "pbs", "sge" or "none". */
     String name();
 
     /** The job script for a job, rendered from this scheduler's template. */
@@ -30,6 +30,22 @@ public interface Scheduler {
      * as {@code 12_3} / {@code 12[3]}); a job the queue has forgotten is simply absent.
      */
     Map<String, JobState> parseStatus(String statusStdout);
+
+    /**
+     * Whether the scheduler ends a job at its wall time ({@code time} resource); when not, the launch line
+     * enforces the spec's timeout itself.
+     */
+    default boolean enforcesWallTime() {
+        return true;
+    }
+
+    /**
+     * Whether one submission starts all of a round's jobs as an array (one job id; elements by
+     * {@link #elementId}); when not, each job is started on its own and has an id of its own.
+     */
+    default boolean runsArrays() {
+        return true;
+    }
 
     /** The cancel command for the given jobs. */
     List<String> cancelCommand(Collection<String> jobIds);

@@ -291,21 +291,11 @@ public final class SlurmScheduler implements Scheduler {
         if (!m.matches() || m.group(3) == null) {
             return List.of(token);
         }
-        String spec = m.group(3).replaceFirst("%\\d+$", "");
-        List<String> ids = new ArrayList<>();
-        for (String part : spec.split(",")) {
-            Matcher r = Pattern.compile("(\\d+)(?:-(\\d+)(?::(\\d+))?)?").matcher(part);
-            if (!r.matches()) {
-                return List.of(token);
-            }
-            int from = Integer.parseInt(r.group(1));
-            int to = r.group(2) == null ? from : Integer.parseInt(r.group(2));
-            int step = r.group(3) == null ? 1 : Math.max(1, Integer.parseInt(r.group(3)));
-            for (int i = from; i <= to; i += step) {
-                ids.add(m.group(1) + "_" + i);
-            }
+        List<Integer> tasks = TaskRanges.expand(m.group(3).replaceFirst("%\\d+$", ""));
+        if (tasks == null) {
+            return List.of(token);
         }
-        return ids;
+        return tasks.stream().map(i -> m.group(1) + "_" + i).toList();
     }
 
     static String indent(String text) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.pvrun.job.GoneRule;
 import org.pvrun.PvrunException;
 import org.pvrun.run.Interruption;
 import org.pvrun.scheduler.JobSpec;
@@ -29,8 +30,6 @@ final class ServerJob {
     private static final Duration GONE_WAIT = Duration.ofSeconds(10);
     /** Consecutive failed looks at the job (connection trouble) after which the session gives up. */
     private static final int MAX_FAILED_LOOKS = 5;
-    /** Queue answers in a row without the job and without its exit file that end it: the file may lag behind. */
-    private static final int GONE_POLLS = 3;
     /** The job output lines the session reads: pvserver's state, not ParaView's chatter. */
     private static final String INTERESTING = "Accepting connection|Client connected";
 
@@ -43,22 +42,20 @@ final class ServerJob {
     }
 
     /** One look at the job: pvserver's lines so far, its exit file, and what the queue says. */
-    private record Look(String output, String exit, JobState state, boolean queueKnown, boolean alive) {}
+    private record Look(String output, String exit, JobState state, boolean queueKnown) {}
 
     private final ServeOptions o;
     private final Target target;
     private final Scheduler scheduler;
     private final TargetCommands commands;
     private final String sessionDir;
-    /** Scheduler none: the job is a process on the SSH host, alive while its pid is; there is no queue to ask. */
-    private final boolean noQueue;
 
     private String jobId;
     private String endedHow;     // set once the job is over: "exit 0", "scheduler state failed", ...
     private String exitStatus;   // the job's exit file, when it wrote one
     private PvserverOutput.Address server;
     private boolean clientAnnounced;
-    private int missing;
+    private final GoneRule gone = new GoneRule();
     private int failedLooks;
     private JobState lastState;
 
@@ -68,7 +65,6 @@ final class ServerJob {
         this.commands = commands;
         this.scheduler = scheduler;
         this.sessionDir = sessionDir;
-        this.noQueue = scheduler.name().equals("none");
     }
 
     String id() {
@@ -190,29 +186,30 @@ final class ServerJob {
         }
     }
 
-    /** Judges the job over the way the batch engine does: its exit file, else the queue, {@value #GONE_POLLS} times. */
+    /** Judges the job over the way the batch engine does: its exit file, else the queue, as often as {@link GoneRule} says. */
     private boolean judge(Look look, boolean askedQueue) {
         if (look.exit() != null) {
             exitStatus = look.exit();
             endedHow = "exit " + look.exit();
             return true;
         }
-        if (noQueue ? look.alive() : !askedQueue || !look.queueKnown()) {
+        // without a scheduler the "queue" is the process table (NoScheduler's status query): the same rule
+        if (!askedQueue || !look.queueKnown()) {
             return false;
         }
         JobState s = look.state();
-        if (!noQueue && s != null && s.isTerminal() && s != JobState.COMPLETED) {
+        if (s != null && s.isTerminal() && s != JobState.COMPLETED) {
             endedHow = "scheduler state " + s.name().toLowerCase();
             return true;
         }
-        if (noQueue || s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
-            if (++missing >= GONE_POLLS) {
+        if (s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
+            if (gone.missed(jobId)) {
                 endedHow = "without writing its exit status: killed, out of time or a node failure";
                 return true;
             }
             return false;
         }
-        missing = 0;
+        gone.seen(jobId);
         return false;
     }
 
@@ -220,31 +217,27 @@ final class ServerJob {
         String sh = "cd " + Shell.quote(sessionDir + "/jobs") + " 2>/dev/null || exit 0; "
                 + "[ -f job-0.out ] && grep -a -E " + Shell.quote(INTERESTING) + " job-0.out | head -n 20; "
                 + "[ -f job-0.exit ] && printf 'pvrun-exit %s\\n' \"$(cat job-0.exit)\"; "
-                + (noQueue ? "[ -f job-0.pid ] && kill -0 \"$(cat job-0.pid)\" 2>/dev/null && echo pvrun-alive; " : "")
                 + "exit 0";
         ExecResult r = commands.exec(List.of("sh", "-c", sh));
         StringBuilder out = new StringBuilder();
         String exit = null;
-        boolean alive = false;
         for (String line : r.stdout().split("\n")) {
             if (line.startsWith("pvrun-exit ")) {
                 exit = line.substring("pvrun-exit ".length()).strip();
-            } else if (line.equals("pvrun-alive")) {
-                alive = true;
             } else {
                 out.append(line).append('\n');
             }
         }
         JobState state = null;
-        boolean known = noQueue;
-        if (withQueue && !noQueue) {
+        boolean known = false;
+        if (withQueue) {
             Map<String, JobState> states = queue();
             if (states != null) {
                 known = true;
                 state = states.get(scheduler.elementId(jobId, 0, 1));
             }
         }
-        return new Look(out.toString(), exit, state, known, alive);
+        return new Look(out.toString(), exit, state, known);
     }
 
     /** The queue's states, or null when the query failed (a controller restarting is not an answer). */
@@ -296,16 +289,10 @@ final class ServerJob {
         long deadline = System.nanoTime() + GONE_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (noQueue) {
-                    if (!look(false).alive()) {
-                        return;
-                    }
-                } else {
-                    Map<String, JobState> states = queue();
-                    JobState s = states == null ? JobState.RUNNING : states.get(scheduler.elementId(jobId, 0, 1));
-                    if (s == null || s.isTerminal()) {
-                        return;
-                    }
+                Map<String, JobState> states = queue();
+                JobState s = states == null ? JobState.RUNNING : states.get(scheduler.elementId(jobId, 0, 1));
+                if (s == null || s.isTerminal()) {
+                    return;
                 }
             } catch (IOException e) {
                 // no answer this round; ask again

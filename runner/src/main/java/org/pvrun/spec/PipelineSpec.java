@@ -32,6 +32,7 @@ import java.util.Map;
  * @param baseline    folder of reference images every image output is compared with, or null
  * @param report      write report.html into the run directory
  * @param data        files already on the target, linked into each task folder, never copied
+ * @param strict      a task that writes files outside its folder fails (docs/runtime.md#outside-writes)
  * @param animation   the script's SaveAnimation split across tasks (and a movie made of it), or null
  */
 public record PipelineSpec(
@@ -59,6 +60,7 @@ public record PipelineSpec(
         Path baseline,
         boolean report,
         List<DataRef> data,
+        boolean strict,
         AnimationSpec animation) {
 
     public PipelineSpec {
@@ -70,10 +72,10 @@ public record PipelineSpec(
             VersionConstraint paraview, Map<String, Object> params, List<String> args, int ranks,
             List<InputFile> inputs, List<String> outputs, String target, Target inlineTarget, Duration timeout,
             Display display, Map<String, String> resources, List<Map<String, Object>> points, Integer tasksPerJob,
-            Integer maxParallel, int retries, String reset, Path baseline, boolean report) {
+            Integer maxParallel, int retries, String reset, Path baseline, boolean report, boolean strict) {
         this(specFile, specSha256, name, description, script, paraview, params, args, ranks, inputs, outputs, target,
                 inlineTarget, timeout, display, resources, points, tasksPerJob, maxParallel, retries, reset, baseline,
-                report, List.of(), null);
+                report, List.of(), strict, null);
     }
 
     /** One input file: where it is, and the name it gets in each task's working directory. */

@@ -22,7 +22,7 @@ import org.pvrun.util.Hashes;
 public final class SpecLoader {
     public static final List<String> KEYS = List.of("name", "description", "script", "paraview", "params", "args",
             "ranks", "inputs", "input_root", "outputs", "target", "timeout", "display", "resources", "sweep", "tasks_per_job",
-            "max_parallel", "retries", "reset", "baseline", "report", "data", "animation");
+            "max_parallel", "retries", "reset", "baseline", "report", "data", "strict", "animation");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
@@ -251,13 +251,8 @@ public final class SpecLoader {
         if (baselineText != null) {
             baseline = resolvePath(specDir, baselineText, r, "baseline");
         }
-        boolean report = false;
-        YamlNode rn = r.raw("report");
-        if (rn instanceof YamlNode.Scalar rs && rs.value() instanceof Boolean b) {
-            report = b;
-        } else if (rn != null && !(rn instanceof YamlNode.Scalar rs0 && rs0.value() == null)) {
-            r.error(rn.where(), "'report' must be true or false, found " + rn.kind());
-        }
+        boolean report = flag(r, "report");
+        boolean strict = flag(r, "strict");
         List<DataRef> data = DataRefs.read(r);
         AnimationSpec animation = AnimationSpecs.read(r);
         String reset = r.has("reset") ? r.string("reset", false) : "pipeline";
@@ -287,7 +282,19 @@ public final class SpecLoader {
                 ? Map.of() : java.util.Collections.unmodifiableMap(params), List.copyOf(args), ranks,
                 List.copyOf(inputs), List.copyOf(outputs), target, inlineTarget, timeout, display, Map.copyOf(resources),
                 List.copyOf(points), tasksPerJob, maxParallel, retries, reset == null ? "pipeline" : reset, baseline, report,
-                data, animation);
+                data, strict, animation);
+    }
+
+    /** A true/false key, false when absent or null. */
+    private static boolean flag(MapReader r, String key) {
+        YamlNode n = r.raw(key);
+        if (n instanceof YamlNode.Scalar s && s.value() instanceof Boolean b) {
+            return b;
+        }
+        if (n != null && !(n instanceof YamlNode.Scalar s0 && s0.value() == null)) {
+            r.error(n.where(), "'" + key + "' must be true or false, found " + n.kind());
+        }
+        return false;
     }
 
     /** Applies {@code --set}; returns the names it set, which a sweep then leaves out (pinned). */

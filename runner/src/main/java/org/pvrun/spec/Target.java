@@ -15,7 +15,7 @@ import java.util.Map;
  * @param identity   identity file, or null
  * @param jump       ProxyJump chain, [user@]host[:port] each
  * @param knownHosts known_hosts file, or null for ~/.ssh/known_hosts
- * @param scheduler  "none", "slurm" or "pbs"
+ * @param scheduler  "none", "slurm", "pbs" or "sge"
  * @param workdir    root for run directories on the target, or null (local: the results folder; remote: ~/pvrun)
  * @param setup      shell lines run before pvbatch (module loads...)
  * @param launcher   "mpiexec", "srun", "none", or a template such as "mpirun -np {ranks}"
@@ -67,7 +67,7 @@ public record Target(
         return host != null;
     }
 
-    /** True for the plain local case that {@link org.pvrun.run.LocalRunner} runs in-process. */
+    /** True for this machine without a scheduler: a run works in a scratch folder of its own results folder. */
     public boolean isLocalDirect() {
         return host == null && scheduler.equals("none");
     }

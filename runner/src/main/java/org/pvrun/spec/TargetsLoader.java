@@ -118,8 +118,8 @@ public final class TargetsLoader {
         }
         String knownHosts = expandSshHome(r.string("known_hosts", false));
         String scheduler = r.has("scheduler") ? r.string("scheduler", false) : "none";
-        if (scheduler != null && !List.of("none", "slurm", "pbs").contains(scheduler)) {
-            r.error(r.where("scheduler"), "bad scheduler '" + scheduler + "'; expected slurm, pbs or none");
+        if (scheduler != null && !List.of("none", "slurm", "pbs", "sge").contains(scheduler)) {
+            r.error(r.where("scheduler"), "bad scheduler '" + scheduler + "'; expected slurm, pbs, sge or none");
         }
         String workdir = r.string("workdir", false);
         if (workdir != null && host == null) {

@@ -16,8 +16,12 @@ import java.util.regex.Pattern;
  */
 public final class LogTail {
     public static final int MAX_BYTES = 64 * 1024;
-    /** Terminal colour and cursor sequences (CSI and two-character escapes) that logs carry. */
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-?]*[ -/]*[@-~]|\u001B[@-Z\\\\-_]");
+    /**
+     * Terminal escape sequences: CSI (ParaView's Loguru colours every line: {@code ESC[0m ESC[2m}), OSC (window
+     * titles, links) and two-character escapes. In a log tail they are noise, or worse, in a terminal.
+     */
+    private static final Pattern ANSI = Pattern.compile(
+            "\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?|\u001B[ -/]*[0-~]");
     /** {@code 12      0x7f0872668fd0 /usr/lib/...}: one frame of Loguru's stack trace. */
     private static final Pattern NATIVE_FRAME = Pattern.compile("\\d+ +0x[0-9a-f]+ ");
 
@@ -42,6 +46,11 @@ public final class LogTail {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** A line without its terminal escape sequences. */
+    public static String withoutEscapes(String line) {
+        return ANSI.matcher(line).replaceAll("");
     }
 
     /** As {@link #of}, with an empty text when there is no log to read. */

@@ -6,8 +6,10 @@ directory, sys.argv = [script] + the task's arguments, __name__ == '__main__'. I
 descriptors 1 and 2, so ParaView's C++ messages too) go to the task's log; its exit status goes to the task's
 status file, written after its outputs, under a temporary name and then renamed. A failing task does not stop
 the tasks after it. Under MPI, pvbatch runs this on rank 0 only; the other ranks execute the ParaView
-pipeline in parallel (pvbatch's default, non-symmetric mode). pvbatch's exit status is 0 once every task has run, whatever their verdicts. See
-docs/runtime.md.
+pipeline in parallel (pvbatch's default, non-symmetric mode) and are moved into each task's directory
+through the pipeline (OtherRanks). __file__ is a copy of the script in the task's directory. A task over
+its timeout is stopped by a watchdog outside the interpreter (pvrun_ranks). pvbatch's exit status is 0
+once every task has run, whatever their verdicts. See docs/runtime.md.
 """
 import gc
 import json
@@ -17,6 +19,9 @@ import signal
 import sys
 import traceback
 import types
+
+import pvrun_outside
+import pvrun_ranks
 
 
 class TaskTimeout(BaseException):
@@ -85,19 +90,85 @@ def _clean(task):
 
 
 def _started_marker(task):
+    return _beside_status(task, ".started")
+
+
+def _beside_status(task, suffix):
     status = task["status"]
-    return (status[:-len(".exit")] if status.endswith(".exit") else status) + ".started"
+    return (status[:-len(".exit")] if status.endswith(".exit") else status) + suffix
+
+
+def _report_outside(task, paths):
+    """Lists the files the task wrote outside its folder in status/NNNN.outside (one path a line), which pvrun
+    reads at the end of the run."""
+    target = _beside_status(task, ".outside")
+    if paths:
+        tmp = "%s.tmp-%d" % (target, os.getpid())
+        with open(tmp, "w") as f:
+            f.write("".join(p.replace("\n", "?") + "\n" for p in paths))
+        os.replace(tmp, target)
+    elif os.path.exists(target):
+        os.unlink(target)  # from an earlier attempt
+
+
+class OtherRanks:
+    """Ranks 1..N-1, which run no Python of their own (pvbatch's non-symmetric mode): they are given Python
+    through a ProgrammableSource, whose script runs on every rank when it updates (rank 0 skips it, see
+    pvrun_ranks). Measured here: an update costs a few milliseconds. With one rank, nothing is done."""
+
+    def __init__(self):
+        # the driver imports paraview.simple at its end anyway, and nearly every script at its start
+        try:
+            from paraview import servermanager
+            self.active = servermanager.vtkProcessModule.GetProcessModule().GetNumberOfLocalPartitions() > 1
+        except (ImportError, AttributeError):  # a stand-in ParaView (pvrun's training run, tests)
+            self.active = False
+        if self.active:
+            import paraview.simple  # noqa: F401  (it fills servermanager.sources)
+        self.runtime = os.path.dirname(os.path.abspath(__file__))
+
+    def enter(self, directory, timeout):
+        self._run("satellite_enter(%r, %r)" % (directory, timeout))
+
+    def leave(self):
+        self._run("satellite_leave()")
+
+    def _run(self, call):
+        if not self.active:
+            return
+        from paraview import servermanager
+        try:
+            source = servermanager.sources.ProgrammableSource()  # not registered: invisible to the script
+            source.Script = ("import sys\nif %r not in sys.path: sys.path.insert(0, %r)\nimport pvrun_ranks\n"
+                             "pvrun_ranks.%s\n" % (self.runtime, self.runtime, call))
+            source.UpdatePipeline()
+            del source
+        except Exception as exc:  # the task goes on with rank 0 in its folder; the log says why the rest may not be
+            print("pvrun: cannot reach the other ranks (%s: %s); they stay in %s" % (type(exc).__name__, exc,
+                                                                                    os.getcwd()), file=sys.stderr)
+            self.active = False
 
 
 def _on_alarm(signum, frame):
     raise TaskTimeout()
 
 
-def run_task(task, rank):
+def _script_copy(task):
+    """The script as if it lived in the task folder: a copy there under its own name (a copy, not a link, so
+    that Path(__file__).resolve().parent is the task folder too). The collection never takes it as an output."""
+    name = os.path.basename(task["script"])
+    copy = os.path.join(task["dir"], name)
+    if not os.path.lexists(copy):  # an input of that name wins
+        shutil.copyfile(task["script"], copy)
+    return copy
+
+
+def run_task(task, rank, others, outside):
     import pvrun
 
     _clean(task)
     _link_inputs(task)
+    script = _script_copy(task)
     pvrun._load(task)
     log_fd = os.open(task["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     saved = (os.dup(1), os.dup(2))
@@ -121,13 +192,17 @@ def run_task(task, rank):
     if task.get("attempt", 1) > 1:
         print("---- pvrun: attempt %d ----" % task["attempt"], flush=True)
     try:
+        # every rank moves into the task folder, each with a watchdog when there is a timeout
+        pvrun_ranks.enter(task["dir"], timeout + pvrun_ranks.GRACE if timeout else None, task["status"],
+                          "%ss" % timeout, task["log"])
+        others.enter(task["dir"], timeout)
         if timeout:
             signal.signal(signal.SIGALRM, _on_alarm)
             signal.setitimer(signal.ITIMER_REAL, float(timeout))
-        os.chdir(task["dir"])
-        script = task["script"]
-        sys.argv = [script] + list(task.get("argv", []))
-        sys.path.insert(0, os.path.dirname(script))
+        # as pvbatch sets them for "pvbatch SCRIPT" run in the task folder
+        sys.argv = [os.path.basename(script)] + list(task.get("argv", []))
+        sys.path.insert(0, task["dir"])
+        outside.start(task["dir"])
         _run_as_main(script)
     except SystemExit as exc:
         code = _exit_code(exc)
@@ -137,12 +212,20 @@ def run_task(task, rank):
         code = 124  # as coreutils timeout
 
     except BaseException as exc:  # the task failed; report it and go on with the next one
-        _print_script_traceback(exc, task["script"])
+        _print_script_traceback(exc, os.path.basename(script))
         exc.__traceback__ = None  # its frames hold the script's objects
         code = 1
     finally:
         if timeout:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        written_outside = outside.stop()
+        for p in written_outside:
+            try:
+                print("pvrun: wrote %s outside the task folder: not collected" % p, file=sys.stderr)
+            except Exception:  # the script closed the stream
+                pass
+        pvrun_ranks.leave()
+        others.leave()
         for stream in ours:
             try:
                 stream.close()
@@ -158,6 +241,7 @@ def run_task(task, rank):
         sys.argv, sys.path[:] = saved_argv, saved_path
         os.chdir(saved_cwd)
     if rank == 0:
+        _report_outside(task, written_outside)
         _write_status(task["status"], code)
     return code
 
@@ -170,7 +254,8 @@ def _run_as_main(script):
     Debian's 5.11 under Xvfb, so the module is cleared and collected here, whatever the script did.
     """
     with open(script, "rb") as f:
-        code = compile(f.read(), script, "exec")
+        # named as the user named it: a traceback must not point into scratch that is gone after the run
+        code = compile(f.read(), os.path.basename(script), "exec")
     module = types.ModuleType("__main__")
     module.__file__ = script
     module.__builtins__ = __builtins__
@@ -217,7 +302,10 @@ def _reset_between_tasks(mode):
     if mode == "session" and hasattr(simple, "ResetSession"):
         simple.ResetSession()
         return
-    from paraview import servermanager
+    try:
+        from paraview import servermanager
+    except ImportError:  # a paraview package without a server manager (pvrun's own stand-in): nothing to clear
+        return
     pxm = servermanager.ProxyManager()
     # ParaView's own controller (what paraview.simple.Delete uses): it also takes each view out of the time
     # keeper and the animation scene and drops the proxies' helpers, which would otherwise keep every task's
@@ -241,13 +329,22 @@ def main():
     if len(sys.argv) != 2:
         print("usage: pvbatch pvrun_driver.py JOB.json|JOBDIR", file=sys.stderr)
         sys.exit(2)  # nothing rendered yet, so exiting through SystemExit is safe
-    with open(_job_file(sys.argv[1])) as f:
+    job_file = _job_file(sys.argv[1])
+    with open(job_file) as f:
         job = json.load(f)
+    pvrun_ranks.relaunch_marker = job_file[:-len(".json")] + ".again" if job_file.endswith(".json") else ""
     rank = _rank()
-    for i, task in enumerate(job["tasks"]):
-        if i > 0:
+    pvrun_ranks.is_driver = True
+    others = OtherRanks()
+    outside = pvrun_outside.OutsideWrites()
+    ran = 0
+    for task in job["tasks"]:
+        if os.path.exists(task["status"]):
+            continue  # this pvbatch replaces one a timeout ended (pvrun_ranks): the task has its verdict
+        if ran > 0:
             _reset_between_tasks(job.get("reset", "pipeline"))
-        run_task(task, rank)
+        run_task(task, rank, others, outside)
+        ran += 1
     # A script that used only paraview.servermanager leaves pvbatch 5.11 waiting in MPI_Barrier at exit
     # when paraview.simple was never imported; importing it costs nothing once ParaView is up.
     import paraview.simple  # noqa: F401

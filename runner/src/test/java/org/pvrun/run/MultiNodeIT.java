@@ -1,13 +1,13 @@
 package org.pvrun.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,30 +51,47 @@ class MultiNodeIT {
     @ParameterizedTest
     @ValueSource(strings = {"ci-slurm-2nodes", "ci-slurm-2nodes-srun"})
     void twoRanksOnTwoNodesCooperate(String target) throws IOException {
-        Cli.Result r = Cli.run("run", Repo.pipeline("multinode.yaml").toString(), "-t", target, "--targets",
-                targets.toString(), "-o", dir.resolve("results").toString(), "--json");
+        Map<String, Long> perHost = runAndCheck(Repo.pipeline("multinode.yaml"), target, 2);
+        assertEquals(Map.of("node1", 1L, "node2", 1L), perHost);
+    }
+
+    @org.junit.jupiter.api.Test
+    void fourRanksTwoOnEachNode() throws IOException {
+        Path spec = Files.writeString(dir.resolve("multinode4.yaml"), Files.readString(Repo.pipeline("multinode.yaml"))
+                .replace("ranks: 2", "ranks: 4")
+                .replace("script: ../samples/", "script: " + Repo.pipeline("multinode.yaml").getParent().resolve("../samples/")
+                        .normalize() + "/"));
+        assertEquals(Map.of("node1", 2L, "node2", 2L), runAndCheck(spec, "ci-slurm-2nodes", 4));
+    }
+
+    /** Runs the multi-node pipeline; checks that its ranks formed one world and each wrote its file; ranks per host. */
+    Map<String, Long> runAndCheck(Path spec, String target, int ranks) throws IOException {
+        Cli.Result r = Cli.run("run", spec.toString(), "-t", target, "--targets", targets.toString(),
+                "-o", dir.resolve("results").toString(), "--json");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode m = ManifestIO.JSON.readTree(r.out());
         Path task = Path.of(m.get("run_dir").asText()).resolve("tasks/0000");
         JsonNode hosts = ManifestIO.JSON.readTree(task.resolve("hosts.json").toFile());
-        // one MPI world of two ranks (two independent copies would each be "rank 0 of 1")
-        assertEquals(2, hosts.get("ranks").asInt(), hosts.toString());
-        String host0 = hosts.get("hosts").get("0").asText();
-        String host1 = hosts.get("hosts").get("1").asText();
-        assertNotEquals(host0, host1, "both ranks ran on one host: " + hosts);
-        assertEquals(List.of("node1", "node2"), List.of(host0, host1).stream().sorted().toList(), hosts.toString());
-        // each rank owns a piece, and the reduction over the ranks sees both pieces
-        int p0 = hosts.get("points_per_rank").get("0").asInt();
-        int p1 = hosts.get("points_per_rank").get("1").asInt();
-        assertTrue(p0 > 0 && p1 > 0 && p0 < hosts.get("grid_points").asInt(), hosts.toString());
-        assertEquals(p0 + p1, hosts.get("total_points").asInt(), hosts.toString());
-        // the files written by the rank on the other node were collected too
-        for (int rank = 0; rank < 2; rank++) {
+        // one MPI world (independent copies would each be "rank 0 of 1")
+        assertEquals(ranks, hosts.get("ranks").asInt(), hosts.toString());
+        int sum = 0;
+        for (int rank = 0; rank < ranks; rank++) {
+            int points = hosts.get("points_per_rank").get(String.valueOf(rank)).asInt();
+            // each rank owns a piece of the grid, not all of it
+            assertTrue(points > 0 && points < hosts.get("grid_points").asInt(), hosts.toString());
+            sum += points;
+            // written by that rank itself, on its node, and collected
             String line = Files.readString(task.resolve("rank-" + rank + ".txt")).strip();
-            assertTrue(line.startsWith("rank " + rank + " of 2 on " + hosts.get("hosts").get(String.valueOf(rank)).asText()),
-                    line);
+            assertTrue(line.startsWith("rank " + rank + " of " + ranks + " on "
+                    + hosts.get("hosts").get(String.valueOf(rank)).asText()), line);
         }
-        assertEquals(3, m.get("tasks").get(0).get("outputs").size(), m.get("tasks").get(0).toString());
-        assertTrue(m.get("nodes").toString().contains("node"), m.get("nodes").toString());
+        // the reduction over all ranks saw every piece
+        assertEquals(sum, hosts.get("total_points").asInt(), hosts.toString());
+        assertEquals(ranks + 1, m.get("tasks").get(0).get("outputs").size(), m.get("tasks").get(0).toString());
+        // the manifest lists both nodes of the allocation
+        assertEquals("[\"node1\",\"node2\"]", m.get("nodes").toString());
+        Map<String, Long> perHost = new TreeMap<>();
+        hosts.get("hosts").forEach(h -> perHost.merge(h.asText(), 1L, Long::sum));
+        return perHost;
     }
 }

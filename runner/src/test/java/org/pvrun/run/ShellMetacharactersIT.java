@@ -62,7 +62,7 @@ class ShellMetacharactersIT {
     static final String SCRIPT = """
             import json, os, sys
             import pvrun
-            names = sorted(n for n in os.listdir('.') if n != 'params.json')
+            names = sorted(n for n in os.listdir('.') if n not in ('params.json', os.path.basename(__file__)))
             received = {
                 'argv_hex': [a.encode('utf-8', 'surrogateescape').hex() for a in sys.argv[1:]],
                 'params': pvrun.params,

@@ -52,7 +52,18 @@ class JobScriptGoldenTest {
         pbsResources.put("nodes", "2");
         pbsResources.put("memory", "2000");
 
+        Map<String, String> sgeResources = new LinkedHashMap<>();
+        sgeResources.put("partition", "all.q");
+        sgeResources.put("account", "proj-42");
+        sgeResources.put("time", "01:30:00");
+
         return Stream.of(
+                Arguments.of("sge-array.sh", new SgeScheduler(), new JobSpec("wavelet-contour",
+                        "/scratch/pvrun/run-1", 2, sgeResources, SETUP, hostileEnvironment(), "xvfb", LAUNCH,
+                        4, 2, "/scratch/pvrun/run-1/jobs/j0")),
+                Arguments.of("sge-plain.sh", new SgeScheduler(), new JobSpec("wavelet-contour",
+                        "/scratch/pvrun/run-1", 1, Map.of(), List.of(), Map.of(), "offscreen",
+                        List.of("pvbatch", "driver.py", "job.json"), 1, 0, "/scratch/pvrun/run-1/jobs/j1")),
                 Arguments.of("slurm-array.sh", new SlurmScheduler(), new JobSpec("wavelet-contour",
                         "/scratch/pvrun/run-1", 2, slurmResources, SETUP, hostileEnvironment(), "xvfb", LAUNCH,
                         4, 2, "/scratch/pvrun/run-1/jobs/j0")),

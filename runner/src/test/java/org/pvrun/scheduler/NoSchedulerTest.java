@@ -196,9 +196,18 @@ class NoSchedulerTest {
     }
 
     @Test
-    void hasNoStatusQueryAndOneScriptForAllJobs() {
-        assertThrows(UnsupportedOperationException.class, () -> none.statusCommand(List.of("1")));
-        assertThrows(UnsupportedOperationException.class, () -> none.parseStatus(""));
+    void statusQueryIsTheProcessTableAndOneScriptForAllJobs() throws Exception {
+        assertEquals(List.of("sh", "-c", "kill -0 42 2>/dev/null && echo '42 R'; kill -0 43 2>/dev/null && echo '43 R'; exit 0"),
+                none.statusCommand(List.of("42", "43")));
+        assertEquals(Map.of("42", JobState.RUNNING), none.parseStatus("42 R\nsh: 1: kill: No such process\n\n"));
+        assertThrows(IllegalArgumentException.class, () -> none.statusCommand(List.of("1")));
+        // for real: this JVM is alive, a finished process is not
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String me = Long.toString(ProcessHandle.current().pid());
+        Process q = new ProcessBuilder(none.statusCommand(List.of(me, Long.toString(gone.pid())))).start();
+        assertEquals(Map.of(me, JobState.RUNNING), none.parseStatus(new String(q.getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8)));
         // jobs of a run share one script; each is started with its own PVRUN_ARRAY_INDEX
         assertTrue(none.renderJobScript(JobSpecs.array(2, 0)).contains("export PVRUN_ARRAY_INDEX=\"${PVRUN_ARRAY_INDEX:-0}\""));
         assertEquals(List.of("env", "PVRUN_ARRAY_INDEX=3", "sh", "-c",
@@ -218,7 +227,7 @@ class NoSchedulerTest {
         assertEquals("slurm", Schedulers.forName("slurm").name());
         assertEquals("pbs", Schedulers.forName("pbs").name());
         assertEquals("none", Schedulers.forName("none").name());
-        assertEquals("unknown scheduler 'lsf': use slurm, pbs or none",
+        assertEquals("unknown scheduler 'lsf': use slurm, pbs, sge or none",
                 assertThrows(IllegalArgumentException.class, () -> Schedulers.forName("lsf")).getMessage());
     }
 }

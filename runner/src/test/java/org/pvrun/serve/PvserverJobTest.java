@@ -44,7 +44,8 @@ class PvserverJobTest {
                 "#SBATCH --time=01:00:00"), directives);
         assertTrue(script.contains("\npvrun_setup 1 'module load paraview/5.11.0' || "), script);
         assertTrue(script.contains("\npvrun_start_xvfb\n"), script);
-        assertTrue(script.contains("\nsrun -n 2 pvserver --server-port=0\npvrun_finish $?\n"), script);
+        assertTrue(script.contains("\n    srun -n 2 pvserver --server-port=0\n    pvrun_rc=$?\n"), script);
+        assertTrue(script.contains("\npvrun_finish \"$pvrun_rc\"\n"), script);
         Path f = Files.writeString(dir.resolve("job.sh"), script);
         Process p = new ProcessBuilder("bash", "-n", f.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

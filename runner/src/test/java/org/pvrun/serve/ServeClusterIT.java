@@ -34,6 +34,7 @@ import org.pvrun.run.Pvbatch;
 import org.pvrun.testing.Cli;
 import org.pvrun.testing.Images;
 import org.pvrun.testing.TestCluster;
+import org.pvrun.testing.Xvfb;
 
 /**
  * {@code pvrun serve} for real on the test cluster (scripts/testcluster/start): pvserver with 2 ranks in a
@@ -261,36 +262,6 @@ class ServeClusterIT {
         String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return s;
-    }
-
-    /** A private X server for the client; Xvfb picks a free display itself and reports it on -displayfd. */
-    static final class Xvfb implements AutoCloseable {
-        final Process process;
-        final String display;
-
-        private Xvfb(Process process, String display) {
-            this.process = process;
-            this.display = display;
-        }
-
-        static Xvfb start() throws IOException {
-            Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp",
-                    "-noreset").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String n = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            if (n == null || !n.strip().matches("\\d+")) {
-                p.destroyForcibly();
-                fail("Xvfb did not start");
-            }
-            return new Xvfb(p, ":" + n.strip());
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
     }
 
     /** A child process whose output is collected line by line as it comes. */

@@ -76,8 +76,8 @@ class ServeDryRunTest {
         assertTrue(out.contains("  | #SBATCH --job-name=pvrun-serve"), out);
         assertTrue(out.contains("  | pvrun_setup 1 'module load paraview/5.11.0'"), out);
         assertTrue(out.contains("  | pvrun_start_xvfb"), out);
-        assertTrue(out.contains("  | srun -n 4 pvserver --server-port=0\n"), out);
-        assertTrue(out.contains("  | pvrun_finish $?"), out);
+        assertTrue(out.contains("  |     srun -n 4 pvserver --server-port=0\n"), out);
+        assertTrue(out.contains("  | pvrun_finish \"$pvrun_rc\""), out);
         assertFalse(out.contains("--force-offscreen-rendering"), "pvserver aborts with it under GLX:\n" + out);
         assertTrue(out.endsWith("(dry run: nothing was run, sent or written)\n"), out);
         assertFalse(Files.exists(dir.resolve("cfg")), "a dry run wrote the .pvsc");
@@ -93,14 +93,14 @@ class ServeDryRunTest {
         assertTrue(out.contains("forward:   remote login1-ib:RPORT on the SSH host (RPORT chosen by sshd) -> localhost:12000"),
                 out);
         assertTrue(out.contains("'Client connected.'"), out);
-        assertTrue(out.contains("  | srun -n 1 pvserver --rc --client-host=login1-ib --server-port=RPORT\n"), out);
+        assertTrue(out.contains("  |     srun -n 1 pvserver --rc --client-host=login1-ib --server-port=RPORT\n"), out);
     }
 
     @Test
     void launcherTemplateAndPvserverBesidePvbatch() {
         Cli.Result r = serve("-t", "pbs", "--ranks", "3", "--dry-run", "--ignore-version", "--detach");
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("  | mpirun -np 3 /opt/pv/bin/pvserver --server-port=0\n"), r.out());
+        assertTrue(r.out().contains("  |     mpirun -np 3 /opt/pv/bin/pvserver --server-port=0\n"), r.out());
         assertTrue(r.out().contains("remote:    /HOME/pvrun/serve/SESSION-ID  (HOME: the remote home directory)"), r.out());
         assertTrue(r.out().contains("version:   not checked (--ignore-version)"), r.out());
         assertTrue(r.out().contains("qdel JOB-ID, forwards closed; with --detach Ctrl-C leaves the job running"), r.out());

@@ -78,6 +78,7 @@ public final class TestCluster {
      * {@code ci-slurm-2nodes} (the same, on the partition of the two namespace nodes node1 and node2),
      * {@code ci-module} (ci-slurm whose pvbatch, pvbatch-5.11.0, is on PATH only after its setup line
      * {@code module load paraview/5.11.0}), {@code ci-module-missing} (its setup line loads a module that does not exist),
+     * {@code ci-sge} (SSH to the login node, Grid Engine),
      * {@code ci-ssh} (SSH, no scheduler), {@code ci-jump} (the inner host through the jump host, Slurm),
      * {@code ci-local-slurm} (this machine's sbatch).
      */
@@ -99,6 +100,8 @@ public final class TestCluster {
                 + "    setup: [\"module load paraview/5.11.0\"]\n    pvbatch: pvbatch-5.11.0\n"
                 + "  ci-module-missing:\n    host: " + get("LOGIN_HOST") + "\n    port: " + get("LOGIN_PORT") + "\n" + ssh
                 + slurm + "    setup: [\"module load paraview/9.9\"]\n"
+                + "  ci-sge:\n    host: " + get("LOGIN_HOST") + "\n    port: " + get("LOGIN_PORT") + "\n" + ssh
+                + "    scheduler: sge\n    resources: {partition: " + get("SGE_QUEUE") + ", time: \"00:10:00\"}\n"
                 + "  ci-ssh:\n    host: " + get("LOGIN_HOST") + "\n    port: " + get("LOGIN_PORT") + "\n" + ssh
                 + "    scheduler: none\n"
                 + "  ci-jump:\n    host: " + get("INNER_HOST") + "\n    port: " + get("INNER_PORT") + "\n"

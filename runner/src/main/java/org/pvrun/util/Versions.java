@@ -1,4 +1,4 @@
-package org.pvrun.run;
+package org.pvrun.util;
 
 /** pvrun's own version, from the jar manifest (or "dev" when run from classes). */
 public final class Versions {

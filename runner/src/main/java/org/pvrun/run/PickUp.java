@@ -1,0 +1,102 @@
+package org.pvrun.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.pvrun.PvrunException;
+import org.pvrun.job.QueueAnswer;
+import org.pvrun.job.TaskStatus;
+import org.pvrun.results.Manifest;
+import org.pvrun.scheduler.JobState;
+
+/**
+ * A recorded run picked up by any process (after --detach, a killed runner, a cancel): {@code fetch} follows
+ * it to its end and collects it, {@code status} looks at it without changing anything.
+ */
+final class PickUp {
+    private PickUp() {}
+
+    static void load(Session s, RunRecord r, Path runDir) throws IOException {
+        s.rec = r;
+        s.localRun = runDir;
+        s.started = Instant.parse(r.started());
+        s.liveRounds = r.roundsOrEmpty();
+        for (RunRecord.TaskEntry e : r.tasks()) {
+            if (e.reusedFrom() != null) {
+                s.reusedOutputs.put(e.index(), Collect.reusedRecords(runDir, e).toArray(Manifest.OutputRecord[]::new));
+            }
+        }
+    }
+
+    /** Waits for a recorded run's jobs (submitting a round whose submission was lost), retries, collects. */
+    static RunResult resume(Session s, RunRecord r, Path runDir) throws IOException, InterruptedException {
+        load(s, r, runDir);
+        RunRecord.Round last = s.lastRound();
+        // every job had ended and nothing is left to retry: only the fetch had failed (a full disk, say); or the
+        // run was cancelled: what finished is collected, nothing is submitted again
+        boolean cancelled = RunRecord.CANCELLED.equals(r.state());
+        boolean collectNow = cancelled || last != null && last.exitCodes() != null && (last.number() > r.spec().retries()
+                || last.exitCodes().values().stream().allMatch(c -> c != null && c == 0));
+        Collect.rebuildAttempts(s, collectNow);
+        if (!cancelled && s.liveRounds.isEmpty() && r.tasks().stream().anyMatch(e -> e.reusedFrom() == null)) {
+            throw PvrunException.environment("run " + r.runId() + " was never submitted (its staging did not finish); "
+                    + "nothing ran. Run the pipeline again.");
+        }
+        return Engine.recorded(() -> {
+            if (collectNow) {
+                return new Collect(s).collect();
+            }
+            s.tracker.adopt();
+            return new Monitor(s).followRounds();
+        });
+    }
+
+    /** The live state of a recorded run. */
+    static Engine.StatusView look(Session s, RunRecord r, Path runDir) throws IOException, InterruptedException {
+        s.rec = r;
+        s.localRun = runDir;
+        s.liveRounds = r.roundsOrEmpty();
+        RunRecord.Round last = s.lastRound();
+        Map<Integer, Integer> codes = Map.of();
+        Set<Integer> running = new LinkedHashSet<>();
+        if (last != null) {
+            JobFiles files = JobFiles.read(s, last);
+            codes = files.taskCodes;
+            QueueAnswer states = s.tracker.ask(last, files);
+            for (int i = 0; i < last.jobs().size(); i++) {
+                if (states.state(i) == JobState.RUNNING) {
+                    running.addAll(last.jobs().get(i));
+                }
+            }
+        }
+        int reused = (int) r.tasks().stream().filter(e -> e.reusedFrom() != null).count();
+        int done = 0;
+        int failed = 0;
+        int run = 0;
+        for (RunRecord.TaskEntry e : r.tasks()) {
+            Integer c = codes.get(e.index());
+            if (e.reusedFrom() != null || (c != null && c == 0)) {
+                done++;
+            } else if (c != null) {
+                failed++;
+            } else if (running.contains(e.index())) {
+                run++;
+            }
+        }
+        int pending = r.tasks().size() - done - failed - run;
+        List<String> ids = new ArrayList<>();
+        s.liveRounds.forEach(rd -> ids.addAll(rd.jobIds()));
+        boolean submitted = !s.liveRounds.isEmpty() || r.tasks().stream().allMatch(e -> e.reusedFrom() != null);
+        String st = RunRecord.CANCELLED.equals(r.state()) ? TaskStatus.CANCELLED.word()
+                : !submitted ? "not submitted (its staging did not finish; run the pipeline again)"
+                : pending + run == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
+        return new Engine.StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), r.tasks().size(),
+                pending, run, done, failed, reused, ids);
+    }
+}

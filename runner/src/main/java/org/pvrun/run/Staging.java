@@ -1,0 +1,174 @@
+package org.pvrun.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.commons.io.FileUtils;
+import org.pvrun.PvrunException;
+import org.pvrun.plan.Plan;
+import org.pvrun.plan.Task;
+import org.pvrun.results.Manifest;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.spec.PipelineSpec;
+import org.pvrun.transport.ExecResult;
+import org.pvrun.util.Shell;
+
+/**
+ * Stage: what the target must have before a job starts there. The runtime, the pipeline and every task's
+ * parameters go in one tree transfer; inputs go to a content-addressed cache on the target and are sent only
+ * when missing, verified by SHA-256 there.
+ */
+final class Staging {
+    private Staging() {}
+
+    /**
+     * The target's working directory ({@code workdir:}, {@code ~/} resolved once by the connection). A command
+     * runs first even when the path is absolute: connecting (host key, authentication) must fail before anything
+     * is written locally.
+     */
+    static String workdir(Session s) throws IOException, InterruptedException {
+        if (s.target.isRemote() && s.target.workdir() != null && !s.target.workdir().startsWith("~/")) {
+            s.check(s.t.exec(List.of("true"), Engine.COMMAND_TIMEOUT), "run a command"); // ~/ asks the home anyway
+        }
+        return s.conn.workdir();
+    }
+
+    /** {@code pvbatch --version} on the target, after its setup lines (module loads); cached locally. */
+    static String askVersion(Session s) throws IOException, InterruptedException {
+        String known = s.engine.knownVersion(s.target);
+        if (known != null) {
+            return known;
+        }
+        if (!s.target.isRemote() && s.target.setup().isEmpty()) {
+            return Preflight.localVersion(s.target.pvbatch(), s.engine.state());
+        }
+        ExecResult r = s.t.exec(Pvbatch.versionCommand(s.target.setup(), s.target.pvbatch()), Engine.COMMAND_TIMEOUT);
+        String v = Pvbatch.parseVersion(r.stdout() + "\n" + r.stderr());
+        if (v != null) {
+            VersionCache.put(s.engine.state(), VersionCache.key(s.target), v);
+        }
+        if (v == null) {
+            throw PvrunException.environment("cannot run pvbatch on target " + s.target.name()
+                    + " (set 'pvbatch:' or the 'setup:' lines that load ParaView, e.g. module load paraview):\n" + r.evidence());
+        }
+        return v;
+    }
+
+    static List<Manifest.InputRecord> inputRecords(Session s) throws IOException {
+        List<Manifest.InputRecord> out = new ArrayList<>();
+        for (PipelineSpec.InputFile in : s.spec.inputs()) {
+            out.add(new Manifest.InputRecord(in.name(), in.source().toString(), Files.size(in.source()),
+                    InputHashes.sha256(in.source(), s.engine.state())));
+        }
+        return out;
+    }
+
+    static void stage(Session s, Plan plan, String workdir) throws IOException, InterruptedException {
+        Path stage = Files.createDirectories(s.localRun.resolve(".stage"));
+        List<String> files = new ArrayList<>();
+        FileUtils.copyDirectory(s.localRun.resolve("pipeline").toFile(), stage.resolve("pipeline").toFile());
+        PythonRuntime.extractTo(stage.resolve("runtime"));
+        PythonRuntime.files().forEach(f -> files.add("runtime/" + f));
+        files.add("pipeline/" + s.rec.spec().file());
+        files.add("pipeline/" + s.rec.spec().script());
+        List<String> dirs = new ArrayList<>(List.of(s.rec.remoteDir() + "/logs", s.rec.remoteDir() + "/status",
+                s.rec.remoteDir() + "/jobs"));
+        for (Task task : plan.tasks()) {
+            if (s.reusedOutputs.containsKey(task.index())) {
+                continue;
+            }
+            String rel = "tasks/" + task.id();
+            Files.createDirectories(stage.resolve(rel));
+            Files.write(stage.resolve(rel).resolve("params.json"), ManifestIO.JSON.writeValueAsBytes(task.params()));
+            files.add(rel + "/params.json");
+            dirs.add(s.rec.remoteDir() + "/" + rel);
+        }
+        if (!s.target.isRemote()) {
+            s.t.mkdirs(s.rec.remoteDir(), 0700);
+        } else {
+            ExecResult mk = s.t.exec(List.of("mkdir", "-p", "-m", "700", s.rec.remoteDir()), Engine.COMMAND_TIMEOUT);
+            if (!mk.ok()) {
+                throw PvrunException.environment("cannot create the run directory on " + s.target.name() + ":\n" + mk.evidence());
+            }
+        }
+        mkdirs(s, dirs);
+        s.t.uploadTree(stage, files, s.rec.remoteDir());
+        s.inputLinks = stageInputs(s, workdir);
+        s.rec.spec().dataOrEmpty().forEach(d -> s.inputLinks.put(d.name(), d.path()));
+        FileUtils.deleteDirectory(stage.toFile());
+        if (!s.o.quiet() && s.target.isRemote()) {
+            s.o.out().printf("pvrun: staged %d files to %s:%s%n", files.size(), s.target.name(), s.rec.remoteDir());
+        }
+    }
+
+    static void mkdirs(Session s, List<String> dirs) throws IOException, InterruptedException {
+        if (!s.target.isRemote()) {
+            for (String d : dirs) {
+                Files.createDirectories(Path.of(d));
+            }
+            return;
+        }
+        for (int i = 0; i < dirs.size(); i += 500) {
+            List<String> argv = new ArrayList<>(List.of("mkdir", "-p", "--"));
+            argv.addAll(dirs.subList(i, Math.min(dirs.size(), i + 500)));
+            s.check(s.t.exec(argv, Engine.COMMAND_TIMEOUT), "create the task directories");
+        }
+    }
+
+    /** Inputs go to a content-addressed cache on the target; those already there are not sent again. */
+    static Map<String, String> stageInputs(Session s, String workdir) throws IOException, InterruptedException {
+        Map<String, String> links = new LinkedHashMap<>();
+        if (s.spec.inputs().isEmpty()) {
+            return links;
+        }
+        if (!s.target.isRemote()) {
+            // this machine: the task directory links straight to the file
+            s.spec.inputs().forEach(in -> links.put(in.name(), in.source().toString()));
+            return links;
+        }
+        String cache = workdir + "/" + Engine.CACHE;
+        Map<String, PipelineSpec.InputFile> byHash = new LinkedHashMap<>();
+        for (Manifest.InputRecord in : s.rec.spec().inputs()) {
+            byHash.putIfAbsent(in.sha256(), s.spec.inputs().stream().filter(f -> f.name().equals(in.name())).findFirst().orElseThrow());
+            links.put(in.name(), cache + "/" + in.sha256());
+        }
+        StringBuilder probe = new StringBuilder("cd " + Shell.quote(cache) + " 2>/dev/null || exit 0; for h in");
+        byHash.keySet().forEach(h -> probe.append(' ').append(h));
+        probe.append("; do [ -f \"$h\" ] && echo \"$h\"; done; exit 0");
+        ExecResult present = s.check(s.t.exec(List.of("sh", "-c", probe.toString()), Engine.COMMAND_TIMEOUT), "look for staged inputs");
+        Set<String> there = new LinkedHashSet<>(present.stdout().lines().map(String::strip).toList());
+        List<String> sent = new ArrayList<>();
+        s.check(s.t.exec(List.of("mkdir", "-p", cache), Engine.COMMAND_TIMEOUT), "create the input cache");
+        for (Map.Entry<String, PipelineSpec.InputFile> e : byHash.entrySet()) {
+            if (!there.contains(e.getKey())) {
+                s.t.upload(e.getValue().source(), cache + "/" + e.getKey());
+                sent.add(e.getKey());
+            }
+        }
+        if (!sent.isEmpty()) {
+            List<String> argv = new ArrayList<>(List.of("sha256sum", "--"));
+            sent.forEach(h -> argv.add(cache + "/" + h));
+            Map<String, String> sums = RemoteFiles.parseSha256sum(s.check(s.t.exec(argv, Duration.ofMinutes(30)),
+                    "verify the staged inputs").stdout());
+            for (String h : sent) {
+                if (!h.equals(sums.get(cache + "/" + h))) {
+                    s.t.exec(List.of("rm", "-f", "--", cache + "/" + h), Engine.COMMAND_TIMEOUT);
+                    throw PvrunException.environment("input " + byHash.get(h).source() + " arrived corrupted on "
+                            + s.target.name() + " (SHA-256 differs); nothing was submitted");
+                }
+            }
+        }
+        if (!s.o.quiet()) {
+            s.o.out().printf("pvrun: inputs: %d sent, %d already on %s%n", sent.size(), byHash.size() - sent.size(), s.target.name());
+        }
+        return links;
+    }
+}

@@ -1,0 +1,82 @@
+package org.pvrun.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.io.FileUtils;
+import org.pvrun.plan.Packing;
+import org.pvrun.plan.Task;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.scheduler.JobSpec;
+
+/**
+ * Submit: a round of jobs (the first runs every task not reused, each retry the tasks that failed) packed,
+ * written as job files and a job script beside them, recorded in run.json, then handed to the tracker, which
+ * submits it (and adopts a lost answer later) or starts its processes.
+ */
+final class Submission {
+    private Submission() {}
+
+    /** Packs tasks into the jobs of a new round, writes their job files and script, and submits them. */
+    static void newRound(Session s, List<Integer> taskIndices) throws IOException, InterruptedException {
+        List<RunRecord.Round> rounds = new ArrayList<>(s.liveRounds);
+        int number = rounds.size() + 1;
+        Integer perJob = s.specTasksPerJob();
+        List<List<Integer>> jobs = Packing.pack(taskIndices, perJob, s.slots());
+        int maxPer = jobs.stream().mapToInt(List::size).max().orElse(1);
+        String jobDir = s.rec.remoteDir() + "/jobs/r" + number;
+        Path stage = Files.createDirectories(s.localRun.resolve(".stage/jobs/r" + number));
+        List<String> files = new ArrayList<>();
+        Map<Integer, RunRecord.TaskEntry> byIndex = new HashMap<>();
+        s.rec.tasks().forEach(e -> byIndex.put(e.index(), e));
+        for (int j = 0; j < jobs.size(); j++) {
+            List<Map<String, Object>> jobTasks = new ArrayList<>();
+            for (int idx : jobs.get(j)) {
+                RunRecord.TaskEntry e = byIndex.get(idx);
+                String id = Task.id(idx);
+                Map<String, Object> jt = new LinkedHashMap<>();
+                jt.put("index", idx);
+                jt.put("dir", s.rec.remoteDir() + "/tasks/" + id);
+                jt.put("script", s.rec.remoteDir() + "/pipeline/" + s.rec.spec().script());
+                jt.put("argv", e.argv());
+                jt.put("log", s.rec.remoteDir() + "/logs/" + id + ".log");
+                jt.put("status", s.rec.remoteDir() + "/status/" + id + ".exit");
+                jt.put("run_dir", s.rec.remoteDir());
+                jt.put("inputs", s.inputLinks);
+                jt.put("attempt", number);
+                if (s.rec.spec().timeoutSeconds() != null) {
+                    jt.put("timeout", s.rec.spec().timeoutSeconds());
+                }
+                jobTasks.add(jt);
+            }
+            Files.write(stage.resolve("job-" + j + ".json"), ManifestIO.JSON.writeValueAsBytes(Map.of("tasks", jobTasks,
+                    "reset", s.rec.spec().reset() == null ? "pipeline" : s.rec.spec().reset())));
+            files.add("job-" + j + ".json");
+        }
+        int maxParallel = s.scheduler.runsArrays() ? Math.min(jobs.size(), s.slots()) : 0;
+        JobSpec js = Engine.jobSpec(s.specOrRecord(), s.target, s.rec.paraviewVersion(), s.rec.remoteDir(), jobDir, jobs.size(),
+                maxParallel >= jobs.size() ? 0 : maxParallel, maxPer);
+        Files.writeString(stage.resolve("job.sh"), s.scheduler.renderJobScript(js));
+        files.add("job.sh");
+        Staging.mkdirs(s, List.of(jobDir));
+        if (number > 1) {
+            // a retried task starts from a clean slate: no verdict from its last attempt
+            List<String> rm = new ArrayList<>(List.of("rm", "-f", "--"));
+            taskIndices.forEach(i -> rm.add(s.rec.remoteDir() + "/status/" + Task.id(i) + ".exit"));
+            taskIndices.forEach(i -> rm.add(s.rec.remoteDir() + "/status/" + Task.id(i) + ".started"));
+            s.check(s.t.exec(rm, Engine.COMMAND_TIMEOUT), "reset the retried tasks");
+        }
+        s.t.uploadTree(stage, files, jobDir);
+        FileUtils.deleteDirectory(s.localRun.resolve(".stage").toFile());
+        RunRecord.Round round = new RunRecord.Round(number, jobDir, jobs, new ArrayList<>(), null, null);
+        rounds.add(round);
+        s.liveRounds = rounds;
+        s.tracker.submit(round, taskIndices.size());
+    }
+}
