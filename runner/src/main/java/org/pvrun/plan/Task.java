@@ -8,8 +8,14 @@ import java.util.Map;
  *
  * @param index position in the run, 0-based; task directories and logs are named by it (0000, 0001, ...)
  * @param point the sweep values of this task (a subset of params), empty without a sweep
+ * @param animation the window of a split animation this task renders, or null
  */
-public record Task(int index, Map<String, Object> params, List<String> argv, Map<String, Object> point) {
+public record Task(int index, Map<String, Object> params, List<String> argv, Map<String, Object> point,
+        AnimationPart animation) {
+    public Task(int index, Map<String, Object> params, List<String> argv, Map<String, Object> point) {
+        this(index, params, argv, point, null);
+    }
+
     public String id() {
         return id(index);
     }

@@ -40,6 +40,10 @@ public final class TaskKeys {
         m.put("ranks", ranks);
         m.put("target", setting);
         m.put("outputs", outputs);
+        if (task.animation() != null) {
+            // each window of a split animation makes other frames (absent otherwise: older keys stay valid)
+            m.put("animation", List.of(task.animation().part(), task.animation().parts()));
+        }
         try {
             return Hashes.sha256(CANONICAL.writeValueAsBytes(m));
         } catch (JsonProcessingException e) {

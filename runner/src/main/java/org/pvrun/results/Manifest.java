@@ -39,7 +39,28 @@ public record Manifest(
         List<String> setup,
         Provenance.Git git,
         List<TaskRecord> tasks,
-        List<DataRecord> data) {
+        List<DataRecord> data,
+        MovieRecord movie) {
+
+    /** A manifest without a movie. */
+    public Manifest(int manifestVersion, String pipeline, String runId, String status, String target, String scheduler,
+            String transport, String paraviewVersion, String paraviewConstraint, String spec, String specSha256,
+            String script, String scriptSha256, List<InputRecord> inputs, int ranks, String display, List<String> command,
+            String host, String pvrunVersion, String started, String finished, Double durationSeconds,
+            List<String> jobIds, List<String> nodes, String remoteDir, List<String> setup, Provenance.Git git,
+            List<TaskRecord> tasks, List<DataRecord> data) {
+        this(manifestVersion, pipeline, runId, status, target, scheduler, transport, paraviewVersion, paraviewConstraint,
+                spec, specSha256, script, scriptSha256, inputs, ranks, display, command, host, pvrunVersion, started,
+                finished, durationSeconds, jobIds, nodes, remoteDir, setup, git, tasks, data, null);
+    }
+
+    /**
+     * A split animation's movie (docs/animations.md#movie), paths relative to the run directory; {@code file}
+     * null when none was made ({@code note} says why: no ffmpeg, no movie: in the spec).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MovieRecord(String frames, int frameCount, String file, Long bytes, String sha256, Integer fps,
+            String contactSheet, String contactSheetSha256, String note) {}
 
     /** A manifest without data in place. */
     public Manifest(int manifestVersion, String pipeline, String runId, String status, String target, String scheduler,
@@ -50,7 +71,7 @@ public record Manifest(
             List<TaskRecord> tasks) {
         this(manifestVersion, pipeline, runId, status, target, scheduler, transport, paraviewVersion, paraviewConstraint,
                 spec, specSha256, script, scriptSha256, inputs, ranks, display, command, host, pvrunVersion, started,
-                finished, durationSeconds, jobIds, nodes, remoteDir, setup, git, tasks, null);
+                finished, durationSeconds, jobIds, nodes, remoteDir, setup, git, tasks, null, null);
     }
 
     /**

@@ -87,8 +87,24 @@ final class Collect {
             }
         }
         boolean allOk = tasks.stream().allMatch(x -> TaskStatus.succeeded(x.status()));
+        Manifest.MovieRecord movie = null;
+        if (s.rec.spec().animation() != null && allOk && !cancelled) {
+            Map<Integer, String> records = new HashMap<>();
+            entries.keySet().forEach(i -> {
+                if (fetch.frames(i) != null) {
+                    records.put(i, fetch.frames(i));
+                }
+            });
+            Animations.Outcome a = Animations.finish(s.localRun, s.rec.spec().animation(), tasks, records, s.o.env());
+            movie = a.record();
+            a.problems().forEach(p -> s.o.err().println("pvrun: " + p));
+            if (movie != null && movie.note() != null) {
+                s.o.err().println("pvrun: note: " + movie.note());
+            }
+            allOk = a.problems().isEmpty();
+        }
         String status = (cancelled ? TaskStatus.CANCELLED : allOk ? TaskStatus.SUCCEEDED : TaskStatus.FAILED).word();
-        Manifest m = manifest(status, nodes, tasks);
+        Manifest m = manifest(status, nodes, tasks, movie);
         if (s.isLocalDir() && !cancelled) {
             removeScratch();
         }
@@ -156,7 +172,8 @@ final class Collect {
                 att.isEmpty() ? null : List.copyOf(att), outs);
     }
 
-    private Manifest manifest(String status, List<String> nodes, List<Manifest.TaskRecord> tasks) {
+    private Manifest manifest(String status, List<String> nodes, List<Manifest.TaskRecord> tasks,
+            Manifest.MovieRecord movie) {
         Instant finished = Instant.now();
         List<String> jobIds = new ArrayList<>();
         s.liveRounds.forEach(r -> jobIds.addAll(r.jobIds()));
@@ -169,7 +186,7 @@ final class Collect {
                 Hosts.hostName(), Versions.pvrun(), s.started.toString(), finished.toString(),
                 Duration.between(s.started, finished).toMillis() / 1000.0, jobIds, nodes,
                 s.target.isRemote() ? s.rec.remoteDir() : null, s.target.setup().isEmpty() ? null : s.target.setup(),
-                s.rec.git(), tasks, sr.data());
+                s.rec.git(), tasks, sr.data(), movie);
     }
 
     /** The task verdicts on the target now (task index → status); none when nothing was submitted. */

@@ -38,7 +38,8 @@ final class DryRun {
         String remoteRun = localDir ? "<results>/" + spec.name() + "/RUN-ID/.work"
                 : (t.workdir() != null ? t.workdir() : "~/pvrun") + "/" + spec.name() + "/RUN-ID";
         List<Integer> all = plan.tasks().stream().map(Task::index).toList();
-        List<List<Integer>> jobs = Packing.pack(all, spec.tasksPerJob(), engine.slots(spec, t));
+        List<List<Integer>> jobs = Packing.pack(all, spec.animation() != null ? Integer.valueOf(1) : spec.tasksPerJob(),
+                engine.slots(spec, t));
         int perJob = jobs.stream().mapToInt(List::size).max().orElse(1);
         String jobDir = remoteRun + "/jobs/r1";
         out.print(notes);

@@ -37,6 +37,7 @@ final class Fetch {
     private final List<String> skippedLinks = new ArrayList<>();
     private final java.util.Set<Integer> started = new java.util.HashSet<>();
     private final Map<Integer, List<String>> outside = new HashMap<>();
+    private final Map<Integer, String> frames = new HashMap<>();
 
     /**
      * @param local the run directory is on this machine ({@code remoteRun} a local path): files are moved,
@@ -139,6 +140,8 @@ final class Fetch {
                         exitCodes.put(Integer.parseInt(name.substring(0, name.length() - 5)), Integer.parseInt(text));
                     } else if (name.endsWith(".started") && name.substring(0, name.length() - 8).matches("\\d+")) {
                         started.add(Integer.parseInt(name.substring(0, name.length() - 8)));
+                    } else if (name.endsWith(".exit.frames") && name.substring(0, name.length() - 12).matches("\\d+")) {
+                        frames.put(Integer.parseInt(name.substring(0, name.length() - 12)), text);
                     } else if (name.endsWith(".outside") && name.substring(0, name.length() - 8).matches("\\d+")) {
                         outside.put(Integer.parseInt(name.substring(0, name.length() - 8)),
                                 text.lines().filter(l -> !l.isBlank()).toList());
@@ -267,6 +270,11 @@ final class Fetch {
 
     List<Manifest.OutputRecord> outputs(Task task) {
         return outputs.getOrDefault(task.index(), List.of());
+    }
+
+    /** What a task of a split animation rendered, as its driver recorded it (JSON), or null. */
+    String frames(int index) {
+        return frames.get(index);
     }
 
     /** Files the task wrote outside its folder, as its driver listed them (see OutsideWrites). */

@@ -9,7 +9,8 @@ import java.util.List;
 /** The Python that runs inside pvbatch (the task driver and the {@code pvrun} accessor module). */
 public final class PythonRuntime {
     public static final String DRIVER = "pvrun_driver.py";
-    private static final List<String> FILES = List.of(DRIVER, "pvrun_ranks.py", "pvrun_outside.py", "pvrun/__init__.py");
+    private static final List<String> FILES = List.of(DRIVER, "pvrun_ranks.py", "pvrun_outside.py", "pvrun_frames.py",
+            "pvrun/__init__.py");
 
     private PythonRuntime() {}
 

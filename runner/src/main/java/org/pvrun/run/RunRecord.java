@@ -47,13 +47,14 @@ public record RunRecord(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
             int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
-            List<Manifest.InputRecord> inputs, String reset, List<Manifest.DataRecord> data, Boolean strict) {
+            List<Manifest.InputRecord> inputs, String reset, List<Manifest.DataRecord> data, Boolean strict,
+            org.pvrun.spec.AnimationSpec animation) {
 
         public SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
                 int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
                 List<Manifest.InputRecord> inputs, String reset) {
             this(file, sha256, script, scriptSha256, paraviewConstraint, ranks, display, timeoutSeconds, retries, outputs,
-                    inputs, reset, null, null);
+                    inputs, reset, null, null, null);
         }
 
         /** The data read in place, or none (also for a record written before data: existed). */
@@ -64,7 +65,12 @@ public record RunRecord(
 
     /** A task as planned; {@code reusedFrom} is set when --resume found its outputs in an earlier run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TaskEntry(int index, Map<String, Object> params, List<String> argv, String key, String reusedFrom) {}
+    public record TaskEntry(int index, Map<String, Object> params, List<String> argv, String key, String reusedFrom,
+            org.pvrun.plan.AnimationPart animation) {
+        public TaskEntry(int index, Map<String, Object> params, List<String> argv, String key, String reusedFrom) {
+            this(index, params, argv, key, reusedFrom, null);
+        }
+    }
 
     /**
      * One round of jobs: the first runs every task that is not reused; each retry round runs the tasks that

@@ -76,13 +76,13 @@ final class Starting {
                     s.reusedOutputs.put(task.index(), outs.toArray(Manifest.OutputRecord[]::new));
                 }
             }
-            entries.add(new RunRecord.TaskEntry(task.index(), task.params(), task.argv(), key, from));
+            entries.add(new RunRecord.TaskEntry(task.index(), task.params(), task.argv(), key, from, task.animation()));
         }
         RunRecord.SpecRecord sr = new RunRecord.SpecRecord(spec.specFile().getFileName().toString(), spec.specSha256(),
                 spec.script().getFileName().toString(), scriptSha,
                 spec.paraview() == null ? null : spec.paraview().toString(), spec.ranks(), display.id(),
                 spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs,
-                spec.reset(), data.isEmpty() ? null : data, spec.strict() ? Boolean.TRUE : null);
+                spec.reset(), data.isEmpty() ? null : data, spec.strict() ? Boolean.TRUE : null, spec.animation());
         s.rec = new RunRecord(1, runId, spec.name(), s.localRun.toString(), remoteRun, RunRecord.TargetRecord.of(s.target),
                 version, sr, entries, List.of(), RunRecord.RUNNING, s.started.toString(), detach, git.join(),
                 eo.afterRun());

@@ -50,6 +50,9 @@ final class Submission {
                 jt.put("run_dir", s.rec.remoteDir());
                 jt.put("inputs", s.inputLinks);
                 jt.put("attempt", number);
+                if (e.animation() != null) {
+                    jt.put("animation", Map.of("part", e.animation().part(), "parts", e.animation().parts()));
+                }
                 if (s.rec.spec().timeoutSeconds() != null) {
                     jt.put("timeout", s.rec.spec().timeoutSeconds());
                 }

@@ -20,6 +20,7 @@ import sys
 import traceback
 import types
 
+import pvrun_frames
 import pvrun_outside
 import pvrun_ranks
 
@@ -188,6 +189,7 @@ def run_task(task, rank, others, outside):
         # the task has started: a job that dies from here on without the verdict died in this task
         open(_started_marker(task), "w").close()
     code = 0
+    split = None
     timeout = task.get("timeout")
     if task.get("attempt", 1) > 1:
         print("---- pvrun: attempt %d ----" % task["attempt"], flush=True)
@@ -202,6 +204,11 @@ def run_task(task, rank, others, outside):
         # as pvbatch sets them for "pvbatch SCRIPT" run in the task folder
         sys.argv = [os.path.basename(script)] + list(task.get("argv", []))
         sys.path.insert(0, task["dir"])
+        animation = task.get("animation")
+        if animation:
+            # this task renders its window of the script's SaveAnimation (docs/animations.md)
+            split = pvrun_frames.Split(animation["part"], animation["parts"],
+                                       task["status"] + pvrun_frames.RECORD_SUFFIX if rank == 0 else None)
         outside.start(task["dir"])
         _run_as_main(script)
     except SystemExit as exc:
@@ -219,6 +226,8 @@ def run_task(task, rank, others, outside):
         if timeout:
             signal.setitimer(signal.ITIMER_REAL, 0)
         written_outside = outside.stop()
+        if split is not None:
+            split.restore()
         for p in written_outside:
             try:
                 print("pvrun: wrote %s outside the task folder: not collected" % p, file=sys.stderr)

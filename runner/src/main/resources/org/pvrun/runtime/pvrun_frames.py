@@ -19,8 +19,8 @@ import os
 
 #: extensions SaveAnimation writes as one image per frame; a movie file cannot be split
 IMAGE_SERIES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".ppm")
-#: where the driver finds what the task rendered (read by pvrun with the task's outputs, never one itself)
-RECORD = ".pvrun-frames.json"
+#: beside the task's status file: what the task rendered, read by pvrun when it makes the movie
+RECORD_SUFFIX = ".frames"
 
 
 def window(part, parts, frames):
@@ -63,12 +63,12 @@ def frame_times(scene):
 class Split:
     """Installed in paraview.simple for one task; ``restore`` puts ParaView's own SaveAnimation back."""
 
-    def __init__(self, part, parts, task_dir):
+    def __init__(self, part, parts, record):
         import paraview.simple as simple
         self.simple = simple
         self.part = part
         self.parts = parts
-        self.task_dir = task_dir
+        self.record = record
         self.saved = []
         self.original = simple.SaveAnimation
         simple.SaveAnimation = self.save_animation
@@ -96,14 +96,19 @@ class Split:
             simple.SaveScreenshot(base + (suffix % k) + ext, view, **params)
         self.saved.append({"file": filename, "first": first, "total": total,
                            "window": [first + lo, first + hi]})
-        self._write_record()
         return True
 
     def _write_record(self):
-        tmp = os.path.join(self.task_dir, RECORD + ".tmp")
+        if self.record is None:  # ranks other than 0
+            return
+        tmp = self.record + ".tmp"
         with open(tmp, "w") as f:
             json.dump({"part": self.part, "parts": self.parts, "animations": self.saved}, f)
-        os.replace(tmp, os.path.join(self.task_dir, RECORD))
+        os.replace(tmp, self.record)
 
     def restore(self):
+        """ParaView's own SaveAnimation back, and the record written (after the outside-write watch ended: the
+        record lives beside the task's status, not in its folder)."""
         self.simple.SaveAnimation = self.original
+        if self.saved:
+            self._write_record()

@@ -1,0 +1,135 @@
+package org.pvrun.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pvrun.movie.Movies;
+import org.pvrun.results.ManifestIO;
+import org.pvrun.testing.Cli;
+import org.pvrun.testing.Repo;
+import org.pvrun.testing.TestCluster;
+import org.pvrun.testing.Xvfb;
+import org.pvrun.util.Hashes;
+
+/**
+ * A split animation (docs/animations.md): pipelines/animation.yaml's 24 frames rendered by 4 tasks locally and 2
+ * on Slurm are byte for byte the frames of the script run bare with pvbatch, and the movie holds them all.
+ */
+@Tag("integration")
+class AnimationIT {
+    @TempDir
+    static Path dir;
+    static Xvfb x;
+    static Map<String, String> bare;
+
+    @BeforeAll
+    static void bareRun() throws Exception {
+        x = Xvfb.start();
+        Path work = Files.createDirectories(dir.resolve("bare"));
+        Path script = Repo.root().resolve("samples/animation/orbit.py");
+        ProcessBuilder pb = new ProcessBuilder("pvbatch", "--force-offscreen-rendering", script.toString())
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("bare.out").toFile());
+        pb.environment().put("DISPLAY", x.display);
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bare pvbatch did not end");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("bare.out")));
+        bare = hashes(work, work.resolve("frames"));
+        assertEquals(24, bare.size(), bare.toString());
+    }
+
+    @AfterAll
+    static void stopX() throws Exception {
+        x.close();
+    }
+
+    /** frames/orbit.NNNN.png → SHA-256, of every frame under {@code dir}. */
+    static Map<String, String> hashes(Path base, Path dir) throws Exception {
+        Map<String, String> h = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                h.put("frames/" + f.getFileName(), Hashes.sha256(f));
+            }
+        }
+        return h;
+    }
+
+    static Map<String, String> frames(Path runDir) throws Exception {
+        Map<String, String> h = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(runDir.resolve("tasks"))) {
+            for (Path t : tasks.toList()) {
+                if (Files.isDirectory(t.resolve("frames"))) {
+                    Map<String, String> of = hashes(t, t.resolve("frames"));
+                    of.keySet().forEach(k -> assertTrue(!h.containsKey(k), k + " rendered by two tasks"));
+                    h.putAll(of);
+                }
+            }
+        }
+        return h;
+    }
+
+    static JsonNode run(String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", Repo.pipeline("animation.yaml").toString(),
+                "-o", dir.resolve("results").toString(), "--json"));
+        args.addAll(List.of(more));
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+        return ManifestIO.JSON.readTree(r.out());
+    }
+
+    static void assertMovie(JsonNode m) throws Exception {
+        Path runDir = Path.of(m.get("run_dir").asText());
+        assertEquals(bare, frames(runDir), "the split frames are the bare run's frames");
+        JsonNode movie = m.get("movie");
+        assertEquals(24, movie.get("frame_count").asInt(), movie.toString());
+        Path file = runDir.resolve(movie.get("file").asText());
+        assertEquals(Hashes.sha256(file), movie.get("sha256").asText());
+        assertArrayEquals(new int[] {24, 12}, Movies.probe("ffprobe", file));
+        assertTrue(Files.isRegularFile(runDir.resolve(movie.get("contact_sheet").asText())));
+    }
+
+    @Test
+    void fourTasksHereMakeTheBareRunsFramesAndAMovie() throws Exception {
+        JsonNode m = run();
+        assertEquals(4, m.get("tasks").size());
+        assertMovie(m);
+    }
+
+    @Test
+    void twoTasksOnSlurmMakeTheSameFrames() throws Exception {
+        TestCluster cluster = TestCluster.require();
+        Path targets = cluster.targetsFile(dir);
+        JsonNode m = run("-t", "ci-slurm", "--targets", targets.toString());
+        assertEquals("slurm", m.get("scheduler").asText());
+        assertMovie(m);
+    }
+
+    @Test
+    void aBlankFrameFailsTheRunNamingIt() throws Exception {
+        Files.writeString(dir.resolve("empty.py"), "import os\nfrom paraview.simple import *\n"
+                + "view = GetActiveViewOrCreate('RenderView')\nview.OrientationAxesVisibility = 0\n"
+                + "GetAnimationScene().NumberOfFrames = 4\n"
+                + "os.makedirs('frames', exist_ok=True)\nSaveAnimation('frames/e.png', view, ImageResolution=[64, 48])\n");
+        Path spec = Files.writeString(dir.resolve("empty.yaml"), "name: empty\nscript: empty.py\noutputs: [\"frames/*.png\"]\n"
+                + "animation: {split: 2}\n");
+        Cli.Result r = Cli.run("run", spec.toString(), "-o", dir.resolve("results").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("animation frames/e.png: frame 0 (tasks/0000/frames/e.0000.png) is blank (one colour)"),
+                r.err());
+    }
+}
