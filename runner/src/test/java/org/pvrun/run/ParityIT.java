@@ -179,13 +179,71 @@ class ParityIT {
         return Cli.run(Map.of("DISPLAY", x.display), args.toArray(String[]::new));
     }
 
+    /**
+     * A script that writes its image and then dies of SIGSEGV while the interpreter exits: bare pvbatch exits
+     * 139 with the image written; pvrun has the task's verdict (0) before the exit, so the task succeeded, with
+     * the same image.
+     */
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"local", "ci-slurm"})
+    void aCrashDuringInterpreterExitAfterTheImageKeepsTheImage(String target) throws Exception {
+        Path caseDir = CORPUS.resolveSibling("parity-crash-at-exit");
+        Map<String, Path> bare = bare(caseDir, "crash-at-exit", 1, 139);
+        Cli.Result r = pvrun(caseDir, target, 1);
+        assertEquals(0, r.exitCode(), r.toString());
+        Path task = Path.of(ManifestIO.JSON.readTree(r.out()).get("run_dir").asText()).resolve("tasks/0000");
+        Map<String, Path> ours = files(task);
+        assertEquals(bare.keySet(), ours.keySet(), r.toString());
+        for (String f : bare.keySet()) {
+            assertSame(f, bare.get(f), ours.get(f));
+        }
+    }
+
+    /** ParaView's own benchmark scripts, as Debian's python3-paraview installs them (found here, not copied). */
+    static Stream<Arguments> paraviewScripts() {
+        Path benchmark = Path.of("/usr/lib/python3/dist-packages/paraview/benchmark");
+        return Stream.of(Arguments.of(benchmark.resolve("waveletcontour.py"), "[\"-d\", \"30\", \"-f\", \"2\"]", "local"),
+                Arguments.of(benchmark.resolve("manyspheres.py"), "[\"-s\", \"8\", \"-f\", \"2\"]", "local"),
+                Arguments.of(benchmark.resolve("waveletcontour.py"), "[\"-d\", \"30\", \"-f\", \"2\"]", "ci-slurm"));
+    }
+
+    /**
+     * The same files as bare pvbatch, the images with the same pixels; their logs of times and memory (log.*.txt,
+     * log.*.bin) are measurements, so only their names are compared.
+     */
+    @ParameterizedTest(name = "{0} {1} on {2}")
+    @MethodSource("paraviewScripts")
+    void paraviewsOwnScriptsMakeTheSameFiles(Path script, String args, String target) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(script), "not installed here: " + script);
+        String name = script.getFileName().toString().replace(".py", "");
+        Path caseDir = Files.createDirectories(dir.resolve("paraview-own").resolve(name));
+        Files.writeString(caseDir.resolve("spec.yaml"), "name: paraview-" + name + "\nscript: " + script + "\nargs: "
+                + args + "\nranks: 1\n");
+        Map<String, Path> bare = bare(caseDir, "paraview-" + name, 1, 0);
+        Cli.Result r = pvrun(caseDir, target, 1);
+        assertEquals(0, r.exitCode(), r.toString());
+        Path task = Path.of(ManifestIO.JSON.readTree(r.out()).get("run_dir").asText()).resolve("tasks/0000");
+        Map<String, Path> ours = files(task);
+        assertEquals(bare.keySet(), ours.keySet(), r.toString());
+        assertTrue(bare.keySet().stream().anyMatch(f -> f.endsWith(".png")), bare.keySet().toString());
+        for (String f : bare.keySet()) {
+            if (f.endsWith(".png")) {
+                assertSame(f, bare.get(f), ours.get(f));
+            }
+        }
+    }
+
     /** The case run as its author would: pvbatch (under mpiexec for 2 ranks) in a folder with the script and inputs. */
     static synchronized Map<String, Path> bare(String name, int ranks) throws Exception {
+        return bare(CORPUS.resolve(name), name, ranks, 0);
+    }
+
+    /** As {@link #bare(String, int)} for a case anywhere, expecting pvbatch to exit with {@code exit}. */
+    static synchronized Map<String, Path> bare(Path caseDir, String name, int ranks, int exit) throws Exception {
         String key = name + "/" + ranks;
         if (BARE.containsKey(key)) {
             return BARE.get(key);
         }
-        Path caseDir = CORPUS.resolve(name);
         var spec = new SpecLoader().load(caseDir.resolve("spec.yaml"), Map.of());
         Path work = dir.resolve("bare").resolve(name + "-" + ranks);
         FileUtils.deleteDirectory(work.toFile());
@@ -215,7 +273,7 @@ class ParityIT {
             fail("bare pvbatch did not end within 120 s: " + argv);
         }
         String out = Files.readString(dir.resolve("bare").resolve(name + "-" + ranks + ".out"));
-        assertEquals(0, p.exitValue(), "bare pvbatch failed: " + argv + "\n" + out);
+        assertEquals(exit, p.exitValue(), "bare pvbatch: " + argv + "\n" + out);
         Map<String, Path> made = files(work);
         shipped.forEach(made::remove);
         assertFalse(made.isEmpty(), "bare pvbatch wrote nothing: " + argv + "\n" + out);
