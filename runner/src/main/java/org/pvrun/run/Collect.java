@@ -126,6 +126,16 @@ final class Collect {
                 && round.jobEnds().values().stream().anyMatch(e -> JobEnd.parse(e) instanceof JobEnd.SetupFailed);
     }
 
+    /**
+     * The launch command with the run's working folder left out of its paths: a local run's scratch folder is
+     * gone once the run is collected, and a cluster run's folder is the manifest's {@code remote_dir}
+     * (docs/results.md#manifest-json).
+     */
+    static List<String> relativeTo(String workDir, List<String> command) {
+        String prefix = workDir.endsWith("/") ? workDir : workDir + "/";
+        return command.stream().map(a -> a.startsWith(prefix) ? a.substring(prefix.length()) : a).toList();
+    }
+
     /** The manifest's argv: what the script saw as sys.argv (its name, then its arguments). */
     private List<String> seen(RunRecord.TaskEntry e) {
         return Task.seenArgv(s.rec.spec().script(), e.argv());
@@ -181,8 +191,8 @@ final class Collect {
         return new Manifest(1, s.rec.pipeline(), s.rec.runId(), status, s.target.name(), s.scheduler.name(),
                 s.t.describe(), s.rec.paraviewVersion(), sr.paraviewConstraint(), "pipeline/" + sr.file(), sr.sha256(),
                 "pipeline/" + sr.script(), sr.scriptSha256(), sr.inputs(), sr.ranks(), sr.display(),
-                Engine.launch(s.target, sr.ranks(), s.rec.paraviewVersion(), s.rec.remoteDir(),
-                        s.rec.remoteDir() + "/jobs/r1", null),
+                relativeTo(s.rec.remoteDir(), Engine.launch(s.target, sr.ranks(), s.rec.paraviewVersion(),
+                        s.rec.remoteDir(), s.rec.remoteDir() + "/jobs/r1", null)),
                 Hosts.hostName(), Versions.pvrun(), s.started.toString(), finished.toString(),
                 Duration.between(s.started, finished).toMillis() / 1000.0, jobIds, nodes,
                 s.target.isRemote() ? s.rec.remoteDir() : null, s.target.setup().isEmpty() ? null : s.target.setup(),

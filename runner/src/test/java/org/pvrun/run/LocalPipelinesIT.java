@@ -38,6 +38,9 @@ class LocalPipelinesIT {
         assertEquals("5.11.0", m.get("paraview_version").asText());
         // one rank on ParaView 5.11: pvbatch ran without MPI (docs/runtime.md#mpi)
         assertEquals("--no-mpi", m.get("command").get(1).asText(), m.get("command").toString());
+        // no path of the scratch folder, which is gone: relative to the run's working folder (docs/results.md)
+        assertTrue(m.get("command").toString().contains("\"runtime/pvrun_driver.py\"")
+                && !m.get("command").toString().contains(".work"), m.get("command").toString());
         assertEquals(Hashes.sha256(Repo.pipeline("quickstart.yaml")), m.get("spec_sha256").asText());
         assertEquals(Hashes.sha256(Repo.root().resolve("samples/wavelet/contour.py")), m.get("script_sha256").asText());
         JsonNode task = m.get("tasks").get(0);
