@@ -86,8 +86,8 @@ final class DryRun {
         String submit = Shell.join(scheduler.submitCommand(jobDir + "/job.sh"));
         out.println("submit:    " + submit + (!scheduler.runsArrays() ? "   (once per job, PVRUN_ARRAY_INDEX=0.."
                 + (jobs.size() - 1) + ")" : ""));
-        if (t.scheduler().equals("none") && !verbose) {
-            // without a scheduler the script holds no directive of the spec's: pvrun's own lines, the same every run
+        if (!scheduler.enforcesWallTime() && !verbose) {
+            // without a batch scheduler the script holds no directive of the spec's: pvrun's own lines
             out.println("job script: " + jobDir + "/job.sh (pvrun's own; -v shows it)");
         } else {
             out.println("job script (" + jobDir + "/job.sh):");
