@@ -2,12 +2,10 @@ package org.pvrun.scheduler;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.xml.XMLConstants;
@@ -57,32 +55,24 @@ public final class SgeScheduler implements Scheduler {
         }
         Map<String, Object> view = JobScripts.commonView(job, "$pvrun_sge_index");
         String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
-        List<String> d = new ArrayList<>();
-        d.add("-N " + job.jobName());
-        d.add("-wd " + JobScripts.directivePath("runDir", job.runDir()));
-        d.add("-S /bin/bash");
-        // the job writes its own output (job-INDEX.out, 0-based) as soon as it starts: see the template
-        d.add("-o /dev/null");
-        d.add("-j y");
-        if (job.ranks() > 1) {
-            d.add("-pe " + PARALLEL_ENVIRONMENT + " " + job.ranks());
-        }
-        if (res.partition() != null) {
-            d.add("-q " + res.partition());
-        }
-        if (res.account() != null) {
-            d.add("-A " + res.account());
-        }
-        if (res.time() != null) {
-            d.add("-l h_rt=" + res.time());
-        }
+        BatchCommands.Directives d = new BatchCommands.Directives()
+                .add("-N " + job.jobName())
+                .add("-wd " + JobScripts.directivePath("runDir", job.runDir()))
+                .add("-S /bin/bash")
+                // the job writes its own output (job-INDEX.out, 0-based) as soon as it starts: see the template
+                .add("-o /dev/null")
+                .add("-j y")
+                .optional("-pe " + PARALLEL_ENVIRONMENT + " ", job.ranks() > 1 ? job.ranks() : null)
+                .optional("-q ", res.partition())
+                .optional("-A ", res.account())
+                .optional("-l h_rt=", res.time());
         if (job.arraySize() > 1) {
             d.add("-t 1-" + job.arraySize());
-            if (job.maxParallel() > 0 && job.maxParallel() < job.arraySize()) {
+            if (BatchCommands.throttled(job)) {
                 d.add("-tc " + job.maxParallel());
             }
         }
-        view.put("directives", d);
+        view.put("directives", d.lines());
         view.put("jobDirOut", jobDir);
         return JobScripts.render("sge.sh.mustache", view);
     }
@@ -95,13 +85,7 @@ public final class SgeScheduler implements Scheduler {
     /** {@code 4} for a job, {@code 2.1-4:1} for an array (its tasks); the job number either way. */
     @Override
     public String parseJobId(String submitStdout) {
-        for (String line : submitStdout.strip().split("\n")) {
-            Matcher m = SUBMITTED.matcher(line.strip());
-            if (m.matches()) {
-                return m.group(1);
-            }
-        }
-        throw new IllegalArgumentException("no job id in the output of qsub -terse:\n" + SlurmScheduler.indent(submitStdout));
+        return BatchCommands.submittedId(submitStdout, SUBMITTED, "qsub -terse");
     }
 
     /** The user's jobs (qstat's default), as XML: one query for all of them. */
@@ -168,10 +152,7 @@ public final class SgeScheduler implements Scheduler {
 
     @Override
     public List<String> cancelCommand(Collection<String> jobIds) {
-        List<String> argv = new ArrayList<>();
-        argv.add("qdel");
-        argv.addAll(jobIds);
-        return argv;
+        return BatchCommands.withIds(List.of("qdel"), jobIds);
     }
 
     /**
@@ -180,9 +161,7 @@ public final class SgeScheduler implements Scheduler {
      */
     @Override
     public List<String> historyCommand(Collection<String> jobIds) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", "for j; do qacct -j \"$j\" 2>/dev/null; done; exit 0", "sh"));
-        argv.addAll(jobIds);
-        return argv;
+        return BatchCommands.withIds(List.of("sh", "-c", "for j; do qacct -j \"$j\" 2>/dev/null; done; exit 0", "sh"), jobIds);
     }
 
     /**
@@ -270,7 +249,7 @@ public final class SgeScheduler implements Scheduler {
             return b.parse(new InputSource(new StringReader(xml)));
         } catch (ParserConfigurationException | SAXException | IOException e) {
             throw new IllegalArgumentException("qstat -xml output is not XML (" + e.getMessage() + "):\n"
-                    + SlurmScheduler.indent(xml), e);
+                    + BatchCommands.indent(xml), e);
         }
     }
 

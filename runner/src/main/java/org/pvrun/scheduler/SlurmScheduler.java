@@ -1,6 +1,5 @@
 package org.pvrun.scheduler;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -81,34 +80,21 @@ public final class SlurmScheduler implements Scheduler {
         boolean array = job.arraySize() > 1;
         String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
 
-        List<String> d = new ArrayList<>();
-        d.add("--job-name=" + job.jobName());
-        d.add("--chdir=" + JobScripts.directivePath("runDir", job.runDir()));
-        d.add("--output=" + jobDir + (array ? "/job-%a.out" : "/job-0.out"));
-        d.add("--ntasks=" + job.ranks());
-        if (res.nodes() != null) {
-            d.add("--nodes=" + res.nodes());
-        }
-        if (res.partition() != null) {
-            d.add("--partition=" + res.partition());
-        }
-        if (res.account() != null) {
-            d.add("--account=" + res.account());
-        }
-        if (res.time() != null) {
-            d.add("--time=" + res.time());
-        }
-        if (res.memory() != null) {
-            d.add("--mem=" + res.memory().slurm());
-        }
-        if (res.qos() != null) {
-            d.add("--qos=" + res.qos());
-        }
+        BatchCommands.Directives d = new BatchCommands.Directives()
+                .add("--job-name=" + job.jobName())
+                .add("--chdir=" + JobScripts.directivePath("runDir", job.runDir()))
+                .add("--output=" + jobDir + (array ? "/job-%a.out" : "/job-0.out"))
+                .add("--ntasks=" + job.ranks())
+                .optional("--nodes=", res.nodes())
+                .optional("--partition=", res.partition())
+                .optional("--account=", res.account())
+                .optional("--time=", res.time())
+                .optional("--mem=", res.memory() == null ? null : res.memory().slurm())
+                .optional("--qos=", res.qos());
         if (array) {
-            boolean throttle = job.maxParallel() > 0 && job.maxParallel() < job.arraySize();
-            d.add("--array=0-" + (job.arraySize() - 1) + (throttle ? "%" + job.maxParallel() : ""));
+            d.add("--array=" + BatchCommands.zeroBasedRange(job));
         }
-        view.put("directives", d);
+        view.put("directives", d.lines());
         return JobScripts.render("slurm.sh.mustache", view);
     }
 
@@ -120,14 +106,7 @@ public final class SlurmScheduler implements Scheduler {
     /** {@code 12345} or, on a multi-cluster setup, {@code 12345;cluster}. */
     @Override
     public String parseJobId(String submitStdout) {
-        for (String line : submitStdout.strip().split("\n")) {
-            Matcher m = SUBMITTED.matcher(line.strip());
-            if (m.matches()) {
-                return m.group(1);
-            }
-        }
-        throw new IllegalArgumentException("no job id in the output of sbatch --parsable:\n"
-                + indent(submitStdout));
+        return BatchCommands.submittedId(submitStdout, SUBMITTED, "sbatch --parsable");
     }
 
     /**
@@ -166,10 +145,7 @@ public final class SlurmScheduler implements Scheduler {
 
     @Override
     public List<String> cancelCommand(Collection<String> jobIds) {
-        List<String> argv = new ArrayList<>();
-        argv.add("scancel");
-        argv.addAll(jobIds);
-        return argv;
+        return BatchCommands.withIds(List.of("scancel"), jobIds);
     }
 
     @Override
@@ -296,9 +272,5 @@ public final class SlurmScheduler implements Scheduler {
             return List.of(token);
         }
         return tasks.stream().map(i -> m.group(1) + "_" + i).toList();
-    }
-
-    static String indent(String text) {
-        return text.isBlank() ? "    (no output)" : text.strip().replaceAll("(?m)^", "    ");
     }
 }
