@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * cancel. There is no PBS server in Debian, so this is tested against output in the documented format
  * only (OpenPBS qstat(1B) and qsub(1B) man pages, PBS Professional Reference Guide).
  */
-public final class PbsScheduler implements Scheduler {
+public final class PbsScheduler extends BatchScheduler {
 
     /**
      * PBS job states (qstat(1B) "S" column; PBS Professional Reference Guide, "Job States"):
@@ -61,14 +61,20 @@ public final class PbsScheduler implements Scheduler {
      * plain job. The {@code %M} throttle on {@code -J} needs OpenPBS / PBS Pro 2020.1 or later.
      */
     @Override
-    public String renderJobScript(JobSpec job) {
-        JobResources res = JobResources.of(job.resources());
+    void checkResources(JobSpec job, JobResources res) {
         if (res.qos() != null) {
             throw new IllegalArgumentException("resource 'qos' has no PBS equivalent; remove it for a PBS target");
         }
-        Map<String, Object> view = JobScripts.commonView(job, "${PBS_ARRAY_INDEX:-0}");
+    }
+
+    @Override
+    String arrayIndexExpr() {
+        return "${PBS_ARRAY_INDEX:-0}";
+    }
+
+    @Override
+    BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir) {
         boolean array = job.arraySize() > 1;
-        String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
         int nodes = res.nodes() == null ? 1 : res.nodes();
         int perNode = (job.ranks() + nodes - 1) / nodes;
 
@@ -87,8 +93,7 @@ public final class PbsScheduler implements Scheduler {
         if (array) {
             d.add("-J " + BatchCommands.zeroBasedRange(job));
         }
-        view.put("directives", d.lines());
-        return JobScripts.render("pbs.sh.mustache", view);
+        return d;
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.xml.sax.SAXException;
  * {@code qdel} to cancel. Written and tested against Son of Grid Engine 8.1.9 (Debian 12's gridengine
  * packages, on the test cluster). A finished job leaves qstat at once; the job's exit file then decides.
  */
-public final class SgeScheduler implements Scheduler {
+public final class SgeScheduler extends BatchScheduler {
 
     /** The parallel environment for ranks > 1: "mpi" is the usual name (the test cluster defines it). */
     static final String PARALLEL_ENVIRONMENT = "mpi";
@@ -44,8 +44,7 @@ public final class SgeScheduler implements Scheduler {
      * {@code -tc} as the throttle; the job writes its own output file, named by the 0-based index.
      */
     @Override
-    public String renderJobScript(JobSpec job) {
-        JobResources res = JobResources.of(job.resources());
+    void checkResources(JobSpec job, JobResources res) {
         for (String key : List.of("memory", "nodes", "qos")) {
             if (job.resources().containsKey(key)) {
                 throw new IllegalArgumentException("resource '" + key + "' has no Grid Engine equivalent pvrun can set;"
@@ -53,8 +52,16 @@ public final class SgeScheduler implements Scheduler {
                         + PARALLEL_ENVIRONMENT + ")");
             }
         }
-        Map<String, Object> view = JobScripts.commonView(job, "$pvrun_sge_index");
-        String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
+    }
+
+    /** Set by the template: SGE_TASK_ID - 1 (Grid Engine counts from 1), 0 for a plain job. */
+    @Override
+    String arrayIndexExpr() {
+        return "$pvrun_sge_index";
+    }
+
+    @Override
+    BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir) {
         BatchCommands.Directives d = new BatchCommands.Directives()
                 .add("-N " + job.jobName())
                 .add("-wd " + JobScripts.directivePath("runDir", job.runDir()))
@@ -72,9 +79,13 @@ public final class SgeScheduler implements Scheduler {
                 d.add("-tc " + job.maxParallel());
             }
         }
-        view.put("directives", d.lines());
+        return d;
+    }
+
+    /** The job writes its own output file there (see the template). */
+    @Override
+    void addToView(Map<String, Object> view, String jobDir) {
         view.put("jobDirOut", jobDir);
-        return JobScripts.render("sge.sh.mustache", view);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code sacct} / {@code scontrol show job} as fallbacks when the queue has forgotten a job. Written and
  * tested against Slurm 22.05.
  */
-public final class SlurmScheduler implements Scheduler {
+public final class SlurmScheduler extends BatchScheduler {
 
     private record Code(String code, String name, JobState state) {}
 
@@ -74,12 +75,8 @@ public final class SlurmScheduler implements Scheduler {
      * {@code jobDir/job-0.out} for a plain job, where {@code %a} would not be the index.
      */
     @Override
-    public String renderJobScript(JobSpec job) {
-        JobResources res = JobResources.of(job.resources());
-        Map<String, Object> view = JobScripts.commonView(job, "${SLURM_ARRAY_TASK_ID:-0}");
+    BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir) {
         boolean array = job.arraySize() > 1;
-        String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
-
         BatchCommands.Directives d = new BatchCommands.Directives()
                 .add("--job-name=" + job.jobName())
                 .add("--chdir=" + JobScripts.directivePath("runDir", job.runDir()))
@@ -94,8 +91,12 @@ public final class SlurmScheduler implements Scheduler {
         if (array) {
             d.add("--array=" + BatchCommands.zeroBasedRange(job));
         }
-        view.put("directives", d.lines());
-        return JobScripts.render("slurm.sh.mustache", view);
+        return d;
+    }
+
+    @Override
+    String arrayIndexExpr() {
+        return "${SLURM_ARRAY_TASK_ID:-0}";
     }
 
     @Override
@@ -129,18 +130,7 @@ public final class SlurmScheduler implements Scheduler {
      */
     @Override
     public Map<String, JobState> parseStatus(String statusStdout) {
-        Map<String, JobState> states = new LinkedHashMap<>();
-        for (String line : statusStdout.split("\n")) {
-            String[] cols = line.strip().split("\\s+");
-            if (cols.length != 2) {
-                continue;
-            }
-            JobState state = BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN);
-            for (String id : expandIds(cols[0])) {
-                states.put(id, state);
-            }
-        }
-        return states;
+        return byId(statusStdout, "\\s+", 2, cols -> BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN));
     }
 
     @Override
@@ -175,18 +165,7 @@ public final class SlurmScheduler implements Scheduler {
 
     /** Lines of {@code JobID|State|ExitCode}, e.g. {@code 5_1|COMPLETED|0:0}, {@code 7|CANCELLED by 0|0:15}. */
     public Map<String, JobRecord> parseAccounting(String sacctStdout) {
-        Map<String, JobRecord> records = new LinkedHashMap<>();
-        for (String line : sacctStdout.split("\n")) {
-            String[] cols = line.strip().split("\\|");
-            if (cols.length != 3) {
-                continue;
-            }
-            JobRecord record = record(cols[1], cols[2]);
-            for (String id : expandIds(cols[0])) {
-                records.put(id, record);
-            }
-        }
-        return records;
+        return byId(sacctStdout, "\\|", 3, cols -> record(cols[1], cols[2]));
     }
 
     /**
@@ -239,6 +218,25 @@ public final class SlurmScheduler implements Scheduler {
             }
         }
         return records;
+    }
+
+    /**
+     * Lines of {@code columns} fields split by {@code separator}: the first a job id (expanded, see
+     * {@link #expandIds}), the others read by {@code value}. Lines of another shape are skipped.
+     */
+    private static <T> Map<String, T> byId(String stdout, String separator, int columns, Function<String[], T> value) {
+        Map<String, T> byId = new LinkedHashMap<>();
+        for (String line : stdout.split("\n")) {
+            String[] cols = line.strip().split(separator);
+            if (cols.length != columns) {
+                continue;
+            }
+            T v = value.apply(cols);
+            for (String id : expandIds(cols[0])) {
+                byId.put(id, v);
+            }
+        }
+        return byId;
     }
 
     private static JobRecord record(String stateText, String exitCode) {
