@@ -1,6 +1,9 @@
 package org.pvrun.scheduler;
 
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A scheduler that takes a job script with directive lines (Slurm, PBS, Grid Engine). Each renders its script
@@ -8,6 +11,36 @@ import java.util.Map;
  * directives, its template {@code NAME.sh.mustache}.
  */
 abstract class BatchScheduler implements Scheduler {
+
+    private final String name;
+    private final List<String> submit;
+    private final Pattern submitted;
+
+    /**
+     * @param name the scheduler's name in targets, also its template's ({@code NAME.sh.mustache})
+     * @param submit the submit command, to which the job script's path is added
+     * @param submitted a line of the submit command's output that gives the job id (group 1)
+     */
+    BatchScheduler(String name, List<String> submit, Pattern submitted) {
+        this.name = name;
+        this.submit = List.copyOf(submit);
+        this.submitted = submitted;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final List<String> submitCommand(String jobScriptPath) {
+        return Stream.concat(submit.stream(), Stream.of(jobScriptPath)).toList();
+    }
+
+    @Override
+    public final String parseJobId(String submitStdout) {
+        return BatchCommands.submittedId(submitStdout, submitted, String.join(" ", submit));
+    }
 
     @Override
     public final String renderJobScript(JobSpec job) {

@@ -36,6 +36,7 @@ public final class PbsScheduler extends BatchScheduler {
             Map.entry("U", JobState.RUNNING),   // cycle-harvesting job suspended by keyboard activity
             Map.entry("W", JobState.PENDING));  // waiting for its submitter-assigned start time
 
+    /** {@code 1234.server}, or {@code 1234[].server} for an array. */
     private static final Pattern JOB_ID = Pattern.compile("(\\d+(?:\\[\\])?(?:\\.[A-Za-z0-9_.-]+)?)");
 
     /**
@@ -48,9 +49,8 @@ public final class PbsScheduler extends BatchScheduler {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
-    @Override
-    public String name() {
-        return "pbs";
+    public PbsScheduler() {
+        super("pbs", List.of("qsub"), JOB_ID);
     }
 
     /**
@@ -94,17 +94,6 @@ public final class PbsScheduler extends BatchScheduler {
             d.add("-J " + BatchCommands.zeroBasedRange(job));
         }
         return d;
-    }
-
-    @Override
-    public List<String> submitCommand(String jobScriptPath) {
-        return List.of("qsub", jobScriptPath);
-    }
-
-    /** {@code 1234.server}, or {@code 1234[].server} for an array. */
-    @Override
-    public String parseJobId(String submitStdout) {
-        return BatchCommands.submittedId(submitStdout, JOB_ID, "qsub");
     }
 
     /**

@@ -29,11 +29,11 @@ public final class SgeScheduler extends BatchScheduler {
     /** The parallel environment for ranks > 1: "mpi" is the usual name (the test cluster defines it). */
     static final String PARALLEL_ENVIRONMENT = "mpi";
 
+    /** {@code 4} for a job, {@code 2.1-4:1} for an array (its tasks); the job number either way. */
     private static final Pattern SUBMITTED = Pattern.compile("(\\d+)(?:\\.\\d+-\\d+:\\d+)?");
 
-    @Override
-    public String name() {
-        return "sge";
+    public SgeScheduler() {
+        super("sge", List.of("qsub", "-terse"), SUBMITTED);
     }
 
     /**
@@ -86,17 +86,6 @@ public final class SgeScheduler extends BatchScheduler {
     @Override
     void addToView(Map<String, Object> view, String jobDir) {
         view.put("jobDirOut", jobDir);
-    }
-
-    @Override
-    public List<String> submitCommand(String jobScriptPath) {
-        return List.of("qsub", "-terse", jobScriptPath);
-    }
-
-    /** {@code 4} for a job, {@code 2.1-4:1} for an array (its tasks); the job number either way. */
-    @Override
-    public String parseJobId(String submitStdout) {
-        return BatchCommands.submittedId(submitStdout, SUBMITTED, "qsub -terse");
     }
 
     /** The user's jobs (qstat's default), as XML: one query for all of them. */

@@ -58,14 +58,14 @@ public final class SlurmScheduler extends BatchScheduler {
         }
     }
 
+    /** {@code 12345} or, on a multi-cluster setup, {@code 12345;cluster}. */
     private static final Pattern SUBMITTED = Pattern.compile("(?:Submitted batch job )?(\\d+)(?:;\\S+)?");
     /** {@code 7}, {@code 5_0}, or a pending array collapsed as {@code 5_[2-3%2]}. */
     private static final Pattern JOB_ID = Pattern.compile("(\\d+)(?:_(\\d+|\\[([^\\]]*)\\]))?");
     private static final Pattern EXIT_CODE = Pattern.compile("(\\d+):(\\d+)");
 
-    @Override
-    public String name() {
-        return "slurm";
+    public SlurmScheduler() {
+        super("slurm", List.of("sbatch", "--parsable"), SUBMITTED);
     }
 
     /**
@@ -97,17 +97,6 @@ public final class SlurmScheduler extends BatchScheduler {
     @Override
     String arrayIndexExpr() {
         return "${SLURM_ARRAY_TASK_ID:-0}";
-    }
-
-    @Override
-    public List<String> submitCommand(String jobScriptPath) {
-        return List.of("sbatch", "--parsable", jobScriptPath);
-    }
-
-    /** {@code 12345} or, on a multi-cluster setup, {@code 12345;cluster}. */
-    @Override
-    public String parseJobId(String submitStdout) {
-        return BatchCommands.submittedId(submitStdout, SUBMITTED, "sbatch --parsable");
     }
 
     /**
