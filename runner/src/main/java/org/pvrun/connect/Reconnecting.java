@@ -63,6 +63,18 @@ public final class Reconnecting implements Transport {
         T run() throws IOException, InterruptedException;
     }
 
+    private interface VoidOp {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /** {@link #retry} for an operation that returns nothing; all of them may be repeated. */
+    private void retry(String what, VoidOp op) throws IOException, InterruptedException {
+        retry(what, true, () -> {
+            op.run();
+            return null;
+        });
+    }
+
     private <T> T retry(String what, boolean repeatable, Op<T> op) throws IOException, InterruptedException {
         // the budget counts the waits only: a long transfer cut near its end still gets its retries
         Duration waited = Duration.ZERO;
@@ -123,42 +135,27 @@ public final class Reconnecting implements Transport {
 
     @Override
     public void mkdirs(String remoteDir, int mode) throws IOException, InterruptedException {
-        retry("mkdir", true, () -> {
-            inner.mkdirs(remoteDir, mode);
-            return null;
-        });
+        retry("mkdir", () -> inner.mkdirs(remoteDir, mode));
     }
 
     @Override
     public void upload(Path local, String remotePath) throws IOException, InterruptedException {
-        retry("upload", true, () -> {
-            inner.upload(local, remotePath);
-            return null;
-        });
+        retry("upload", () -> inner.upload(local, remotePath));
     }
 
     @Override
     public void download(String remotePath, Path local) throws IOException, InterruptedException {
-        retry("download", true, () -> {
-            inner.download(remotePath, local);
-            return null;
-        });
+        retry("download", () -> inner.download(remotePath, local));
     }
 
     @Override
     public void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
-        retry("download", true, () -> {
-            inner.downloadTree(remoteDir, relativePaths, localDir);
-            return null;
-        });
+        retry("download", () -> inner.downloadTree(remoteDir, relativePaths, localDir));
     }
 
     @Override
     public void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException {
-        retry("upload", true, () -> {
-            inner.uploadTree(localDir, relativePaths, remoteDir);
-            return null;
-        });
+        retry("upload", () -> inner.uploadTree(localDir, relativePaths, remoteDir));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.pvrun.report;
 
-import java.io.FilterOutputStream;
+import static org.pvrun.util.Streams.nonClosing;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -158,20 +159,5 @@ final class HtmlImages {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    /** Lets the base64 encoder and the writer be closed without closing the page's stream. */
-    static OutputStream nonClosing(OutputStream out) {
-        return new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 }

@@ -21,6 +21,7 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
 import org.pvrun.results.Manifest;
+import org.pvrun.util.Streams;
 
 /**
  * {@code RUN/report.html}: one self-contained page to look at a run without a terminal (docs/report.md). A
@@ -69,7 +70,7 @@ public final class HtmlReport {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                Writer w = new OutputStreamWriter(HtmlImages.nonClosing(raw), StandardCharsets.UTF_8);
+                Writer w = new OutputStreamWriter(Streams.nonClosing(raw), StandardCharsets.UTF_8);
                 HtmlImages images = new HtmlImages(dir, embedLimit, w, raw);
                 Mustache page = FACTORY.compile("report.html.mustache");
                 try {

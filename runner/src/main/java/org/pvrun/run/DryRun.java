@@ -20,16 +20,7 @@ import org.pvrun.util.Shell;
 import org.pvrun.util.Sizes;
 
 /** {@code --dry-run}: the plan, the packing, the job script and the exact commands; nothing run, sent or written. */
-final class DryRun {
-    private final PrintStream out;
-    private final Engine engine;
-    private final boolean verbose;
-
-    DryRun(PrintStream out, Engine engine, boolean verbose) {
-        this.out = out;
-        this.engine = engine;
-        this.verbose = verbose;
-    }
+record DryRun(PrintStream out, Engine engine, boolean verbose) {
 
     void print(Plan plan, Target t, String notes, List<Manifest.DataRecord> data) {
         PipelineSpec spec = plan.spec();

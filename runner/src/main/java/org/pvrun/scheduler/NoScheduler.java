@@ -65,7 +65,7 @@ public final class NoScheduler implements Scheduler {
         String pid = submitStdout.strip();
         if (!pid.matches("[1-9]\\d*")) {
             throw new IllegalArgumentException("expected a process id from the submit command, got:\n"
-                    + SlurmScheduler.indent(submitStdout));
+                    + BatchCommands.indent(submitStdout));
         }
         return pid;
     }

@@ -1,6 +1,5 @@
 package org.pvrun.scheduler;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * cancel. There is no PBS server in Debian, so this is tested against output in the documented format
  * only (OpenPBS qstat(1B) and qsub(1B) man pages, PBS Professional Reference Guide).
  */
-public final class PbsScheduler implements Scheduler {
+public final class PbsScheduler extends BatchScheduler {
 
     /**
      * PBS job states (qstat(1B) "S" column; PBS Professional Reference Guide, "Job States"):
@@ -37,7 +36,8 @@ public final class PbsScheduler implements Scheduler {
             Map.entry("U", JobState.RUNNING),   // cycle-harvesting job suspended by keyboard activity
             Map.entry("W", JobState.PENDING));  // waiting for its submitter-assigned start time
 
-    private static final Pattern JOB_ID = Pattern.compile("\\d+(\\[\\])?(\\.[A-Za-z0-9_.-]+)?");
+    /** {@code 1234.server}, or {@code 1234[].server} for an array. */
+    private static final Pattern JOB_ID = Pattern.compile("(\\d+(?:\\[\\])?(?:\\.[A-Za-z0-9_.-]+)?)");
 
     /**
      * qstat's JSON has been known to carry raw control characters and stray backslashes from job
@@ -49,9 +49,8 @@ public final class PbsScheduler implements Scheduler {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
-    @Override
-    public String name() {
-        return "pbs";
+    public PbsScheduler() {
+        super("pbs", List.of("qsub"), JOB_ID);
     }
 
     /**
@@ -62,57 +61,39 @@ public final class PbsScheduler implements Scheduler {
      * plain job. The {@code %M} throttle on {@code -J} needs OpenPBS / PBS Pro 2020.1 or later.
      */
     @Override
-    public String renderJobScript(JobSpec job) {
-        JobResources res = JobResources.of(job.resources());
+    void checkResources(JobSpec job, JobResources res) {
         if (res.qos() != null) {
             throw new IllegalArgumentException("resource 'qos' has no PBS equivalent; remove it for a PBS target");
         }
-        Map<String, Object> view = JobScripts.commonView(job, "${PBS_ARRAY_INDEX:-0}");
+    }
+
+    @Override
+    String arrayIndexExpr() {
+        return "${PBS_ARRAY_INDEX:-0}";
+    }
+
+    @Override
+    BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir) {
         boolean array = job.arraySize() > 1;
-        String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
         int nodes = res.nodes() == null ? 1 : res.nodes();
         int perNode = (job.ranks() + nodes - 1) / nodes;
 
-        List<String> d = new ArrayList<>();
-        d.add("-N " + job.jobName());
-        // ^array_index^ is replaced by PBS with the subjob's index in output paths
-        d.add("-o " + jobDir + (array ? "/job-^array_index^.out" : "/job-0.out"));
-        d.add("-j oe");
-        // write the output file in place while the job runs (direct_write) instead of copying it at the end
-        d.add("-k od");
-        d.add("-l select=" + nodes + ":ncpus=" + perNode + ":mpiprocs=" + perNode
-                + (res.memory() == null ? "" : ":mem=" + res.memory().pbs()));
-        if (res.time() != null) {
-            d.add("-l walltime=" + res.time());
-        }
-        if (res.partition() != null) {
-            d.add("-q " + res.partition());
-        }
-        if (res.account() != null) {
-            d.add("-A " + res.account());
-        }
+        BatchCommands.Directives d = new BatchCommands.Directives()
+                .add("-N " + job.jobName())
+                // ^array_index^ is replaced by PBS with the subjob's index in output paths
+                .add("-o " + jobDir + (array ? "/job-^array_index^.out" : "/job-0.out"))
+                .add("-j oe")
+                // write the output file in place while the job runs (direct_write) instead of copying it at the end
+                .add("-k od")
+                .add("-l select=" + nodes + ":ncpus=" + perNode + ":mpiprocs=" + perNode
+                        + (res.memory() == null ? "" : ":mem=" + res.memory().pbs()))
+                .optional("-l walltime=", res.time())
+                .optional("-q ", res.partition())
+                .optional("-A ", res.account());
         if (array) {
-            boolean throttle = job.maxParallel() > 0 && job.maxParallel() < job.arraySize();
-            d.add("-J 0-" + (job.arraySize() - 1) + (throttle ? "%" + job.maxParallel() : ""));
+            d.add("-J " + BatchCommands.zeroBasedRange(job));
         }
-        view.put("directives", d);
-        return JobScripts.render("pbs.sh.mustache", view);
-    }
-
-    @Override
-    public List<String> submitCommand(String jobScriptPath) {
-        return List.of("qsub", jobScriptPath);
-    }
-
-    /** {@code 1234.server}, or {@code 1234[].server} for an array. */
-    @Override
-    public String parseJobId(String submitStdout) {
-        for (String line : submitStdout.strip().split("\n")) {
-            if (JOB_ID.matcher(line.strip()).matches()) {
-                return line.strip();
-            }
-        }
-        throw new IllegalArgumentException("no job id in the output of qsub:\n" + SlurmScheduler.indent(submitStdout));
+        return d;
     }
 
     /**
@@ -123,9 +104,7 @@ public final class PbsScheduler implements Scheduler {
      */
     @Override
     public List<String> statusCommand(Collection<String> jobIds) {
-        List<String> argv = new ArrayList<>(List.of("qstat", "-f", "-F", "json", "-x", "-t"));
-        argv.addAll(jobIds);
-        return argv;
+        return BatchCommands.withIds(List.of("qstat", "-f", "-F", "json", "-x", "-t"), jobIds);
     }
 
     /**
@@ -144,7 +123,7 @@ public final class PbsScheduler implements Scheduler {
             root = JSON.readTree(statusStdout);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("qstat output is not JSON (" + e.getOriginalMessage() + "):\n"
-                    + SlurmScheduler.indent(statusStdout), e);
+                    + BatchCommands.indent(statusStdout), e);
         }
         JsonNode jobs = root.path("Jobs");
         for (Map.Entry<String, JsonNode> job : jobs.properties()) {
@@ -163,10 +142,7 @@ public final class PbsScheduler implements Scheduler {
 
     @Override
     public List<String> cancelCommand(Collection<String> jobIds) {
-        List<String> argv = new ArrayList<>();
-        argv.add("qdel");
-        argv.addAll(jobIds);
-        return argv;
+        return BatchCommands.withIds(List.of("qdel"), jobIds);
     }
 
     /** {@code 1234[].server} and index 3 give {@code 1234[3].server}. */

@@ -2,12 +2,10 @@ package org.pvrun.scheduler;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.xml.XMLConstants;
@@ -26,16 +24,16 @@ import org.xml.sax.SAXException;
  * {@code qdel} to cancel. Written and tested against Son of Grid Engine 8.1.9 (Debian 12's gridengine
  * packages, on the test cluster). A finished job leaves qstat at once; the job's exit file then decides.
  */
-public final class SgeScheduler implements Scheduler {
+public final class SgeScheduler extends BatchScheduler {
 
     /** The parallel environment for ranks > 1: "mpi" is the usual name (the test cluster defines it). */
     static final String PARALLEL_ENVIRONMENT = "mpi";
 
+    /** {@code 4} for a job, {@code 2.1-4:1} for an array (its tasks); the job number either way. */
     private static final Pattern SUBMITTED = Pattern.compile("(\\d+)(?:\\.\\d+-\\d+:\\d+)?");
 
-    @Override
-    public String name() {
-        return "sge";
+    public SgeScheduler() {
+        super("sge", List.of("qsub", "-terse"), SUBMITTED);
     }
 
     /**
@@ -46,8 +44,7 @@ public final class SgeScheduler implements Scheduler {
      * {@code -tc} as the throttle; the job writes its own output file, named by the 0-based index.
      */
     @Override
-    public String renderJobScript(JobSpec job) {
-        JobResources res = JobResources.of(job.resources());
+    void checkResources(JobSpec job, JobResources res) {
         for (String key : List.of("memory", "nodes", "qos")) {
             if (job.resources().containsKey(key)) {
                 throw new IllegalArgumentException("resource '" + key + "' has no Grid Engine equivalent pvrun can set;"
@@ -55,53 +52,40 @@ public final class SgeScheduler implements Scheduler {
                         + PARALLEL_ENVIRONMENT + ")");
             }
         }
-        Map<String, Object> view = JobScripts.commonView(job, "$pvrun_sge_index");
-        String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
-        List<String> d = new ArrayList<>();
-        d.add("-N " + job.jobName());
-        d.add("-wd " + JobScripts.directivePath("runDir", job.runDir()));
-        d.add("-S /bin/bash");
-        // the job writes its own output (job-INDEX.out, 0-based) as soon as it starts: see the template
-        d.add("-o /dev/null");
-        d.add("-j y");
-        if (job.ranks() > 1) {
-            d.add("-pe " + PARALLEL_ENVIRONMENT + " " + job.ranks());
-        }
-        if (res.partition() != null) {
-            d.add("-q " + res.partition());
-        }
-        if (res.account() != null) {
-            d.add("-A " + res.account());
-        }
-        if (res.time() != null) {
-            d.add("-l h_rt=" + res.time());
-        }
+    }
+
+    /** Set by the template: SGE_TASK_ID - 1 (Grid Engine counts from 1), 0 for a plain job. */
+    @Override
+    String arrayIndexExpr() {
+        return "$pvrun_sge_index";
+    }
+
+    @Override
+    BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir) {
+        BatchCommands.Directives d = new BatchCommands.Directives()
+                .add("-N " + job.jobName())
+                .add("-wd " + JobScripts.directivePath("runDir", job.runDir()))
+                .add("-S /bin/bash")
+                // the job writes its own output (job-INDEX.out, 0-based) as soon as it starts: see the template
+                .add("-o /dev/null")
+                .add("-j y")
+                .optional("-pe " + PARALLEL_ENVIRONMENT + " ", job.ranks() > 1 ? job.ranks() : null)
+                .optional("-q ", res.partition())
+                .optional("-A ", res.account())
+                .optional("-l h_rt=", res.time());
         if (job.arraySize() > 1) {
             d.add("-t 1-" + job.arraySize());
-            if (job.maxParallel() > 0 && job.maxParallel() < job.arraySize()) {
+            if (BatchCommands.throttled(job)) {
                 d.add("-tc " + job.maxParallel());
             }
         }
-        view.put("directives", d);
+        return d;
+    }
+
+    /** The job writes its own output file there (see the template). */
+    @Override
+    void addToView(Map<String, Object> view, String jobDir) {
         view.put("jobDirOut", jobDir);
-        return JobScripts.render("sge.sh.mustache", view);
-    }
-
-    @Override
-    public List<String> submitCommand(String jobScriptPath) {
-        return List.of("qsub", "-terse", jobScriptPath);
-    }
-
-    /** {@code 4} for a job, {@code 2.1-4:1} for an array (its tasks); the job number either way. */
-    @Override
-    public String parseJobId(String submitStdout) {
-        for (String line : submitStdout.strip().split("\n")) {
-            Matcher m = SUBMITTED.matcher(line.strip());
-            if (m.matches()) {
-                return m.group(1);
-            }
-        }
-        throw new IllegalArgumentException("no job id in the output of qsub -terse:\n" + SlurmScheduler.indent(submitStdout));
     }
 
     /** The user's jobs (qstat's default), as XML: one query for all of them. */
@@ -168,10 +152,7 @@ public final class SgeScheduler implements Scheduler {
 
     @Override
     public List<String> cancelCommand(Collection<String> jobIds) {
-        List<String> argv = new ArrayList<>();
-        argv.add("qdel");
-        argv.addAll(jobIds);
-        return argv;
+        return BatchCommands.withIds(List.of("qdel"), jobIds);
     }
 
     /**
@@ -180,9 +161,7 @@ public final class SgeScheduler implements Scheduler {
      */
     @Override
     public List<String> historyCommand(Collection<String> jobIds) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", "for j; do qacct -j \"$j\" 2>/dev/null; done; exit 0", "sh"));
-        argv.addAll(jobIds);
-        return argv;
+        return BatchCommands.withIds(List.of("sh", "-c", "for j; do qacct -j \"$j\" 2>/dev/null; done; exit 0", "sh"), jobIds);
     }
 
     /**
@@ -270,7 +249,7 @@ public final class SgeScheduler implements Scheduler {
             return b.parse(new InputSource(new StringReader(xml)));
         } catch (ParserConfigurationException | SAXException | IOException e) {
             throw new IllegalArgumentException("qstat -xml output is not XML (" + e.getMessage() + "):\n"
-                    + SlurmScheduler.indent(xml), e);
+                    + BatchCommands.indent(xml), e);
         }
     }
 

@@ -1,11 +1,11 @@
 package org.pvrun.scheduler;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code sacct} / {@code scontrol show job} as fallbacks when the queue has forgotten a job. Written and
  * tested against Slurm 22.05.
  */
-public final class SlurmScheduler implements Scheduler {
+public final class SlurmScheduler extends BatchScheduler {
 
     private record Code(String code, String name, JobState state) {}
 
@@ -58,14 +58,14 @@ public final class SlurmScheduler implements Scheduler {
         }
     }
 
+    /** {@code 12345} or, on a multi-cluster setup, {@code 12345;cluster}. */
     private static final Pattern SUBMITTED = Pattern.compile("(?:Submitted batch job )?(\\d+)(?:;\\S+)?");
     /** {@code 7}, {@code 5_0}, or a pending array collapsed as {@code 5_[2-3%2]}. */
     private static final Pattern JOB_ID = Pattern.compile("(\\d+)(?:_(\\d+|\\[([^\\]]*)\\]))?");
     private static final Pattern EXIT_CODE = Pattern.compile("(\\d+):(\\d+)");
 
-    @Override
-    public String name() {
-        return "slurm";
+    public SlurmScheduler() {
+        super("slurm", List.of("sbatch", "--parsable"), SUBMITTED);
     }
 
     /**
@@ -75,59 +75,28 @@ public final class SlurmScheduler implements Scheduler {
      * {@code jobDir/job-0.out} for a plain job, where {@code %a} would not be the index.
      */
     @Override
-    public String renderJobScript(JobSpec job) {
-        JobResources res = JobResources.of(job.resources());
-        Map<String, Object> view = JobScripts.commonView(job, "${SLURM_ARRAY_TASK_ID:-0}");
+    BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir) {
         boolean array = job.arraySize() > 1;
-        String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
-
-        List<String> d = new ArrayList<>();
-        d.add("--job-name=" + job.jobName());
-        d.add("--chdir=" + JobScripts.directivePath("runDir", job.runDir()));
-        d.add("--output=" + jobDir + (array ? "/job-%a.out" : "/job-0.out"));
-        d.add("--ntasks=" + job.ranks());
-        if (res.nodes() != null) {
-            d.add("--nodes=" + res.nodes());
-        }
-        if (res.partition() != null) {
-            d.add("--partition=" + res.partition());
-        }
-        if (res.account() != null) {
-            d.add("--account=" + res.account());
-        }
-        if (res.time() != null) {
-            d.add("--time=" + res.time());
-        }
-        if (res.memory() != null) {
-            d.add("--mem=" + res.memory().slurm());
-        }
-        if (res.qos() != null) {
-            d.add("--qos=" + res.qos());
-        }
+        BatchCommands.Directives d = new BatchCommands.Directives()
+                .add("--job-name=" + job.jobName())
+                .add("--chdir=" + JobScripts.directivePath("runDir", job.runDir()))
+                .add("--output=" + jobDir + (array ? "/job-%a.out" : "/job-0.out"))
+                .add("--ntasks=" + job.ranks())
+                .optional("--nodes=", res.nodes())
+                .optional("--partition=", res.partition())
+                .optional("--account=", res.account())
+                .optional("--time=", res.time())
+                .optional("--mem=", res.memory() == null ? null : res.memory().slurm())
+                .optional("--qos=", res.qos());
         if (array) {
-            boolean throttle = job.maxParallel() > 0 && job.maxParallel() < job.arraySize();
-            d.add("--array=0-" + (job.arraySize() - 1) + (throttle ? "%" + job.maxParallel() : ""));
+            d.add("--array=" + BatchCommands.zeroBasedRange(job));
         }
-        view.put("directives", d);
-        return JobScripts.render("slurm.sh.mustache", view);
+        return d;
     }
 
     @Override
-    public List<String> submitCommand(String jobScriptPath) {
-        return List.of("sbatch", "--parsable", jobScriptPath);
-    }
-
-    /** {@code 12345} or, on a multi-cluster setup, {@code 12345;cluster}. */
-    @Override
-    public String parseJobId(String submitStdout) {
-        for (String line : submitStdout.strip().split("\n")) {
-            Matcher m = SUBMITTED.matcher(line.strip());
-            if (m.matches()) {
-                return m.group(1);
-            }
-        }
-        throw new IllegalArgumentException("no job id in the output of sbatch --parsable:\n"
-                + indent(submitStdout));
+    String arrayIndexExpr() {
+        return "${SLURM_ARRAY_TASK_ID:-0}";
     }
 
     /**
@@ -150,26 +119,12 @@ public final class SlurmScheduler implements Scheduler {
      */
     @Override
     public Map<String, JobState> parseStatus(String statusStdout) {
-        Map<String, JobState> states = new LinkedHashMap<>();
-        for (String line : statusStdout.split("\n")) {
-            String[] cols = line.strip().split("\\s+");
-            if (cols.length != 2) {
-                continue;
-            }
-            JobState state = BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN);
-            for (String id : expandIds(cols[0])) {
-                states.put(id, state);
-            }
-        }
-        return states;
+        return byId(statusStdout, "\\s+", 2, cols -> BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN));
     }
 
     @Override
     public List<String> cancelCommand(Collection<String> jobIds) {
-        List<String> argv = new ArrayList<>();
-        argv.add("scancel");
-        argv.addAll(jobIds);
-        return argv;
+        return BatchCommands.withIds(List.of("scancel"), jobIds);
     }
 
     @Override
@@ -199,18 +154,7 @@ public final class SlurmScheduler implements Scheduler {
 
     /** Lines of {@code JobID|State|ExitCode}, e.g. {@code 5_1|COMPLETED|0:0}, {@code 7|CANCELLED by 0|0:15}. */
     public Map<String, JobRecord> parseAccounting(String sacctStdout) {
-        Map<String, JobRecord> records = new LinkedHashMap<>();
-        for (String line : sacctStdout.split("\n")) {
-            String[] cols = line.strip().split("\\|");
-            if (cols.length != 3) {
-                continue;
-            }
-            JobRecord record = record(cols[1], cols[2]);
-            for (String id : expandIds(cols[0])) {
-                records.put(id, record);
-            }
-        }
-        return records;
+        return byId(sacctStdout, "\\|", 3, cols -> record(cols[1], cols[2]));
     }
 
     /**
@@ -265,6 +209,25 @@ public final class SlurmScheduler implements Scheduler {
         return records;
     }
 
+    /**
+     * Lines of {@code columns} fields split by {@code separator}: the first a job id (expanded, see
+     * {@link #expandIds}), the others read by {@code value}. Lines of another shape are skipped.
+     */
+    private static <T> Map<String, T> byId(String stdout, String separator, int columns, Function<String[], T> value) {
+        Map<String, T> byId = new LinkedHashMap<>();
+        for (String line : stdout.split("\n")) {
+            String[] cols = line.strip().split(separator);
+            if (cols.length != columns) {
+                continue;
+            }
+            T v = value.apply(cols);
+            for (String id : expandIds(cols[0])) {
+                byId.put(id, v);
+            }
+        }
+        return byId;
+    }
+
     private static JobRecord record(String stateText, String exitCode) {
         // sacct appends who cancelled: "CANCELLED by 0"
         String name = stateText.strip().split("\\s+")[0];
@@ -296,9 +259,5 @@ public final class SlurmScheduler implements Scheduler {
             return List.of(token);
         }
         return tasks.stream().map(i -> m.group(1) + "_" + i).toList();
-    }
-
-    static String indent(String text) {
-        return text.isBlank() ? "    (no output)" : text.strip().replaceAll("(?m)^", "    ");
     }
 }

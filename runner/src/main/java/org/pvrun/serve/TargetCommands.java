@@ -11,38 +11,16 @@ import org.pvrun.transport.ExecTimeoutException;
 import org.pvrun.transport.Transport;
 
 /** The commands a session runs on its target, through the connection's (reconnecting) transport. */
-final class TargetCommands {
+record TargetCommands(ServeOptions options, Target target, Transport transport) {
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    private final ServeOptions o;
-    private final Target target;
-    private final Transport t;
-
-    TargetCommands(ServeOptions o, Target target, Transport t) {
-        this.o = o;
-        this.target = target;
-        this.t = t;
-    }
-
-    ServeOptions options() {
-        return o;
-    }
-
-    Target target() {
-        return target;
-    }
-
-    Transport transport() {
-        return t;
-    }
-
     ExecResult exec(List<String> argv) throws IOException, InterruptedException {
-        return t.exec(argv, TIMEOUT);
+        return transport.exec(argv, TIMEOUT);
     }
 
     /** A command that must not run twice (a submission): not repeated after a dropped connection. */
     ExecResult execOnce(List<String> argv) throws IOException, InterruptedException {
-        return t.execOnce(argv, TIMEOUT);
+        return transport.execOnce(argv, TIMEOUT);
     }
 
     /**
@@ -56,12 +34,12 @@ final class TargetCommands {
 
     ExecResult query(List<String> argv, Duration timeout) throws IOException, InterruptedException {
         try {
-            return t.exec(argv, timeout);
+            return transport.exec(argv, timeout);
         } catch (ExecTimeoutException e) {
             throw e;
         } catch (IOException e) {
-            o.detail("pvrun: retrying once: " + e.getMessage());
-            return t.exec(argv, timeout);
+            options.detail("pvrun: retrying once: " + e.getMessage());
+            return transport.exec(argv, timeout);
         }
     }
 

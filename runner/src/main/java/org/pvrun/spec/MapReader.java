@@ -80,6 +80,36 @@ public final class MapReader {
         return null;
     }
 
+    /**
+     * A whole number from {@code min} to {@code max}, or null when absent; out of range, the error
+     * "{@code rule}, found N" and null.
+     */
+    public Integer integer(String key, long min, long max, String rule) {
+        Long v = integer(key);
+        if (v == null) {
+            return null;
+        }
+        if (v < min || v > max) {
+            errors.add(new SpecError(where(key), rule + ", found " + v));
+            return null;
+        }
+        return v.intValue();
+    }
+
+    /** The {@code display} key: AUTO when absent, and when it names no display (with an error). */
+    public Display display() {
+        String text = string("display", false);
+        if (text == null) {
+            return Display.AUTO;
+        }
+        try {
+            return Display.parse(text);
+        } catch (IllegalArgumentException e) {
+            error(where("display"), "bad display '" + text + "'; expected auto, offscreen, xvfb or egl");
+            return Display.AUTO;
+        }
+    }
+
     /** A list of strings; a single string is accepted as a one-element list. Numbers are taken as text. */
     public List<Located.Text> strings(String key) {
         YamlNode n = map.get(key);

@@ -130,15 +130,8 @@ public final class SpecLoader {
             args.add(a.value());
         }
 
-        int ranks = 1;
-        Long ranksValue = r.integer("ranks");
-        if (ranksValue != null) {
-            if (ranksValue < 1 || ranksValue > 100_000) {
-                r.error(r.where("ranks"), "ranks must be at least 1, found " + ranksValue);
-            } else {
-                ranks = ranksValue.intValue();
-            }
-        }
+        Integer ranksValue = r.integer("ranks", 1, 100_000, "ranks must be at least 1");
+        int ranks = ranksValue == null ? 1 : ranksValue;
 
         List<PipelineSpec.InputFile> inputs = new ArrayList<>();
         Map<String, Path> inputNames = new HashMap<>();
@@ -224,27 +217,12 @@ public final class SpecLoader {
             r.error(tn.where(), "'timeout' must be a duration such as 20m, found " + tn.kind());
         }
 
-        Display display = Display.AUTO;
-        String displayText = r.string("display", false);
-        if (displayText != null) {
-            try {
-                display = Display.parse(displayText);
-            } catch (IllegalArgumentException e) {
-                r.error(r.where("display"), "bad display '" + displayText + "'; expected auto, offscreen, xvfb or egl");
-            }
-        }
+        Display display = r.display();
 
         Integer tasksPerJob = positive(r, "tasks_per_job");
         Integer maxParallel = positive(r, "max_parallel");
-        int retries = 0;
-        Long retriesValue = r.integer("retries");
-        if (retriesValue != null) {
-            if (retriesValue < 0 || retriesValue > 10) {
-                r.error(r.where("retries"), "retries must be 0 to 10, found " + retriesValue);
-            } else {
-                retries = retriesValue.intValue();
-            }
-        }
+        Integer retriesValue = r.integer("retries", 0, 10, "retries must be 0 to 10");
+        int retries = retriesValue == null ? 0 : retriesValue;
 
         Path baseline = null;
         String baselineText = r.string("baseline", false);
@@ -341,15 +319,7 @@ public final class SpecLoader {
     }
 
     private static Integer positive(MapReader r, String key) {
-        Long v = r.integer(key);
-        if (v == null) {
-            return null;
-        }
-        if (v < 1 || v > 1_000_000) {
-            r.error(r.where(key), key + " must be at least 1, found " + v);
-            return null;
-        }
-        return v.intValue();
+        return r.integer(key, 1, 1_000_000, key + " must be at least 1");
     }
 
     /** {@code dir/text}, or null with an error at {@code key} when the text is no path (a NUL byte, say). */

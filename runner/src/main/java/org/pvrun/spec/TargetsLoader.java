@@ -139,15 +139,7 @@ public final class TargetsLoader {
         String launcher = r.has("launcher") ? r.string("launcher", false)
                 : "slurm".equals(scheduler) ? "srun" : "mpiexec";
         String pvbatch = r.has("pvbatch") ? r.string("pvbatch", false) : "pvbatch";
-        Display display = Display.AUTO;
-        String d = r.string("display", false);
-        if (d != null) {
-            try {
-                display = Display.parse(d);
-            } catch (IllegalArgumentException e) {
-                r.error(r.where("display"), "bad display '" + d + "'; expected auto, offscreen, xvfb or egl");
-            }
-        }
+        Display display = r.display();
         Duration poll = Duration.ofSeconds(10);
         String pollText = null;
         if (r.raw("poll") instanceof YamlNode.Scalar ps && ps.value() != null) {

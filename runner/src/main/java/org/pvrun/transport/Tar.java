@@ -1,5 +1,7 @@
 package org.pvrun.transport;
 
+import static org.pvrun.util.Streams.nonClosing;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -202,19 +204,5 @@ public final class Tar {
             out.write(b, off, len);
             left -= len;
         }
-    }
-
-    private static OutputStream nonClosing(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 }

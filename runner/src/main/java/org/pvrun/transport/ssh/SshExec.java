@@ -2,7 +2,6 @@ package org.pvrun.transport.ssh;
 
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSchException;
-import com.jcraft.jsch.Session;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,15 +39,10 @@ final class SshExec {
         String command = Shell.join(argv);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        channels.acquire();
-        ChannelExec channel = null;
-        boolean sent = false;
-        try {
-            Session session = sessions.sessionForUse();
-            channel = openExec(session, command);
+        return onChannel(command, false, channel -> {
+            channel.setInputStream(new ByteArrayInputStream(new byte[0])); // the remote stdin sees EOF at once
             channel.setOutputStream(out);
             channel.setErrStream(err);
-            sent = true;
             connectExec(channel);
             if (!waitClosed(channel, timeout)) {
                 try {
@@ -69,8 +63,28 @@ final class SshExec {
                 stderr += (stderr.isEmpty() ? "" : "\n") + "[the remote command was killed by signal " + channel.getExitSignal() + "]";
             }
             return new ExecResult(command, status, text(out), stderr);
+        });
+    }
+
+    private interface OnChannel<T> {
+        T run(ChannelExec channel) throws IOException, JSchException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code body} on a new exec channel for {@code command} (one of {@value SshTransport#MAX_CHANNELS}),
+     * then closes the channel. A JSch failure after the channel is open may have left the command running on
+     * the host (see {@link SshSessions#lostOr}); so may one while opening it, if {@code openFailureMayRun}.
+     */
+    private <T> T onChannel(String command, boolean openFailureMayRun, OnChannel<T> body)
+            throws IOException, InterruptedException {
+        channels.acquire();
+        ChannelExec channel = null;
+        try {
+            channel = (ChannelExec) sessions.sessionForUse().openChannel("exec");
+            channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
+            return body.run(channel);
         } catch (JSchException e) {
-            throw sessions.lostOr(sessions.failure("cannot run " + command, e), sent);
+            throw sessions.lostOr(sessions.failure("cannot run " + command, e), channel != null || openFailureMayRun);
         } finally {
             if (channel != null) {
                 channel.disconnect();
@@ -94,13 +108,6 @@ final class SshExec {
                 throw e;
             }
         }
-    }
-
-    private static ChannelExec openExec(Session session, String command) throws JSchException {
-        ChannelExec channel = (ChannelExec) session.openChannel("exec");
-        channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
-        channel.setInputStream(new ByteArrayInputStream(new byte[0])); // the remote stdin sees EOF at once
-        return channel;
     }
 
     /** Waits for the channel to close (the exit status arrives before that); false if the timeout expired. */
@@ -129,11 +136,7 @@ final class SshExec {
     void streamTar(List<String> argv, TarStream transfer) throws IOException, InterruptedException {
         String command = Shell.join(argv);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        channels.acquire();
-        ChannelExec channel = null;
-        try {
-            channel = (ChannelExec) sessions.sessionForUse().openChannel("exec");
-            channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
+        onChannel(command, true, channel -> {
             channel.setErrStream(err);
             IOException streamFailure = null;
             try {
@@ -152,13 +155,7 @@ final class SshExec {
                 throw sessions.lostOr(new IOException("file transfer with " + sessions.describe() + " failed: " + what + "\n"
                         + new ExecResult(command, status, "", text(err)).evidence(), streamFailure), true);
             }
-        } catch (JSchException e) {
-            throw sessions.lostOr(sessions.failure("cannot run " + command, e), true);
-        } finally {
-            if (channel != null) {
-                channel.disconnect();
-            }
-            channels.release();
-        }
+            return null;
+        });
     }
 }

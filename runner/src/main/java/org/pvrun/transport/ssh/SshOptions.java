@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.pvrun.PvrunException;
 
 /**
@@ -145,43 +146,70 @@ public record SshOptions(
     }
 
     public SshOptions withUser(String user) {
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, configFile);
+        return with(c -> c.user = user);
     }
 
     public SshOptions withPort(int port) {
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, configFile);
+        return with(c -> c.port = port);
     }
 
     public SshOptions withIdentityFiles(List<Path> identityFiles) {
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, configFile);
+        return with(c -> c.identityFiles = identityFiles);
     }
 
     public SshOptions withKnownHosts(Path knownHosts) {
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, configFile);
+        return with(c -> c.knownHosts = knownHosts);
     }
 
     public SshOptions withJumpHosts(List<String> jumpHosts) {
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, configFile);
+        return with(c -> c.jumpHosts = jumpHosts);
     }
 
     public SshOptions withAcceptNewHostKey(boolean acceptNewHostKey) {
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, configFile);
+        return with(c -> c.acceptNewHostKey = acceptNewHostKey);
     }
 
     public SshOptions withConnectTimeout(Duration connectTimeout) {
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, configFile);
+        return with(c -> c.connectTimeout = connectTimeout);
     }
 
     public SshOptions withKeepAliveInterval(Duration keepAliveInterval) {
-        return new SshOptions(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, configFile);
+        return with(c -> c.keepAliveInterval = keepAliveInterval);
+    }
+
+    /** A copy with one component changed, checked again by the canonical constructor. */
+    private SshOptions with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new SshOptions(c.host, c.port, c.user, c.identityFiles, c.knownHosts, c.jumpHosts, c.acceptNewHostKey,
+                c.connectTimeout, c.keepAliveInterval, c.configFile);
+    }
+
+    /** The components of a copy being made, for {@link #with(Consumer)}. */
+    private static final class Copy {
+        String host;
+        int port;
+        String user;
+        List<Path> identityFiles;
+        Path knownHosts;
+        List<String> jumpHosts;
+        boolean acceptNewHostKey;
+        Duration connectTimeout;
+        Duration keepAliveInterval;
+        Path configFile;
+
+        Copy(SshOptions o) {
+            host = o.host;
+            port = o.port;
+            user = o.user;
+            identityFiles = o.identityFiles;
+            knownHosts = o.knownHosts;
+            jumpHosts = o.jumpHosts;
+            acceptNewHostKey = o.acceptNewHostKey;
+            connectTimeout = o.connectTimeout;
+            keepAliveInterval = o.keepAliveInterval;
+            configFile = o.configFile;
+        }
     }
 
     /** The hops to connect through, then the target itself, each with its user filled in. */
