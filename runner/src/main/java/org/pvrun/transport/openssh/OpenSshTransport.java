@@ -17,6 +17,8 @@ import org.pvrun.transport.LocalTransport;
 import org.pvrun.transport.Tar;
 import org.pvrun.transport.Transport;
 import org.pvrun.util.Shell;
+import org.pvrun.transport.RemoteTransport;
+import org.pvrun.transport.TreeCopy;
 
 /**
  * Runs commands and moves files with the system's OpenSSH client ({@code transport: openssh}), so that everything in
@@ -35,7 +37,7 @@ import org.pvrun.util.Shell;
  * <p>Remote commands are run by the remote user's login shell, which must read POSIX {@code sh} quoting
  * ({@link Shell#join}). At most {@value #MAX_SESSIONS} commands run at once, below OpenSSH's default MaxSessions.
  */
-public final class OpenSshTransport implements Transport {
+public final class OpenSshTransport extends RemoteTransport {
     static final int MAX_SESSIONS = 8;
     /** The remote shell prints its pid (its process group: sshd starts each session with setsid) first on stderr. */
     private static final String PID_MARK = "pvrun-pid:";
@@ -46,6 +48,11 @@ public final class OpenSshTransport implements Transport {
     private final OpenSshMaster master;
     private final OpenSshProcesses processes;
     private final OpenSshTrees trees;
+
+    @Override
+    protected TreeCopy trees() {
+        return trees;
+    }
 
     public OpenSshTransport(OpenSshOptions options) {
         this.options = options;
@@ -201,26 +208,7 @@ public final class OpenSshTransport implements Transport {
 
     // ---------------------------------------------------------------- many files
 
-    /**
-     * Copies the listed files and directories (recursively), relative to {@code remoteDir}, into {@code localDir}:
-     * rsync through the master (each file under a temporary name, renamed when complete; links and special files are
-     * skipped, then reported as an error), or a tar stream read by {@link Tar#extract} (which refuses them).
-     *
-     * @throws IOException if a file is missing (the others are still copied), is a link, or the transfer fails
-     */
-    @Override
-    public void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
-        trees.downloadTree(remoteDir, relativePaths, localDir);
-    }
 
-    /**
-     * The reverse of {@link #downloadTree} into {@code remoteDir}, which must exist: the local {@code tar} piped
-     * straight into a session running the host's {@code tar -x} (nothing passes through this JVM).
-     */
-    @Override
-    public void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException {
-        trees.uploadTree(localDir, relativePaths, remoteDir);
-    }
 
     /** Ends the master connection ({@code ssh -O exit}) and removes the private directory. */
     @Override

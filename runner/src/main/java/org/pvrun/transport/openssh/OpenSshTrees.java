@@ -18,9 +18,10 @@ import org.pvrun.transport.Tar;
 import org.pvrun.transport.TarPolicy;
 import org.pvrun.transport.openssh.OpenSshProcesses.Result;
 import org.pvrun.util.Shell;
+import org.pvrun.transport.TreeCopy;
 
 /** Many files at once over the OpenSSH transport: rsync or a tar stream down, the local tar piped into the host's up. */
-final class OpenSshTrees {
+final class OpenSshTrees implements TreeCopy {
     private static final Pattern RSYNC_SKIPPED = Pattern.compile("skipping non-regular file \"([^\"]*)\"");
 
     private final OpenSshTransport transport;
@@ -43,7 +44,8 @@ final class OpenSshTrees {
      *
      * @throws IOException if a file is missing (the others are still copied), is a link, or the transfer fails
      */
-    void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
+    @Override
+    public void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
         List<String> paths = checked(relativePaths);
         Files.createDirectories(localDir);
         master.ensureMaster();
@@ -78,7 +80,8 @@ final class OpenSshTrees {
      * passes through this JVM; the host's tar writes in place, as with the JSch transport; links are followed, as
      * {@code tar -h}). Measured faster than rsync, whose temporary names buy nothing for a new run directory.
      */
-    void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException {
+    @Override
+    public void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException {
         List<String> paths = checked(relativePaths);
         master.ensureMaster();
         String command = Shell.join(List.of("tar", "-xf", "-", "--no-same-owner", "-C", remoteDir));

@@ -19,12 +19,13 @@ import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.transport.Tar;
 import org.pvrun.transport.TarPolicy;
+import org.pvrun.transport.TreeCopy;
 
 /**
  * Files to and from the host: single files over the session's one SFTP channel (opened on first use, one
  * transfer at a time), many files as tar streams over exec channels.
  */
-final class SshFiles {
+final class SshFiles implements TreeCopy {
     private final SshSessions sessions;
     private final SshExec exec;
     private final Object sftpLock = new Object();
@@ -219,7 +220,8 @@ final class SshFiles {
      * @throws IOException if tar fails on the host (e.g. a missing file; the others are still copied) or the stream
      *     is refused
      */
-    void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
+    @Override
+    public void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
         for (List<String> batch : TarPolicy.argumentBatches(relativePaths)) {
             List<String> argv = new ArrayList<>(List.of("tar", "-cf", "-", "-C", remoteDir, "--"));
             argv.addAll(batch);
@@ -237,7 +239,8 @@ final class SshFiles {
      * The reverse of {@link #downloadTree}: the files are sent as one tar stream into {@code tar -xf - -C remoteDir}
      * on the host, which must exist. The host's tar writes files in place (not through temporary names).
      */
-    void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException {
+    @Override
+    public void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException {
         for (String p : relativePaths) {
             TarPolicy.checkRelative(p);
         }

@@ -9,6 +9,8 @@ import org.pvrun.transport.ExecTimeoutException;
 import org.pvrun.transport.PortForwarding;
 import org.pvrun.transport.Transport;
 import org.pvrun.util.Shell;
+import org.pvrun.transport.RemoteTransport;
+import org.pvrun.transport.TreeCopy;
 
 /**
  * Runs commands and moves files on one SSH host. One session, opened on first use (and reopened on the next use
@@ -20,12 +22,17 @@ import org.pvrun.util.Shell;
  * ({@link Shell#join}): sh, bash, zsh, dash, ksh. Remote paths are absolute or relative to the home directory;
  * {@code ~} is not expanded.
  */
-public final class SshTransport implements Transport, PortForwarding {
+public final class SshTransport extends RemoteTransport implements PortForwarding {
     static final int MAX_CHANNELS = 8;
 
     private final SshSessions sessions;
     private final SshExec exec;
     private final SshFiles files;
+
+    @Override
+    protected TreeCopy trees() {
+        return files;
+    }
     private final SshForwards forwards;
 
     /** Authentication questions go to the terminal. */
@@ -90,28 +97,7 @@ public final class SshTransport implements Transport, PortForwarding {
         files.download(remotePath, local);
     }
 
-    /**
-     * Copies many files at once: {@code tar -cf - -C remoteDir -- paths...} runs on the host and its output is
-     * extracted here into {@code localDir} (directories recursively; each file through a temporary name). Entries
-     * outside the requested paths, absolute names, {@code ..}, links and devices are refused.
-     *
-     * @param relativePaths paths relative to {@code remoteDir}; no {@code ..}, not absolute
-     * @throws IOException if tar fails on the host (e.g. a missing file; the others are still copied) or the stream
-     *     is refused
-     */
-    @Override
-    public void downloadTree(String remoteDir, List<String> relativePaths, Path localDir) throws IOException, InterruptedException {
-        files.downloadTree(remoteDir, relativePaths, localDir);
-    }
 
-    /**
-     * The reverse of {@link #downloadTree}: the files are sent as one tar stream into {@code tar -xf - -C remoteDir}
-     * on the host, which must exist. The host's tar writes files in place (not through temporary names).
-     */
-    @Override
-    public void uploadTree(Path localDir, List<String> relativePaths, String remoteDir) throws IOException, InterruptedException {
-        files.uploadTree(localDir, relativePaths, remoteDir);
-    }
 
     /**
      * Listens on 127.0.0.1:{@code localPort} here and carries every connection to it through this session to
