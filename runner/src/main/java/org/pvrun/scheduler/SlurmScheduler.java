@@ -61,6 +61,8 @@ public final class SlurmScheduler implements Scheduler {
     private static final Pattern SUBMITTED = Pattern.compile("(?:Submitted batch job )?(\\d+)(?:;\\S+)?");
     /** {@code 7}, {@code 5_0}, or a pending array collapsed as {@code 5_[2-3%2]}. */
     private static final Pattern JOB_ID = Pattern.compile("(\\d+)(?:_(\\d+|\\[([^\\]]*)\\]))?");
+    /** squeue's {@code %t}: one to three capitals ({@code R}, {@code PD}, {@code OOM}). */
+    private static final Pattern STATE_CODE = Pattern.compile("[A-Z]{1,3}");
     private static final Pattern EXIT_CODE = Pattern.compile("(\\d+):(\\d+)");
 
     @Override
@@ -140,28 +142,61 @@ public final class SlurmScheduler implements Scheduler {
      */
     @Override
     public List<String> statusCommand(Collection<String> jobIds) {
-        return List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t");
+        return List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t %r");
     }
 
     /**
-     * Lines of {@code ID CODE}: {@code 7 R}, {@code 5_0 R}, and a pending array collapsed as
+     * Lines of {@code ID CODE [REASON]}: {@code 7 R None}, {@code 5_0 R}, and a pending array collapsed as
      * {@code 5_[2-3%2] PD} (what squeue prints without {@code --array}), expanded to 5_2 and 5_3.
      * Unknown codes map to UNKNOWN; lines of another shape are skipped.
      */
     @Override
     public Map<String, JobState> parseStatus(String statusStdout) {
         Map<String, JobState> states = new LinkedHashMap<>();
-        for (String line : statusStdout.split("\n")) {
-            String[] cols = line.strip().split("\\s+");
-            if (cols.length != 2) {
-                continue;
-            }
+        for (String[] cols : statusLines(statusStdout)) {
             JobState state = BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN);
             for (String id : expandIds(cols[0])) {
                 states.put(id, state);
             }
         }
         return states;
+    }
+
+    /**
+     * The {@code %r} column of pending jobs: {@code Priority}, {@code Resources}, {@code JobArrayTaskLimit} (the
+     * array's own {@code %N} throttle), {@code BeginTime}, {@code JobHeldUser}, ... (the list:
+     * https://slurm.schedmd.com/job_reason_codes.html). A reason with details after a comma
+     * ({@code ReqNodeNotAvail, UnavailableNodes:node1}) is cut to its code, and {@code None} is no reason.
+     */
+    @Override
+    public Map<String, String> parsePendingReasons(String statusStdout) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (String[] cols : statusLines(statusStdout)) {
+            if (cols.length < 3 || BY_CODE.get(cols[1]) != JobState.PENDING) {
+                continue;
+            }
+            // %R, squeue's default column, puts it in parentheses: taken either way
+            String reason = cols[2].split(",", 2)[0].strip().replaceFirst("^\\((.*?)\\)?$", "$1");
+            if (reason.isEmpty() || reason.equals("None")) {
+                continue;
+            }
+            for (String id : expandIds(cols[0])) {
+                reasons.put(id, reason);
+            }
+        }
+        return reasons;
+    }
+
+    /** The status query's lines as {@code [id, code]} or {@code [id, code, reason]}; lines of another shape skipped. */
+    private static List<String[]> statusLines(String statusStdout) {
+        List<String[]> lines = new ArrayList<>();
+        for (String line : statusStdout.split("\n")) {
+            String[] cols = line.strip().split("\\s+", 3);
+            if (cols.length >= 2 && STATE_CODE.matcher(cols[1]).matches()) {
+                lines.add(cols);
+            }
+        }
+        return lines;
     }
 
     @Override
