@@ -10,9 +10,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Live task counts while a run is followed: a progress bar (me.tongfei:progressbar) on a terminal; otherwise (cron
- * and CI logs) a plain line at the start, when the first job starts (a task waiting or running), at each tenth of
- * the tasks ended, at the end, and at most once every {@link #QUIET_INTERVAL_NANOS} in between when the counts
- * changed, so a 1,000-task run logs a few dozen lines, not a thousand.
+ * and CI logs) a plain line at the start, when the first job starts (a task waiting or running), when the first
+ * task runs, at each tenth of the tasks ended, at the end, and at most once every {@link #QUIET_INTERVAL_NANOS} in
+ * between when the counts changed, so a 1,000-task run logs a few dozen lines, not a thousand.
  */
 final class Progress {
     private final PrintStream out;
@@ -23,7 +23,8 @@ final class Progress {
     private String last = "";
     private long lastPrinted;
     private int lastTenth = -1;
-    private boolean sawRunning;
+    private boolean sawJob;
+    private boolean sawTask;
     private ProgressBar bar;
 
     Progress(PrintStream out, boolean terminal, boolean quiet) {
@@ -57,10 +58,12 @@ final class Progress {
         } else {
             int tenth = total == 0 ? 10 : ended * 10 / total;
             long now = clock.getAsLong();
-            // the first job to start is news too: its tasks left the queue
-            boolean started = c.waiting() + c.running() > 0 && !sawRunning;
-            sawRunning |= c.waiting() + c.running() > 0;
-            if (lastTenth < 0 || tenth != lastTenth || ended == total || started
+            // the first job to start is news too (its tasks left the queue), and so is the first task to start
+            // (ParaView got going): tasks packed into a job wait for the one before them
+            boolean news = c.waiting() + c.running() > 0 && !sawJob || c.running() > 0 && !sawTask;
+            sawJob |= c.waiting() + c.running() > 0;
+            sawTask |= c.running() > 0;
+            if (lastTenth < 0 || tenth != lastTenth || ended == total || news
                     || now - lastPrinted >= QUIET_INTERVAL_NANOS) {
                 out.println(line);
                 out.flush();
@@ -78,6 +81,7 @@ final class Progress {
         }
         last = "";
         lastTenth = -1;
-        sawRunning = false;
+        sawJob = false;
+        sawTask = false;
     }
 }
