@@ -21,9 +21,7 @@ public final class StatusCommand extends AttachCommand {
             printJson(v);
         } else {
             parent.out.printf("%s  %s  on %s: %s%n", v.runId(), v.pipeline(), v.target(), v.status());
-            parent.out.printf("  %d task%s: %d pending, %d running, %d done, %d failed%s%n", v.tasks(),
-                    v.tasks() == 1 ? "" : "s", v.pending(), v.running(), v.done(), v.failed(),
-                    v.reused() > 0 ? " (" + v.reused() + " reused)" : "");
+            parent.out.println("  " + v.counts().words());
             if (!v.jobIds().isEmpty()) {
                 parent.out.println("  jobs: " + String.join(" ", v.jobIds()));
             }

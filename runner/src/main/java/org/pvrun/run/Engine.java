@@ -135,7 +135,7 @@ public final class Engine {
                     }
                 }
                 return new StatusView(rec.runId(), rec.pipeline(), rec.target().name(), m.status(), runDir.toString(),
-                        m.tasks().size(), 0, 0, done, failed, reused, m.jobIds() == null ? List.of() : m.jobIds());
+                        m.tasks().size(), 0, 0, 0, done, failed, reused, null, m.jobIds() == null ? List.of() : m.jobIds());
             } catch (IOException e) {
                 throw PvrunException.environment("cannot read the manifest: " + e.getMessage(), e);
             }
@@ -242,9 +242,15 @@ public final class Engine {
                 + "resolved, collect it with: pvrun fetch " + s.rec.runId();
     }
 
-    /** A run's state for {@code pvrun status}. */
+    /** A run's state for {@code pvrun status}; {@code pendingReason} is the scheduler's, null when it gives none. */
     public record StatusView(String runId, String pipeline, String target, String status, String runDir, int tasks,
-            int pending, int running, int done, int failed, int reused, List<String> jobIds) {}
+            int pending, int waiting, int running, int done, int failed, int reused, String pendingReason,
+            List<String> jobIds) {
+        /** The counts in the progress line's words. */
+        public org.pvrun.job.TaskCounts counts() {
+            return new org.pvrun.job.TaskCounts(tasks, pending, waiting, running, done, failed, reused, pendingReason);
+        }
+    }
 
     static RunRecord readRecord(Path runDir) {
         try {

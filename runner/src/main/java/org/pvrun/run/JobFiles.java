@@ -11,12 +11,14 @@ import org.pvrun.transport.ExecResult;
 
 /**
  * What one poll read of a round: the jobs' exit files (job index → content), which job processes are alive
- * (without a scheduler), and the task verdicts so far (task index → exit status).
+ * (without a scheduler), the task verdicts so far (task index → exit status), and which tasks have started
+ * (the driver's {@code status/NNNN.started}, written as a task begins).
  */
 final class JobFiles {
     final Map<Integer, String> exits = new HashMap<>();
     final Set<Integer> alive = new LinkedHashSet<>();
     final Map<Integer, Integer> taskCodes = new HashMap<>();
+    final Set<Integer> started = new LinkedHashSet<>();
 
     /**
      * One command per poll reads every exit file of the round and every task verdict. It forks nothing but
@@ -33,6 +35,7 @@ final class JobFiles {
                 + s.tracker.pollLines()
                 + "fi; cd \"$1\" || exit 1; "
                 + "for f in status/*.exit; do c=; " + READ + "printf 'T %s %s\\n' \"$f\" \"$c\"; done; "
+                + "for f in status/*.started; do [ -f \"$f\" ] && printf 'S %s\\n' \"$f\"; done; "
                 + "exit 0";
         ExecResult r = s.check(s.t.exec(List.of("sh", "-c", sh, "sh", s.rec.remoteDir(), round.jobDir()),
                 Engine.COMMAND_TIMEOUT), "read the exit files");
@@ -50,6 +53,7 @@ final class JobFiles {
                 switch (p[0]) {
                     case "T" -> f.taskCodes.put(Integer.parseInt(p[1].substring(7, p[1].length() - 5)), Integer.parseInt(p[2].strip()));
                     case "J" -> f.exits.put(Integer.parseInt(p[1].substring(4, p[1].length() - 5)), p.length > 2 ? p[2].strip() : "");
+                    case "S" -> f.started.add(Integer.parseInt(p[1].substring(7, p[1].length() - 8)));
                     case "A" -> f.alive.add(Integer.parseInt(p[1].substring(4, p[1].length() - 4)));
                     default -> { }
                 }

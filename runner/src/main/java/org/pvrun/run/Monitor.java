@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.pvrun.job.JobEnd;
 import org.pvrun.job.JobJudge;
 import org.pvrun.job.PollCadence;
 import org.pvrun.job.QueueAnswer;
+import org.pvrun.job.TaskCounts;
 import org.pvrun.plan.Task;
 import org.pvrun.results.Manifest;
 import org.pvrun.scheduler.JobState;
@@ -156,11 +158,11 @@ final class Monitor {
                 if (end != null) {
                     ends.put(j, end);
                 }
-                if (queried && states.state(j) == JobState.RUNNING) {
-                    counts.running.add(j);
-                }
             }
-            counts.show(progress, files.taskCodes, ends);
+            if (queried) {
+                counts.heard(states);
+            }
+            counts.show(progress, files, ends);
             if (ends.size() == round.jobs().size()) {
                 return ends;
             }
@@ -171,15 +173,18 @@ final class Monitor {
     }
 
     /**
-     * The progress line's counts for one round. A job once seen running counts as running until it ends, and its
-     * tasks without a verdict then as failed: a job that leaves the queue is not pending again, so no count goes
-     * backwards (a killed job used to show {@code 0 pending, 1 running} then {@code 1 pending, 0 running}).
+     * The progress line's counts for one round. A job once seen running counts as running until it ends: its tasks
+     * without a started marker are waiting, those with one running, and those without a verdict then failed; a
+     * job that leaves the queue is not pending again, so no count goes backwards (a killed job used to show
+     * {@code 0 pending, 1 running} then {@code 1 pending, 0 running}). A started task is running even before the
+     * next status query sees its job run. The pending reason is the scheduler's last word on the jobs still pending.
      */
     static final class Counts {
         final int total;
         final int reused;
         final RunRecord.Round round;
         final Set<Integer> running = new HashSet<>();
+        Map<Integer, String> reasons = Map.of();
 
         Counts(int total, int reused, RunRecord.Round round) {
             this.total = total;
@@ -187,10 +192,29 @@ final class Monitor {
             this.round = round;
         }
 
-        void show(Progress progress, Map<Integer, Integer> codes, Map<Integer, JobEnd> ends) {
+        /** Takes what a status query said: the jobs it saw running, and the reasons of those still pending. */
+        void heard(QueueAnswer states) {
+            if (!states.answered()) {
+                return; // a failed query keeps the last reasons
+            }
+            for (int j = 0; j < round.jobs().size(); j++) {
+                if (states.state(j) == JobState.RUNNING) {
+                    running.add(j);
+                }
+            }
+            reasons = states.reasons();
+        }
+
+        void show(Progress progress, JobFiles files, Map<Integer, JobEnd> ends) {
+            progress.update(count(files.taskCodes, files.started, ends));
+        }
+
+        TaskCounts count(Map<Integer, Integer> codes, Set<Integer> started, Map<Integer, JobEnd> ends) {
             int done = 0;
             int failed = 0;
             int run = 0;
+            int waiting = 0;
+            Set<String> why = new TreeSet<>();
             for (int j = 0; j < round.jobs().size(); j++) {
                 for (int idx : round.jobs().get(j)) {
                     Integer c = codes.get(idx);
@@ -202,14 +226,19 @@ final class Monitor {
                         }
                     } else if (ends.containsKey(j)) {
                         failed++;
-                    } else if (running.contains(j)) {
+                    } else if (started.contains(idx)) {
                         run++;
+                    } else if (running.contains(j)) {
+                        waiting++;
+                    } else if (reasons.containsKey(j)) {
+                        why.add(reasons.get(j));
                     }
                 }
             }
             int earlierDone = total - reused - round.jobs().stream().mapToInt(List::size).sum();
-            progress.update(total, total - reused - earlierDone - done - failed - run, run, done + earlierDone + reused,
-                    failed, reused);
+            int pending = total - reused - earlierDone - done - failed - run - waiting;
+            return new TaskCounts(total, pending, waiting, run, done + earlierDone + reused, failed, reused,
+                    why.isEmpty() ? null : String.join(", ", why));
         }
     }
 

@@ -4,16 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.pvrun.PvrunException;
-import org.pvrun.job.QueueAnswer;
+import org.pvrun.job.TaskCounts;
 import org.pvrun.job.TaskStatus;
 import org.pvrun.results.Manifest;
-import org.pvrun.scheduler.JobState;
 
 /**
  * A recorded run picked up by any process (after --detach, a killed runner, a cancel): {@code fetch} follows
@@ -63,40 +60,21 @@ final class PickUp {
         s.localRun = runDir;
         s.liveRounds = r.roundsOrEmpty();
         RunRecord.Round last = s.lastRound();
-        Map<Integer, Integer> codes = Map.of();
-        Set<Integer> running = new LinkedHashSet<>();
+        int reused = (int) r.tasks().stream().filter(e -> e.reusedFrom() != null).count();
+        TaskCounts c = new TaskCounts(r.tasks().size(), r.tasks().size() - reused, 0, 0, reused, 0, reused, null);
         if (last != null) {
             JobFiles files = JobFiles.read(s, last);
-            codes = files.taskCodes;
-            QueueAnswer states = s.tracker.ask(last, files);
-            for (int i = 0; i < last.jobs().size(); i++) {
-                if (states.state(i) == JobState.RUNNING) {
-                    running.addAll(last.jobs().get(i));
-                }
-            }
+            Monitor.Counts counts = new Monitor.Counts(r.tasks().size(), reused, last);
+            counts.heard(s.tracker.ask(last, files));
+            c = counts.count(files.taskCodes, files.started, Map.of());
         }
-        int reused = (int) r.tasks().stream().filter(e -> e.reusedFrom() != null).count();
-        int done = 0;
-        int failed = 0;
-        int run = 0;
-        for (RunRecord.TaskEntry e : r.tasks()) {
-            Integer c = codes.get(e.index());
-            if (e.reusedFrom() != null || (c != null && c == 0)) {
-                done++;
-            } else if (c != null) {
-                failed++;
-            } else if (running.contains(e.index())) {
-                run++;
-            }
-        }
-        int pending = r.tasks().size() - done - failed - run;
         List<String> ids = new ArrayList<>();
         s.liveRounds.forEach(rd -> ids.addAll(rd.jobIds()));
         boolean submitted = !s.liveRounds.isEmpty() || r.tasks().stream().allMatch(e -> e.reusedFrom() != null);
         String st = RunRecord.CANCELLED.equals(r.state()) ? TaskStatus.CANCELLED.word()
                 : !submitted ? "not submitted (its staging did not finish; run the pipeline again)"
-                : pending + run == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
-        return new Engine.StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), r.tasks().size(),
-                pending, run, done, failed, reused, ids);
+                : c.unfinished() == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
+        return new Engine.StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), c.total(),
+                c.pending(), c.waiting(), c.running(), c.done(), c.failed(), c.reused(), c.reason(), ids);
     }
 }

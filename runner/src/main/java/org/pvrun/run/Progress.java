@@ -2,16 +2,17 @@ package org.pvrun.run;
 
 import java.io.PrintStream;
 
+import org.pvrun.job.TaskCounts;
+
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Live task counts while a run is followed: a progress bar (me.tongfei:progressbar) on a terminal; otherwise (cron
- * and CI logs) a plain line at the start, when the first task runs, at each tenth of the tasks ended, at the end,
- * and at most once every
- * {@link #QUIET_INTERVAL_NANOS} in between when the counts changed, so a 1,000-task run logs a few dozen lines, not
- * a thousand.
+ * and CI logs) a plain line at the start, when the first job starts (a task waiting or running), when the first
+ * task runs, at each tenth of the tasks ended, at the end, and at most once every {@link #QUIET_INTERVAL_NANOS} in
+ * between when the counts changed, so a 1,000-task run logs a few dozen lines, not a thousand.
  */
 final class Progress {
     private final PrintStream out;
@@ -22,7 +23,8 @@ final class Progress {
     private String last = "";
     private long lastPrinted;
     private int lastTenth = -1;
-    private boolean sawRunning;
+    private boolean sawJob;
+    private boolean sawTask;
     private ProgressBar bar;
 
     Progress(PrintStream out, boolean terminal, boolean quiet) {
@@ -36,29 +38,32 @@ final class Progress {
         this.clock = clock;
     }
 
-    void update(int total, int pending, int running, int done, int failed, int reused) {
-        String line = String.format("pvrun: %d task%s: %d pending, %d running, %d done, %d failed%s", total,
-                total == 1 ? "" : "s", pending, running, done, failed, reused > 0 ? ", " + reused + " reused" : "");
+    void update(TaskCounts c) {
+        String line = "pvrun: " + c.words();
         if (quiet || line.equals(last)) {
             return;
         }
         last = line;
+        int total = c.total();
+        int ended = c.done() + c.failed(); // done counts the reused tasks too
         if (terminal) {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("tasks").setInitialMax(total)
                         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
                         .continuousUpdate().build();
             }
-            bar.stepTo(done + failed);
-            bar.setExtraMessage(running + " running, " + failed + " failed" + (reused > 0 ? ", " + reused + " reused" : ""));
+            bar.stepTo(ended);
+            // the counts after "N tasks: ", done being the bar itself
+            bar.setExtraMessage(c.words().substring(c.words().indexOf(": ") + 2).replaceFirst(", \\d+ done", ""));
         } else {
-            int ended = done + failed; // done counts the reused tasks too
             int tenth = total == 0 ? 10 : ended * 10 / total;
             long now = clock.getAsLong();
-            // the first task to start is news too: the jobs left the queue
-            boolean started = running > 0 && !sawRunning;
-            sawRunning |= running > 0;
-            if (lastTenth < 0 || tenth != lastTenth || ended == total || started
+            // the first job to start is news too (its tasks left the queue), and so is the first task to start
+            // (ParaView got going): tasks packed into a job wait for the one before them
+            boolean news = c.waiting() + c.running() > 0 && !sawJob || c.running() > 0 && !sawTask;
+            sawJob |= c.waiting() + c.running() > 0;
+            sawTask |= c.running() > 0;
+            if (lastTenth < 0 || tenth != lastTenth || ended == total || news
                     || now - lastPrinted >= QUIET_INTERVAL_NANOS) {
                 out.println(line);
                 out.flush();
@@ -76,6 +81,7 @@ final class Progress {
         }
         last = "";
         lastTenth = -1;
-        sawRunning = false;
+        sawJob = false;
+        sawTask = false;
     }
 }

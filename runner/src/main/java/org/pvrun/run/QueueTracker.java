@@ -112,15 +112,21 @@ final class QueueTracker implements JobTracker {
             return QueueAnswer.failed();
         }
         Map<String, JobState> states = scheduler.parseStatus(r.stdout());
+        Map<String, String> reasons = scheduler.parsePendingReasons(r.stdout());
         Map<Integer, JobState> out = new HashMap<>();
+        Map<Integer, String> why = new HashMap<>();
         String id = round.jobIds().get(0);
         for (int j = 0; j < round.jobs().size(); j++) {
-            JobState st = states.get(scheduler.elementId(id, j, round.jobs().size()));
+            String element = scheduler.elementId(id, j, round.jobs().size());
+            JobState st = states.get(element);
             if (st != null) {
                 out.put(j, st);
             }
+            if (reasons.containsKey(element)) {
+                why.put(j, reasons.get(element));
+            }
         }
-        return QueueAnswer.of(out);
+        return QueueAnswer.of(out, why);
     }
 
     @Override

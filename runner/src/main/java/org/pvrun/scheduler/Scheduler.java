@@ -32,6 +32,15 @@ public interface Scheduler {
     Map<String, JobState> parseStatus(String statusStdout);
 
     /**
+     * The scheduler's reason why each pending job in the status query's output still waits (job id as in
+     * {@link #parseStatus} → a short word such as {@code Priority} or {@code Resources}); empty where the query
+     * carries none.
+     */
+    default Map<String, String> parsePendingReasons(String statusStdout) {
+        return Map.of();
+    }
+
+    /**
      * Whether the scheduler ends a job at its wall time ({@code time} resource); when not, the launch line
      * enforces the spec's timeout itself.
      */

@@ -62,6 +62,8 @@ public final class SlurmScheduler extends BatchScheduler {
     private static final Pattern SUBMITTED = Pattern.compile("(?:Submitted batch job )?(\\d+)(?:;\\S+)?");
     /** {@code 7}, {@code 5_0}, or a pending array collapsed as {@code 5_[2-3%2]}. */
     private static final Pattern JOB_ID = Pattern.compile("(\\d+)(?:_(\\d+|\\[([^\\]]*)\\]))?");
+    /** squeue's {@code %t}: one to three capitals ({@code R}, {@code PD}, {@code OOM}). */
+    private static final Pattern STATE_CODE = Pattern.compile("[A-Z]{1,3}");
     private static final Pattern EXIT_CODE = Pattern.compile("(\\d+):(\\d+)");
 
     public SlurmScheduler() {
@@ -109,17 +111,42 @@ public final class SlurmScheduler extends BatchScheduler {
      */
     @Override
     public List<String> statusCommand(Collection<String> jobIds) {
-        return List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t");
+        return List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t %r");
     }
 
     /**
-     * Lines of {@code ID CODE}: {@code 7 R}, {@code 5_0 R}, and a pending array collapsed as
+     * Lines of {@code ID CODE [REASON]}: {@code 7 R None}, {@code 5_0 R}, and a pending array collapsed as
      * {@code 5_[2-3%2] PD} (what squeue prints without {@code --array}), expanded to 5_2 and 5_3.
      * Unknown codes map to UNKNOWN; lines of another shape are skipped.
      */
     @Override
     public Map<String, JobState> parseStatus(String statusStdout) {
-        return byId(statusStdout, "\\s+", 2, cols -> BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN));
+        return byId(statusStdout, SlurmScheduler::statusColumns,
+                cols -> BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN));
+    }
+
+    /**
+     * The {@code %r} column of pending jobs: {@code Priority}, {@code Resources}, {@code JobArrayTaskLimit} (the
+     * array's own {@code %N} throttle), {@code BeginTime}, {@code JobHeldUser}, ... (the list:
+     * https://slurm.schedmd.com/job_reason_codes.html). A reason with details after a comma
+     * ({@code ReqNodeNotAvail, UnavailableNodes:node1}) is cut to its code, and {@code None} is no reason.
+     */
+    @Override
+    public Map<String, String> parsePendingReasons(String statusStdout) {
+        return byId(statusStdout, SlurmScheduler::statusColumns, cols -> {
+            if (cols.length < 3 || BY_CODE.get(cols[1]) != JobState.PENDING) {
+                return null;
+            }
+            // %R, squeue's default column, puts it in parentheses: taken either way
+            String reason = cols[2].split(",", 2)[0].strip().replaceFirst("^\\((.*?)\\)?$", "$1");
+            return reason.isEmpty() || reason.equals("None") ? null : reason;
+        });
+    }
+
+    /** A status query line as {@code [id, code]} or {@code [id, code, reason]}, or null for a line of another shape. */
+    private static String[] statusColumns(String line) {
+        String[] cols = line.split("\\s+", 3);
+        return cols.length >= 2 && STATE_CODE.matcher(cols[1]).matches() ? cols : null;
     }
 
     @Override
@@ -154,7 +181,10 @@ public final class SlurmScheduler extends BatchScheduler {
 
     /** Lines of {@code JobID|State|ExitCode}, e.g. {@code 5_1|COMPLETED|0:0}, {@code 7|CANCELLED by 0|0:15}. */
     public Map<String, JobRecord> parseAccounting(String sacctStdout) {
-        return byId(sacctStdout, "\\|", 3, cols -> record(cols[1], cols[2]));
+        return byId(sacctStdout, line -> {
+            String[] cols = line.split("\\|");
+            return cols.length == 3 ? cols : null;
+        }, cols -> record(cols[1], cols[2]));
     }
 
     /**
@@ -210,19 +240,16 @@ public final class SlurmScheduler extends BatchScheduler {
     }
 
     /**
-     * Lines of {@code columns} fields split by {@code separator}: the first a job id (expanded, see
-     * {@link #expandIds}), the others read by {@code value}. Lines of another shape are skipped.
+     * Each line split by {@code columns} (null: a line of another shape, skipped), its first field a job id
+     * (expanded, see {@link #expandIds}), the rest read by {@code value} (null: nothing to record).
      */
-    private static <T> Map<String, T> byId(String stdout, String separator, int columns, Function<String[], T> value) {
+    private static <T> Map<String, T> byId(String stdout, Function<String, String[]> columns, Function<String[], T> value) {
         Map<String, T> byId = new LinkedHashMap<>();
         for (String line : stdout.split("\n")) {
-            String[] cols = line.strip().split(separator);
-            if (cols.length != columns) {
-                continue;
-            }
-            T v = value.apply(cols);
-            for (String id : expandIds(cols[0])) {
-                byId.put(id, v);
+            String[] cols = columns.apply(line.strip());
+            T v = cols == null ? null : value.apply(cols);
+            if (v != null) {
+                expandIds(cols[0]).forEach(id -> byId.put(id, v));
             }
         }
         return byId;

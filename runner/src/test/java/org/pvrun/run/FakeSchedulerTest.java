@@ -82,7 +82,7 @@ class FakeSchedulerTest {
         FakeSlurm.taskDone(remote, 0, 0);
         FakeSlurm.jobExit(remote, 1, 0, 0);
         slurm.queue("100", "100_1 R");
-        p.await(l -> l.contains("1 running"));
+        p.await(l -> l.contains("1 waiting"));
         long gone = System.nanoTime();
         slurm.queue("100"); // element 1 vanishes: killed, its node lost
         assertEquals(1, p.end(LIMIT), p.toString());
@@ -92,11 +92,48 @@ class FakeSchedulerTest {
         assertEquals("job 100_1 ended without writing its exit status (killed, out of time or a node failure)",
                 t1.get("attempts").get(0).get("reason").asText(), t1.toString());
         // a job that left the queue is not pending again: the pending count never grows
-        java.util.List<Integer> pending = p.toString().lines().filter(l -> l.contains(" pending, "))
+        java.util.List<Integer> pending = p.toString().lines().filter(l -> l.contains(" pending"))
                 .map(l -> Integer.parseInt(l.replaceAll(".*: (\\d+) pending.*", "$1"))).toList();
         for (int i = 1; i < pending.size(); i++) {
             assertTrue(pending.get(i) <= pending.get(i - 1), "progress went backwards:\n" + p);
         }
+    }
+
+    /**
+     * Pending with the scheduler's reason, then waiting (the job runs, its task has not started) apart from running
+     * (started marker written), in the live line and in {@code pvrun status}. The live line prints the first job
+     * to start at once; later changes that are no news are throttled, so {@code pvrun status} shows those.
+     */
+    @Test
+    void progressAndStatusTellPendingWithItsReasonWaitingAndRunningApart() throws Exception {
+        FakeSlurm.Pvrun p = run();
+        p.await(l -> l.contains("2 tasks: 2 pending (Priority), 0 waiting, 0 running"));
+        Path remote = slurm.runDir(0);
+        String runId = remote.getFileName().toString();
+        slurm.queue("100", "100_0 R None", "100_1 PD Resources");
+        p.await(l -> l.contains("2 tasks: 1 pending (Resources), 1 waiting, 0 running, 0 done"));
+        FakeSlurm.Pvrun st = slurm.start("status", runId);
+        assertEquals(0, st.end(LIMIT), st.toString());
+        assertTrue(st.toString().contains("  2 tasks: 1 pending (Resources), 1 waiting, 0 running, 0 done, 0 failed\n"),
+                st.toString());
+        FakeSlurm.taskStarted(remote, 0); // the first task to run is news: printed at once
+        p.await(l -> l.contains("2 tasks: 1 pending (Resources), 0 waiting, 1 running, 0 done"));
+        slurm.queue("100", "100_0 R None", "100_1 R None");
+        FakeSlurm.Pvrun json = slurm.start("status", runId, "--json");
+        assertEquals(0, json.end(LIMIT), json.toString());
+        JsonNode v = ManifestIO.JSON.readTree(json.toString().substring(json.toString().indexOf('{')));
+        assertEquals(0, v.get("pending").asInt(), v.toString());
+        assertEquals(1, v.get("waiting").asInt(), v.toString());
+        assertEquals(1, v.get("running").asInt(), v.toString());
+        assertTrue(v.get("pending_reason").isNull(), v.toString());
+        assertFalse(v.has("counts"), v.toString());
+        for (int i = 0; i < 2; i++) {
+            FakeSlurm.taskDone(remote, i, 0);
+            FakeSlurm.jobExit(remote, 1, i, 0);
+        }
+        slurm.queue("100");
+        assertEquals(0, p.end(LIMIT), p.toString());
+        assertTrue(p.toString().contains("2 tasks: 0 pending, 0 waiting, 0 running, 2 done, 0 failed"), p.toString());
     }
 
     @Test
@@ -161,7 +198,7 @@ class FakeSchedulerTest {
         FakeSlurm.Pvrun p = run();
         p.await(l -> l.contains("submitted slurm job 100"));
         slurm.queue("100", "100_0 R", "100_1 R");
-        p.await(l -> l.contains("2 running"));
+        p.await(l -> l.contains("2 waiting"));
         p.sigint();
         assertEquals(130, p.end(LIMIT), p.toString());
         String out = p.toString();

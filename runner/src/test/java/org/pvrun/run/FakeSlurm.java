@@ -34,7 +34,7 @@ final class FakeSlurm {
         this.state = Files.createDirectories(dir.resolve("slurm"));
         this.workdir = Files.createDirectories(dir.resolve("remote"));
         Files.createDirectories(state.resolve("queue"));
-        // sbatch: the next id; the queue shows the job (or its array) pending; die-after-submit plays the answer
+        // sbatch: the next id; the queue shows the job (or its array) pending for Priority; die-after-submit plays the answer
         // lost on its way back (pvrun killed between the submission and recording its id)
         script("sbatch", """
                 : >"$S/submitting"
@@ -42,7 +42,7 @@ final class FakeSlurm {
                 script="$2"; id=$(cat "$S/next" 2>/dev/null || echo 100); echo $((id + 1)) >"$S/next"
                 echo "$id|$script" >>"$S/jobs"
                 n=$(sed -n 's/^#SBATCH --array=0-\\([0-9]*\\).*/\\1/p' "$script")
-                if [ -n "$n" ]; then echo "${id}_[0-$n] PD" >"$S/queue/$id"; else echo "$id PD" >"$S/queue/$id"; fi
+                if [ -n "$n" ]; then echo "${id}_[0-$n] PD Priority" >"$S/queue/$id"; else echo "$id PD Priority" >"$S/queue/$id"; fi
                 if [ -f "$S/die-after-submit" ]; then rm -f "$S/die-after-submit"; kill -9 $PPID; sleep 5; fi
                 echo "$id"
                 """);
@@ -56,7 +56,7 @@ final class FakeSlurm {
         script("scancel", """
                 echo "$*" >>"$S/scancel.log"
                 if [ -f "$S/scancel-refused" ]; then echo "scancel: error: Kill job error on job id $1: Access denied" >&2; exit 1; fi
-                for id in "$@"; do [ -f "$S/queue/$id" ] && sed -i 's/ [A-Z]*$/ CA/' "$S/queue/$id"; done
+                for id in "$@"; do [ -f "$S/queue/$id" ] && sed -i 's/^\\([^ ]*\\) .*$/\\1 CA/' "$S/queue/$id"; done
                 exit 0
                 """);
         script("sacct", "echo 'Slurm accounting storage is disabled' >&2; exit 1\n");
@@ -72,7 +72,10 @@ final class FakeSlurm {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    /** The queue's answer for a job: lines of squeue's {@code %i %t} ("100_0 R"); none: the queue forgot it. */
+    /**
+     * The queue's answer for a job: lines of squeue's {@code %i %t %r} ("100_0 R None", "100_1 PD Resources"; the
+     * reason may be left out); none: the queue forgot it.
+     */
     void queue(String id, String... lines) throws IOException {
         if (lines.length == 0) {
             Files.deleteIfExists(state.resolve("queue").resolve(id));
@@ -95,6 +98,11 @@ final class FakeSlurm {
     /** The run directory "on the target" of submission {@code i}. */
     Path runDir(int i) throws IOException {
         return Path.of(submissions().get(i).split("\\|", 2)[1]).getParent().getParent().getParent();
+    }
+
+    /** A task starting as the driver marks it: {@code status/NNNN.started}. */
+    static void taskStarted(Path runDir, int task) throws IOException {
+        Files.writeString(runDir.resolve("status/" + String.format("%04d", task) + ".started"), "");
     }
 
     /** A task finishing as the driver does: its outputs, then its verdict (written last, renamed into place). */

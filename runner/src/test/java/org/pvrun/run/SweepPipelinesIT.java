@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,7 +79,7 @@ class SweepPipelinesIT {
             assertTrue(Images.luminanceVariance(img) > 10, "blank image " + png);
         }
         assertEquals(12, hashes.size(), "12 points should make 12 different images");
-        assertTrue(first.err().contains("12 tasks: 0 pending, 0 running, 12 done, 0 failed"), first.err());
+        assertTrue(first.err().contains("12 tasks: 0 pending, 0 waiting, 0 running, 12 done, 0 failed"), first.err());
 
         // the same sweep again with --resume runs nothing
         Cli.Result again = pvrun("run", spec.toString(), "-o", results, "--resume", "--json");
@@ -250,6 +252,18 @@ class SweepPipelinesIT {
         JsonNode m = json(r);
         assertEquals(1, m.get("job_ids").size(), "one array for the run: " + m.get("job_ids"));
         assertTrue(r.err().contains("(6 tasks in 3 jobs)"), r.err());
+        // the complaint: tasks queued inside a running job were counted as running. Each job runs one task at
+        // a time, so no line may show more running than jobs, and a job's second task waits while its first renders
+        Pattern counts = Pattern.compile("6 tasks: (\\d+) pending(?: \\([^)]*\\))?, (\\d+) waiting, (\\d+) running, ");
+        boolean sawWaiting = false;
+        for (String line : r.err().lines().toList()) {
+            Matcher c = counts.matcher(line);
+            if (c.find()) {
+                assertTrue(Integer.parseInt(c.group(3)) <= 3, "more tasks running than jobs:\n" + r.err());
+                sawWaiting |= Integer.parseInt(c.group(2)) > 0;
+            }
+        }
+        assertTrue(sawWaiting, "no task was ever waiting in its running job:\n" + r.err());
         String show = ClusterPipelinesIT.exec("scontrol", "show", "job", m.get("job_ids").get(0).asText());
         assertTrue(show.contains("ArrayJobId=" + m.get("job_ids").get(0).asText()), show);
         Set<String> hashes = new HashSet<>();

@@ -45,7 +45,42 @@ class SlurmSchedulerTest {
                 Arguments.of("slurm/squeue-collapsed-running.txt", running),
                 Arguments.of("slurm/squeue-array-finished.txt", Map.of("4", CANCELLED, "1", COMPLETED,
                         "2_0", COMPLETED, "2_1", COMPLETED, "2_2", COMPLETED, "2_3", COMPLETED, "3", FAILED,
-                        "11", TIMEOUT)));
+                        "11", TIMEOUT)),
+                Arguments.of("slurm/squeue-pending-reasons.txt", withReasons),
+                Arguments.of("slurm/squeue-pending-reasons-collapsed.txt", withReasons));
+    }
+
+    private static final Map<String, JobState> withReasons = Map.ofEntries(Map.entry("163_1", COMPLETED),
+            Map.entry("163_0", FAILED), Map.entry("184_4", PENDING), Map.entry("184_5", PENDING),
+            Map.entry("185", PENDING), Map.entry("186", PENDING), Map.entry("184_0", RUNNING),
+            Map.entry("184_1", RUNNING), Map.entry("184_2", RUNNING), Map.entry("184_3", RUNNING),
+            Map.entry("166_0", TIMEOUT));
+
+    /** The {@code %r} of pending jobs only: {@code None} and the reasons of ended jobs (NonZeroExitCode) are none. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"slurm/squeue-pending-reasons.txt", "slurm/squeue-pending-reasons-collapsed.txt"})
+    void parsesCapturedPendingReasons(String file) throws IOException {
+        assertEquals(Map.of("184_4", "JobArrayTaskLimit", "184_5", "JobArrayTaskLimit", "185", "BeginTime",
+                "186", "JobHeldUser"), slurm.parsePendingReasons(sample(file)));
+    }
+
+    /** Reasons after https://slurm.schedmd.com/job_reason_codes.html; the old two-column output has none. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            7 PD Priority                                  | 7   | Priority
+            7 PD Resources                                 | 7   | Resources
+            5_[2-3%2] PD Resources                         | 5_3 | Resources
+            7 PD ReqNodeNotAvail, UnavailableNodes:node1   | 7   | ReqNodeNotAvail
+            7 PD (Resources)                               | 7   | Resources
+            7 PD None                                      | 7   |
+            7 PD                                           | 7   |
+            7 R None                                       | 7   |
+            7 CD NonZeroExitCode                           | 7   |
+            """)
+    void pendingReasons(String line, String id, String reason) {
+        assertEquals(reason, slurm.parsePendingReasons(line + "\n").get(id));
+        assertEquals(line.contains(" PD") ? PENDING : line.contains(" R ") ? RUNNING : line.contains(" CD ") ? COMPLETED
+                : null, slurm.parseStatus(line + "\n").get(id));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -141,7 +176,7 @@ class SlurmSchedulerTest {
     @Test
     void buildsCommands() {
         assertEquals(List.of("sbatch", "--parsable", "/s/job.sh"), slurm.submitCommand("/s/job.sh"));
-        assertEquals(List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t"),
+        assertEquals(List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t %r"),
                 slurm.statusCommand(List.of("1", "2")));
         assertEquals(List.of("scancel", "1", "2_3"), slurm.cancelCommand(List.of("1", "2_3")));
         assertEquals(List.of("sacct", "--noheader", "--parsable2", "--allocations", "--jobs=1,2",
