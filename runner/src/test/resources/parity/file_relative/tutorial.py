@@ -14,3 +14,7 @@ Show(sphere, view)
 ResetCamera(view)
 SaveScreenshot(str(out / 'sphere.png'), view, ImageResolution=[200, 150])
 SaveData(str(Path(__file__).parent / 'output' / 'sphere.pvtp'), proxy=sphere)  # .vtp has no writer with 2 ranks
+# and the tutorial's animation: its frames into output/frames beside the script (5.11 does not create the folder)
+(out / 'frames').mkdir(exist_ok=True)
+GetAnimationScene().NumberOfFrames = 3
+SaveAnimation(str(out / 'frames' / 'turn.png'), view, ImageResolution=[200, 150])
