@@ -132,11 +132,10 @@ public final class RerunCommand extends PvrunSubcommand {
         if (old.data() == null || old.data().isEmpty()) {
             return;
         }
-        java.util.Set<String> names = new java.util.HashSet<>();
-        spec.inputs().forEach(in -> names.add(in.name()));
         List<String> changed;
         try (Connection c = Transports.connect(t, targetOptions.acceptNewHostKey(), parent.env, parent.err)) {
-            changed = DataInPlace.changes(old.data(), DataInPlace.resolve(c.transport(), t, spec.data(), names));
+            changed = DataInPlace.changes(old.data(), DataInPlace.resolve(c.transport(), t, spec.data(),
+                    DataInPlace.inputNames(spec)));
         } catch (PvrunException e) {
             if (e.exitCode() != ExitCode.INVALID_INPUT) {
                 throw e;

@@ -44,7 +44,7 @@ public final class DataInPlace {
     private DataInPlace() {}
 
     /** The names a spec's inputs take in a task folder, which data may not take too. */
-    static Set<String> inputNames(org.pvrun.spec.PipelineSpec spec) {
+    public static Set<String> inputNames(org.pvrun.spec.PipelineSpec spec) {
         Set<String> names = new java.util.HashSet<>();
         spec.inputs().forEach(in -> names.add(in.name()));
         return names;
@@ -64,14 +64,7 @@ public final class DataInPlace {
                 }
             }
         }
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", LIST_SCRIPT, "sh",
-                target.dataRoot() == null ? "" : target.dataRoot()));
-        refs.forEach(d -> argv.add(d.path()));
-        ExecResult r = t.exec(argv, LIST_TIMEOUT);
-        if (!r.ok()) {
-            throw PvrunException.environment("cannot list the data on " + target.name() + ":\n" + r.evidence());
-        }
-        List<Listed> listed = new ArrayList<>(parse(r.stdout(), refs, target.name()));
+        List<Listed> listed = new ArrayList<>(list(t, target, target.dataRoot() == null ? "" : target.dataRoot(), refs));
         listed.addAll(pieces(t, target, listed));
         Map<String, String> sums = hashes(t, target, listed);
         return records(listed, sums, taken);
@@ -116,13 +109,7 @@ public final class DataInPlace {
         if (refs.isEmpty()) {
             return List.of();
         }
-        List<String> list = new ArrayList<>(List.of("sh", "-c", LIST_SCRIPT, "sh", ""));
-        refs.forEach(d -> list.add(d.path()));
-        ExecResult pr = t.exec(list, LIST_TIMEOUT);
-        if (!pr.ok()) {
-            throw PvrunException.environment("cannot list the data on " + target.name() + ":\n" + pr.evidence());
-        }
-        return parse(pr.stdout(), refs, target.name());
+        return list(t, target, "", refs);
     }
 
     /** The first part of a piece's relative name ({@code step_10} of {@code step_10/step_10_0.vtu}), or null. */
@@ -133,6 +120,18 @@ public final class DataInPlace {
         }
         String first = source.split("/", 2)[0];
         return first.equals("..") || first.equals(".") || first.isEmpty() ? null : first;
+    }
+
+    /** {@link #LIST_SCRIPT} run on the target for {@code refs}, relative ones under {@code root}, and checked. */
+    private static List<Listed> list(Transport t, Target target, String root, List<DataRef> refs)
+            throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", LIST_SCRIPT, "sh", root));
+        refs.forEach(d -> argv.add(d.path()));
+        ExecResult r = t.exec(argv, LIST_TIMEOUT);
+        if (!r.ok()) {
+            throw PvrunException.environment("cannot list the data on " + target.name() + ":\n" + r.evidence());
+        }
+        return parse(r.stdout(), refs, target.name());
     }
 
     /** One match of a data entry on the target. */

@@ -214,6 +214,6 @@ public final class TargetsLoader {
         if (path == null || !path.startsWith("~/")) {
             return path;
         }
-        return env.getOrDefault("HOME", System.getProperty("user.home")) + path.substring(1);
+        return XdgDirs.home(env) + path.substring(1);
     }
 }
