@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
+import org.pvrun.util.Ranges;
+
 /**
  * The frames of one split animation, gathered from every task's outputs and checked before a movie is made of
  * them (docs/animations.md#checks): each frame number of the animation is there once, all frames have one size,
@@ -119,15 +121,12 @@ public record Frames(String name, List<String> frames) {
     /** {@code 3-5, 9}. */
     static String ranges(List<Integer> numbers) {
         StringBuilder b = new StringBuilder();
-        int i = 0;
-        while (i < numbers.size() && b.length() < 200) {
-            int j = i;
-            while (j + 1 < numbers.size() && numbers.get(j + 1) == numbers.get(j) + 1) {
-                j++;
-            }
-            b.append(b.length() == 0 ? "" : ", ").append(numbers.get(i)).append(i == j ? "" : "-" + numbers.get(j));
-            i = j + 1;
+        List<int[]> runs = Ranges.of(numbers);
+        int shown = 0;
+        while (shown < runs.size() && b.length() < 200) {
+            int[] r = runs.get(shown++);
+            b.append(b.length() == 0 ? "" : ", ").append(r[0]).append(r[0] == r[1] ? "" : "-" + r[1]);
         }
-        return i < numbers.size() ? b + ", ..." : b.toString();
+        return shown < runs.size() ? b + ", ..." : b.toString();
     }
 }

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
+import org.pvrun.util.Ranges;
 import org.pvrun.util.Sizes;
 
 /**
@@ -176,14 +177,8 @@ final class RunSummary {
     /** {@code 0000-0005, 0007, 0010-0012}: consecutive indices as ranges; at most ten, then how many more. */
     static String ranges(List<Integer> indices) {
         List<String> parts = new ArrayList<>();
-        int i = 0;
-        while (i < indices.size()) {
-            int j = i;
-            while (j + 1 < indices.size() && indices.get(j + 1) == indices.get(j) + 1) {
-                j++;
-            }
-            parts.add(i == j ? task(indices.get(i)) : task(indices.get(i)) + "-" + task(indices.get(j)));
-            i = j + 1;
+        for (int[] r : Ranges.of(indices)) {
+            parts.add(r[0] == r[1] ? task(r[0]) : task(r[0]) + "-" + task(r[1]));
         }
         return parts.size() <= 10 ? String.join(", ", parts)
                 : String.join(", ", parts.subList(0, 10)) + " and " + (parts.size() - 10) + " more ranges";
