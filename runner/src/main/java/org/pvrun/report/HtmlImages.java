@@ -19,6 +19,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
+import org.pvrun.util.Sizes;
+
 /**
  * The images one page shows: each file once, with its size and pixel dimensions, embedded as a {@code data:}
  * URI or linked by relative path. An embedded image is streamed from its file as base64 straight into the
@@ -122,7 +124,7 @@ final class HtmlImages {
         f.put("data", (Function<Object, Object>) x -> stream(s.file()));
         f.put("url", HtmlReport.url(runDir.relativize(s.file()).toString().replace('\\', '/')));
         f.put("caption", plain ? name : role);
-        f.put("bytes", HtmlView.bytes(s.bytes()));
+        f.put("bytes", Sizes.human(s.bytes()));
         return f;
     }
 

@@ -23,6 +23,7 @@ import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.util.Versions;
 import org.pvrun.util.LogTail;
+import org.pvrun.util.Sizes;
 
 /**
  * What {@code report.html.mustache} shows, as plain data: the header, the size notice, the comparison
@@ -76,8 +77,8 @@ final class HtmlView {
         v.put("css", css);
         v.put("js", js);
         v.put("header", header());
-        v.put("sizeGuard", images.embed() ? null : Map.of("total", bytes(images.totalBytes()),
-                "limit", bytes(images.embedLimit()), "runDir", runDir.toString()));
+        v.put("sizeGuard", images.embed() ? null : Map.of("total", Sizes.human(images.totalBytes()),
+                "limit", Sizes.human(images.embedLimit()), "runDir", runDir.toString()));
         v.put("comparisonError", compared.error() == null ? null : Map.of("message", compared.error()));
         v.put("comparison", compared.error() != null || compared.results().isEmpty() ? null : comparison());
         gallery(v);
@@ -87,7 +88,8 @@ final class HtmlView {
         Map<String, Object> footer = new LinkedHashMap<>();
         footer.put("version", Versions.pvrun());
         footer.put("written", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        footer.put("embedded", images.embed() ? count(images.count(), "image") + " (" + bytes(images.totalBytes()) + ")" : null);
+        footer.put("embedded", images.embed()
+                ? count(images.count(), "image") + " (" + Sizes.human(images.totalBytes()) + ")" : null);
         footer.put("imageElements", images.elements());
         v.put("footer", footer);
         return v;
@@ -252,7 +254,7 @@ final class HtmlView {
         if (!outputs(t).isEmpty()) {
             List<Map<String, Object>> files = new ArrayList<>();
             for (Manifest.OutputRecord r : outputs(t)) {
-                files.add(Map.of("link", link(r.path()), "bytes", bytes(r.bytes())));
+                files.add(Map.of("link", link(r.path()), "bytes", Sizes.human(r.bytes())));
             }
             rows.add(HtmlValues.row("outputs", HtmlValues.files(files)));
         }
@@ -376,16 +378,6 @@ final class HtmlView {
     static String extension(String name) {
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        if (n < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KB", n / 1024.0);
-        }
-        return String.format(Locale.ROOT, "%.1f MB", n / (1024.0 * 1024));
     }
 
     static String seconds(double s) {
