@@ -1,6 +1,5 @@
 package org.pvrun.cli;
 
-import org.pvrun.ExitCode;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.RunResult;
 import picocli.CommandLine.Command;
@@ -32,7 +31,6 @@ public final class FetchCommand extends AttachCommand {
         if (json.json && r.manifest() != null) {
             printJson(JsonOption.of(r));
         }
-        // 130 says this process was interrupted; a run cancelled earlier (pvrun cancel, a Ctrl-C) did not succeed: 1
-        return exit == ExitCode.INTERRUPTED && !Interruption.interrupted() ? ExitCode.TASK_FAILED : exit;
+        return exit;
     }
 }

@@ -117,7 +117,7 @@ final class Collect {
         Reports.print(s.o, m, s.localRun);
         // a job stopped at a failed setup line: the target's environment is wrong, not the script (docs/cli.md)
         boolean setupFailed = !s.liveRounds.isEmpty() && anySetupFailed(s.liveRounds.get(s.liveRounds.size() - 1));
-        return new RunResult(m, s.localRun, cancelled ? ExitCode.INTERRUPTED : allOk ? ExitCode.OK
+        return new RunResult(m, s.localRun, cancelled ? Engine.cancelledExit() : allOk ? ExitCode.OK
                 : setupFailed ? ExitCode.ENVIRONMENT : ExitCode.TASK_FAILED);
     }
 

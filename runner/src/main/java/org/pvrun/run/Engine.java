@@ -263,9 +263,17 @@ public final class Engine {
     static int exitOf(String status) {
         return switch (TaskStatus.of(status)) {
             case SUCCEEDED -> ExitCode.OK;
-            case CANCELLED -> ExitCode.INTERRUPTED;
+            case CANCELLED -> cancelledExit();
             case FAILED -> ExitCode.TASK_FAILED;
         };
+    }
+
+    /**
+     * A cancelled run's exit: 130 only in the process that was interrupted; a run cancelled earlier (by
+     * {@code pvrun cancel} or another process's Ctrl-C) and collected now did not succeed: 1 (docs/cli.md).
+     */
+    static int cancelledExit() {
+        return Interruption.interrupted() ? ExitCode.INTERRUPTED : ExitCode.TASK_FAILED;
     }
 
     // ------------------------------------------------------------------------------ decisions (pure)
