@@ -39,7 +39,6 @@ public final class DataInPlace {
             + "then printf 'F\\t%s\\t%s\\t%s\\n' \"$i\" \"$s\" \"$f\"; else printf 'U\\t%s\\t%s\\n' \"$i\" \"$f\"; fi; done; "
             + "[ -n \"$found\" ] || printf 'N\\t%s\\t%s\\n' \"$i\" \"$p\"; i=$((i+1)); done";
 
-    private static final Set<String> RESERVED = Set.of("params.json");
 
     private DataInPlace() {}
 
@@ -204,7 +203,7 @@ public final class DataInPlace {
             if (prev != null && !prev.path().equals(l.path())) {
                 problems.add(l.ref().where() + ": two data files would both be named '" + name + "' in the task folder: "
                         + prev.path() + " and " + l.path() + "; give one of them its own name with {path: ..., as: NAME}");
-            } else if (taken.contains(name) || RESERVED.contains(name) || name.isEmpty()) {
+            } else if (taken.contains(name) || DataRef.RESERVED_NAMES.contains(name) || name.isEmpty()) {
                 problems.add(l.ref().where() + ": data " + l.path() + " would be named '" + name
                         + "' in the task folder, which an input or pvrun already uses; name it with {path: ..., as: NAME}");
             }

@@ -1,5 +1,7 @@
 package org.pvrun.spec;
 
+import java.util.Set;
+
 /**
  * One entry of a spec's {@code data:}: files already on the target, read where they are and never copied
  * (docs/spec.md#data). Resolved on the target before anything is submitted.
@@ -10,6 +12,9 @@ package org.pvrun.spec;
  * @param where  the entry in the spec, for messages
  */
 public record DataRef(String path, String as, boolean sha256, Located where) {
+    /** Names a data link may not take in a task folder: pvrun's own file there, and what is no file name. */
+    public static final Set<String> RESERVED_NAMES = Set.of("params.json", ".", "..");
+
     /** Whether the path has glob characters: the shell on the target expands it. */
     public boolean isGlob() {
         return path.chars().anyMatch(c -> c == '*' || c == '?' || c == '[');

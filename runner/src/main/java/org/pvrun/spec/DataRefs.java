@@ -2,13 +2,11 @@ package org.pvrun.spec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** Reads and checks a spec's {@code data:} list; what the target holds is checked when the run starts. */
 final class DataRefs {
     static final List<String> KEYS = List.of("path", "as", "verify");
     /** Names a task folder already uses for pvrun's own files. */
-    private static final Set<String> RESERVED = Set.of("params.json", ".", "..");
 
     private DataRefs() {}
 
@@ -70,7 +68,7 @@ final class DataRefs {
                 r.error(d.where(), "'as' names one file, but '" + p + "' is a glob; drop 'as' (each match keeps its name)");
                 return null;
             }
-            if (d.as().isBlank() || d.as().contains("/") || RESERVED.contains(d.as())) {
+            if (d.as().isBlank() || d.as().contains("/") || DataRef.RESERVED_NAMES.contains(d.as())) {
                 r.error(d.where(), "'as' must be a plain file name (no '/'), not '" + d.as() + "'");
                 return null;
             }
