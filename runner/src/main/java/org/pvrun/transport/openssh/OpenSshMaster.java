@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.pvrun.PvrunException;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalTransport;
+import org.pvrun.transport.SshHome;
 
 /**
  * The master connection of an {@link OpenSshTransport} ({@code ControlMaster}, its socket and configuration in a
@@ -180,7 +181,7 @@ final class OpenSshMaster {
         if (options.configFile() != null) {
             includes.add(options.configFile().toAbsolutePath());
         } else {
-            includes.add(Path.of(System.getProperty("user.home"), ".ssh", "config"));
+            includes.add(SshHome.sshDir().resolve("config"));
             includes.add(Path.of("/etc/ssh/ssh_config"));
         }
         for (Path inc : includes) {
@@ -243,7 +244,7 @@ final class OpenSshMaster {
                 : "  " + text.replace("\n", "\n  ");
         // ssh's own default, with ~ as ssh takes it: the password database's home (docs/targets.md#home)
         String kh = options.knownHosts() != null ? options.knownHosts().toString()
-                : System.getProperty("user.home") + "/.ssh/known_hosts";
+                : SshHome.sshDir().resolve("known_hosts").toString();
         if (text.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")) {
             return PvrunException.environment("The host key of " + where + " has CHANGED; pvrun refuses to connect, also"
                     + " with --accept-new-host-key. ssh said:\n" + indented + "\nIf the administrators confirm the new key,"
@@ -261,11 +262,10 @@ final class OpenSshMaster {
             return PvrunException.environment("Could not log in to " + where + ". ssh said:\n" + indented);
         }
         if (text.contains("Could not resolve hostname")) {
-            Path config = options.configFile() != null ? options.configFile()
-                    : Path.of(System.getProperty("user.home"), ".ssh", "config");
+            Path config = options.configFile() != null ? options.configFile() : SshHome.sshDir().resolve("config");
             return PvrunException.environment("Cannot connect to " + where + ": unknown host name. ssh said:\n" + indented
-                    + "\nssh read " + config + (Files.exists(config) ? "" : " (no such file)") + (options.configFile() != null
-                    ? " (PVRUN_SSH_CONFIG)" : " and /etc/ssh/ssh_config; ~ is the password database's home, whatever $HOME says"));
+                    + "\nssh read " + SshHome.file(config) + (options.configFile() != null ? " (PVRUN_SSH_CONFIG)"
+                    : " and /etc/ssh/ssh_config; " + SshHome.RULE));
         }
         return PvrunException.environment("Cannot connect to " + where + ". ssh said:\n" + indented);
     }

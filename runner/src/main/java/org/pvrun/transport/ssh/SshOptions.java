@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.pvrun.PvrunException;
+import org.pvrun.transport.SshHome;
 
 /**
  * Everything needed to reach one SSH host: where, as whom, with which keys, which host keys to trust, and the
@@ -294,7 +295,7 @@ public record SshOptions(
      * reads the user's own keys and configuration, as {@code ssh} itself does (docs/targets.md#home).
      */
     static Path sshDir() {
-        return Path.of(System.getProperty("user.home"), ".ssh");
+        return SshHome.sshDir();
     }
 
     /**
@@ -305,9 +306,8 @@ public record SshOptions(
         if (configFile == null) {
             return "";
         }
-        return " It is not a Host alias in " + configFile + (Files.exists(configFile) ? "" : " (no such file)")
-                + (configFile.startsWith(sshDir()) ? "; OpenSSH, and pvrun with it, takes ~ from the password database ("
-                        + System.getProperty("user.home") + "), whatever $HOME says" : "") + ".";
+        return " It is not a Host alias in " + SshHome.file(configFile)
+                + (configFile.startsWith(sshDir()) ? "; " + SshHome.RULE : "") + ".";
     }
 
     private static String localUser() {
