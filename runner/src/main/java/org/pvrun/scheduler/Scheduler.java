@@ -56,6 +56,24 @@ public interface Scheduler {
         return true;
     }
 
+    /**
+     * A query for the largest array the scheduler accepts (Slurm's {@code MaxArraySize}, Grid Engine's
+     * {@code max_aj_tasks}), or null when it has none pvrun reads.
+     */
+    default List<String> arrayLimitCommand() {
+        return null;
+    }
+
+    /**
+     * How many jobs one array may hold, from the limit query's output; 0 for no limit. A round with more jobs
+     * is split into several arrays ({@link org.pvrun.plan.ArraySplit}).
+     *
+     * @throws IllegalArgumentException when the output does not name the limit
+     */
+    default int parseArrayLimit(String stdout) {
+        return 0;
+    }
+
     /** The cancel command for the given jobs. */
     List<String> cancelCommand(Collection<String> jobIds);
 

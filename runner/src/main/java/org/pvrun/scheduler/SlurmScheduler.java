@@ -74,7 +74,8 @@ public final class SlurmScheduler extends BatchScheduler {
      * Resources: partition, account, time, memory (per node, {@code --mem}), nodes, qos; any other key is
      * rejected (see {@link JobResources}). Slurm stays in {@code runDir} through {@code --chdir}; stdout and
      * stderr go together to {@code jobDir/job-%a.out} for arrays ({@code %a} = array index) and to
-     * {@code jobDir/job-0.out} for a plain job, where {@code %a} would not be the index.
+     * {@code jobDir/job-0.out} for a plain job, where {@code %a} would not be the index (see
+     * {@link BatchCommands#outputFile} for the arrays of a split round).
      */
     @Override
     BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir) {
@@ -82,7 +83,7 @@ public final class SlurmScheduler extends BatchScheduler {
         BatchCommands.Directives d = new BatchCommands.Directives()
                 .add("--job-name=" + job.jobName())
                 .add("--chdir=" + JobScripts.directivePath("runDir", job.runDir()))
-                .add("--output=" + jobDir + (array ? "/job-%a.out" : "/job-0.out"))
+                .add("--output=" + BatchCommands.outputFile(jobDir, job, "%a"))
                 .add("--ntasks=" + job.ranks())
                 .optional("--nodes=", res.nodes())
                 .optional("--partition=", res.partition())
@@ -97,8 +98,23 @@ public final class SlurmScheduler extends BatchScheduler {
     }
 
     @Override
-    String arrayIndexExpr() {
-        return "${SLURM_ARRAY_TASK_ID:-0}";
+    public List<String> arrayLimitCommand() {
+        return List.of("scontrol", "show", "config");
+    }
+
+    /**
+     * {@code MaxArraySize = 1001}: array indices go from 0 to one less than it, so an array of pvrun's (indices
+     * from 0) holds that many jobs; 0 switches arrays off, and every job is then submitted on its own.
+     */
+    @Override
+    public int parseArrayLimit(String stdout) {
+        int max = BatchCommands.configNumber(stdout, "MaxArraySize", "scontrol show config");
+        return max == 0 ? 1 : max;
+    }
+
+    @Override
+    String arrayIndexExpr(JobSpec job) {
+        return BatchCommands.plusOffset("${SLURM_ARRAY_TASK_ID:-0}", job);
     }
 
     /**

@@ -215,4 +215,15 @@ class SlurmSchedulerTest {
         String script = slurm.renderJobScript(JobSpecs.plain("/r", "/r/jobs", Map.of("memory", memory)));
         assertTrue(script.contains("#SBATCH " + directive + "\n"), script);
     }
+
+    @Test
+    void arrayLimitFromTheConfiguration() throws IOException {
+        assertEquals(List.of("scontrol", "show", "config"), slurm.arrayLimitCommand());
+        assertEquals(1001, slurm.parseArrayLimit(sample("slurm/scontrol-show-config.txt")));
+        assertEquals(1, slurm.parseArrayLimit("MaxArraySize            = 0\n"), "0: no arrays, every job on its own");
+        assertEquals(Integer.MAX_VALUE, slurm.parseArrayLimit("MaxArraySize = 99999999999\n"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> slurm.parseArrayLimit("scontrol: error: Unable to contact slurm controller\n"));
+        assertTrue(e.getMessage().contains("no MaxArraySize in the output of scontrol show config"), e.getMessage());
+    }
 }
