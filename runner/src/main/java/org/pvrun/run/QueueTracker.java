@@ -65,7 +65,8 @@ final class QueueTracker implements JobTracker {
             int arrays = round.split().arrays();
             String which = arrays == 1 ? "" : " of array " + (a + 1) + " of " + arrays + " (jobs "
                     + String.join(", ", round.jobIds()) + " submitted before it)";
-            s.refused = true;
+            // 255 is ssh's own status (the connection dropped while the command ran): not an answer
+            s.refused = r.exitStatus() != 255;
             throw PvrunException.environment("the " + scheduler.name() + " submission" + which + " failed on "
                     + s.target.name() + ":\n" + r.evidence());
         }
