@@ -88,6 +88,56 @@ class SgeIT {
         }
     }
 
+    /**
+     * A limit Grid Engine enforces at submission (max_u_jobs 1, set on the real server for this test): the
+     * sweep's first array is accepted, the second refused. The run stops there with exit 3 and Grid Engine's
+     * words; the first array runs on, recorded; once the limit is lifted, {@code pvrun fetch} submits the
+     * second array and collects the whole run.
+     */
+    @Test
+    void aSubmissionRefusedByALimitKeepsWhatWasSubmittedAndFetchSubmitsTheRest() throws Exception {
+        Map<String, String> env = Map.of("PVRUN_STATE", dir.resolve("state").toString());
+        Cli.Result r;
+        try {
+            setGlobal("max_u_jobs", "1");
+            r = Cli.run(env, "run", Repo.pipeline("sweep.yaml").toString(), "-t", "ci-sge", "--targets",
+                    targets.toString(), "-o", dir.resolve("results").toString());
+        } finally {
+            setGlobal("max_u_jobs", "0");
+        }
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("the sge submission of array 2 of 2 (jobs "), r.toString());
+        assertTrue(r.err().contains("only 1 jobs are allowed per user"), r.toString());
+        Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/isovalue-sweep"));
+        String runId = run.getFileName().toString();
+        assertTrue(r.err().matches("(?s).*the jobs submitted before it \\(\\d+\\) go on; once that is resolved, pvrun fetch "
+                + runId + " submits the rest and collects the run.*"), r.toString());
+        Cli.Result f = Cli.run(env, "fetch", runId);
+        assertEquals(0, f.exitCode(), f.toString());
+        assertTrue(f.out().matches("(?s).*array 2 of 2 of round 1 is sge job \\d+.*"), f.out());
+        JsonNode m = ManifestIO.JSON.readTree(run.resolve("manifest.json").toFile());
+        assertEquals("succeeded", m.get("status").asText(), m.toString());
+        assertEquals(2, m.get("job_ids").size(), m.toString());
+        for (JsonNode task : m.get("tasks")) {
+            assertEquals("succeeded", task.get("status").asText(), task.toString());
+        }
+    }
+
+    /** Sets one value of Grid Engine's global configuration (qconf -Mconf reads a file named after it). */
+    static void setGlobal(String key, String value) throws IOException, InterruptedException {
+        String conf = ClusterPipelinesIT.exec("qconf", "-sconf").replaceAll("(?m)^" + key + " .*$",
+                String.format("%-28s %s", key, value));
+        Path d = Files.createTempDirectory("pvrun-sge-conf");
+        try {
+            Files.writeString(d.resolve("global"), conf);
+            ClusterPipelinesIT.exec("qconf", "-Mconf", d.resolve("global").toString());
+        } finally {
+            Files.deleteIfExists(d.resolve("global"));
+            Files.deleteIfExists(d);
+        }
+        assertTrue(ClusterPipelinesIT.exec("qconf", "-sconf").matches("(?s).*\\n" + key + " +" + value + "\\n.*"));
+    }
+
     @Test
     void ctrlCKeepsFinishedTasksAndResumeReusesThem() throws Exception {
         ClusterPipelinesIT.ctrlCKeepsFinishedTasksAndResumeReusesThem(dir, targets, "ci-sge", "qstat");
