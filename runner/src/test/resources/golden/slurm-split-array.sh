@@ -3,6 +3,7 @@
 #SBATCH --chdir=/scratch/pvrun/run-1
 #SBATCH --output=/scratch/pvrun/run-1/jobs/r1/array-2002-%a.out
 #SBATCH --ntasks=1
+#SBATCH --no-requeue
 #SBATCH --array=0-497
 # pvrun job script for Slurm: Slurm writes stdout and stderr to the --output file above and sets
 # SLURM_ARRAY_TASK_ID in each array element.

@@ -143,8 +143,10 @@ final class QueueTracker implements JobTracker {
         }
         Map<String, JobState> states = scheduler.parseStatus(r.stdout());
         Map<String, String> reasons = scheduler.parsePendingReasons(r.stdout());
+        Map<String, String> ends = scheduler.parseEndDetails(r.stdout());
         Map<Integer, JobState> out = new HashMap<>();
         Map<Integer, String> why = new HashMap<>();
+        Map<Integer, String> how = new HashMap<>();
         for (int j = 0; j < round.jobs().size(); j++) {
             if (!started(round, j)) {
                 continue;
@@ -157,8 +159,11 @@ final class QueueTracker implements JobTracker {
             if (reasons.containsKey(element)) {
                 why.put(j, reasons.get(element));
             }
+            if (ends.containsKey(element)) {
+                how.put(j, ends.get(element));
+            }
         }
-        return QueueAnswer.of(out, why);
+        return QueueAnswer.of(out, why, how);
     }
 
     @Override

@@ -41,6 +41,14 @@ public interface Scheduler {
     }
 
     /**
+     * The scheduler's own words for how each ended job in the status query's output ended, where they say
+     * more than {@link JobState} (job id → {@code NODE_FAIL on node2}); empty where the query carries none.
+     */
+    default Map<String, String> parseEndDetails(String statusStdout) {
+        return Map.of();
+    }
+
+    /**
      * Whether the scheduler ends a job at its wall time ({@code time} resource); when not, the launch line
      * enforces the spec's timeout itself.
      */
