@@ -96,6 +96,32 @@ class MultiNodeIT {
     }
 
     /**
+     * A packed sweep as an array on the two nodes: 8 tasks, 2 to a job, 4 one-rank jobs submitted at once fill
+     * the two nodes' four CPUs, so Slurm places two on each. Every task is collected, and the manifest's
+     * {@code nodes} lists both.
+     */
+    @org.junit.jupiter.api.Test
+    void aPackedSweepSpreadsOverBothNodes() throws IOException {
+        Files.writeString(dir.resolve("spread.py"), "import socket, time, pvrun\n"
+                + "open('host.txt', 'w').write(socket.gethostname() + ' ' + str(pvrun.params['i']))\ntime.sleep(4)\n");
+        Files.writeString(dir.resolve("spread.yaml"), "name: spread\nscript: spread.py\noutputs: [host.txt]\n"
+                + "sweep: {i: [0, 1, 2, 3, 4, 5, 6, 7]}\ntasks_per_job: 2\n");
+        Cli.Result r = Cli.run("run", dir.resolve("spread.yaml").toString(), "-t", "ci-slurm-2nodes", "--targets",
+                targets.toString(), "-o", dir.resolve("results").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals("[\"node1\",\"node2\"]", m.get("nodes").toString());
+        Map<String, Long> perHost = new TreeMap<>();
+        for (int i = 0; i < 8; i++) {
+            String[] said = Files.readString(Path.of(m.get("run_dir").asText()).resolve(String.format("tasks/%04d/host.txt", i)))
+                    .split(" ");
+            assertEquals(Integer.toString(i), said[1], "task " + i + " ran with its own parameter");
+            perHost.merge(said[0], 1L, Long::sum);
+        }
+        assertEquals(Map.of("node1", 4L, "node2", 4L), perHost, "two jobs of two tasks on each node");
+    }
+
+    /**
      * A node that goes down mid-job: every process of node2's namespace (its slurmd, the job's step, pvbatch)
      * is killed, as a power cut would. Slurm declares the job NODE_FAIL once the node stops answering
      * (SlurmdTimeout 30 s on the test cluster); the task's attempt says so with the node's name, and
