@@ -108,7 +108,13 @@ final class Session {
         return engine.slots(specOrRecord(), target);
     }
 
+    /** A split animation task's status when it stopped at its job's wall time with frames left (EX_TEMPFAIL). */
+    static final int STOPPED_AT_WALL_TIME = 75;
+
     String reasonFor(int code) {
+        if (code == STOPPED_AT_WALL_TIME && rec.spec().animation() != null) {
+            return "stopped at the job's wall time after a whole frame (its frames so far are kept)";
+        }
         if (code == 124 && rec.spec().timeoutSeconds() != null) {
             return "timed out after " + Durations.human(Duration.ofSeconds(rec.spec().timeoutSeconds()));
         }

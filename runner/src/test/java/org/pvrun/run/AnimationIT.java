@@ -132,4 +132,39 @@ class AnimationIT {
         assertTrue(r.err().contains("animation frames/e.png: frame 0 (tasks/0000/frames/e.0000.png) is blank (one colour)"),
                 r.err());
     }
+
+    /**
+     * A wall time shorter than the render, on Slurm: orbit.py with a cue that takes 2 s a frame (48 s for its 24
+     * frames, one task) under a one-minute limit and {@code --signal=B:USR1@20}. Slurm signals the job between
+     * about 15 and 40 s in; the task finishes its frame, records it and stops (exit 75); pvrun submits the rest,
+     * and the next attempt keeps the frames done and renders only the others. No frame is rendered twice (the
+     * task's frame log), and all 24 are the bare run's.
+     */
+    @Test
+    void aTaskStoppedAtItsWallTimeRendersOnlyTheRestInItsNextJob() throws Exception {
+        Path targets = TestCluster.require().targetsFile(dir);
+        String slow = Files.readString(Repo.root().resolve("samples/animation/orbit.py")).replace("os.makedirs(",
+                "cue = PythonAnimationCue()\ncue.Script = 'import time\\ndef start_cue(self): pass\\n"
+                        + "def tick(self): time.sleep(2)\\ndef end_cue(self): pass\\n'\nscene.Cues.append(cue)\n\nos.makedirs(");
+        Files.writeString(dir.resolve("slow-orbit.py"), slow);
+        Path spec = Files.writeString(dir.resolve("slow-orbit.yaml"), "name: slow-orbit\nscript: slow-orbit.py\n"
+                + "outputs: [\"frames/*.png\"]\nresources: {time: \"00:01:00\"}\n"
+                + "animation: {split: 1, requeue: 4, stop_before_end: 20s}\n");
+        Cli.Result r = Cli.run("run", spec.toString(), "-t", "ci-slurm", "--targets", targets.toString(),
+                "-o", dir.resolve("results").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        Path runDir = Path.of(m.get("run_dir").asText());
+        assertEquals(bare, frames(runDir), "the frames of all attempts are the bare run's");
+        JsonNode attempts = m.get("tasks").get(0).get("attempts");
+        assertTrue(attempts.size() >= 2, "the task was never stopped at its wall time: " + attempts);
+        assertEquals(75, attempts.get(0).get("exit_code").asInt(), attempts.toString());
+        assertTrue(attempts.get(0).get("reason").asText().contains("stopped at the job's wall time"), attempts.toString());
+        assertTrue(r.err().contains("task stopped at the job's wall time; submitting the rest of its frames")
+                || r.out().contains("task stopped at the job's wall time; submitting the rest of its frames"), r.toString());
+        List<String> log = Files.readAllLines(Path.of(m.get("remote_dir").asText(), "status/0000.fdone"));
+        assertEquals(24, log.size(), "each frame rendered once: " + log);
+        assertEquals(24, log.stream().map(l -> l.split(" ")[0]).distinct().count(), log.toString());
+        assertTrue((r.out() + r.err()).matches("(?s).*, frames \\d+/24.*"), "the progress line counts frames:\n" + r);
+    }
 }
