@@ -1,11 +1,12 @@
 """Makes sample.pvsm, the state file StateFileTest reads (a real ParaView state, saved by pvpython).
 
-    DISPLAY=:61 pvpython make-sample.py /tmp/pvrun-state-sample/laptop sample.pvsm
+    DISPLAY=:61 pvpython make-sample.py /tmp/pvrun-state-sample/laptop sample.pvsm [keep]
 
 It writes a time series of three .vtu files and one .vti into the data folder, then saves a state with two
 render views side by side in one layout: a reader of the series (FileName with three elements) shown in the
 first view, and a contour of the image (FileName with one element) in the second. Saved with ParaView 5.11.0
-(Debian's paraview package); the data folder is deleted afterwards, so only the state names it.
+(Debian's paraview package); the data folder is deleted afterwards, so only the state names it (StateFileIT
+passes "keep", renders the state bare, then moves the folder away itself).
 """
 import os
 import shutil
@@ -40,4 +41,5 @@ AssignViewToLayout(view=right, layout=layout, hint=2)
 Show(contour, right)
 ResetCamera(right)
 SaveState(state)
-shutil.rmtree(folder)
+if sys.argv[3:] != ["keep"]:
+    shutil.rmtree(folder)
