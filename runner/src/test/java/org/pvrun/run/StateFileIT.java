@@ -34,6 +34,7 @@ class StateFileIT {
     static Path laptop;
     static Path project;
     static List<String> bare;
+    static java.util.Map<String, String> bareFrames;
 
     @BeforeAll
     static void saveStateThenRenderItBare() throws Exception {
@@ -51,6 +52,15 @@ class StateFileIT {
         run(bareDir, "pvbatch", "--force-offscreen-rendering", script.toString(),
                 project.resolve("cavity.pvsm").toString());
         bare = List.of(Hashes.sha256(bareDir.resolve("view-0.png")), Hashes.sha256(bareDir.resolve("view-1.png")));
+        Path bareAnimation = Files.createDirectories(dir.resolve("bare-animation/frames")).getParent();
+        Path animate = Files.writeString(dir.resolve("animate.py"), "import sys\nfrom paraview.simple import *\n"
+                + "from paraview import servermanager\nLoadState(sys.argv[1])\npxm = servermanager.ProxyManager()\n"
+                + "for n, name in enumerate(['RenderView1', 'RenderView2']):\n"
+                + "    SaveAnimation('frames/view-%d.png' % n, servermanager._getPyProxy(pxm.GetProxy('views', name)),"
+                + " ImageResolution=[200, 150])\n");
+        run(bareAnimation, "pvbatch", "--force-offscreen-rendering", animate.toString(),
+                project.resolve("cavity.pvsm").toString());
+        bareFrames = AnimationIT.hashes(bareAnimation, bareAnimation.resolve("frames"));
         // the laptop's folder is gone; its files come back as inputs (in/) and as data in place (elsewhere/)
         Path in = Files.createDirectories(project.resolve("in"));
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
@@ -95,6 +105,18 @@ class StateFileIT {
         String log = Files.readString(Path.of(m.get("run_dir").asText()).resolve("logs/0000.log"));
         assertTrue(log.contains("pvrun: state cavity.pvsm: 4 data paths remapped"), log);
         assertFalse(log.contains("Error opening file"), log);
+    }
+
+    @Test
+    void theStatesOwnAnimationSplitAcrossTasksMakesTheBareRunsFrames() throws Exception {
+        Path spec = spec("cavity-frames", "data: [" + dir.resolve("elsewhere") + "/wave.vti]\n"
+                + "screenshot: {resolution: [200, 150]}\nanimation: {split: 3}\n");
+        Cli.Result r = Cli.run("run", spec.toString(), "-o", dir.resolve("results").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals(3, m.get("tasks").size());
+        assertEquals(20, bareFrames.size(), "10 frames of each view: " + bareFrames);
+        assertEquals(bareFrames, AnimationIT.frames(Path.of(m.get("run_dir").asText())));
     }
 
     @Test
