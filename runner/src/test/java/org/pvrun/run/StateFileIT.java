@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.testing.Cli;
+import org.pvrun.testing.Repo;
 import org.pvrun.testing.Xvfb;
 import org.pvrun.util.Hashes;
 
@@ -117,6 +118,22 @@ class StateFileIT {
         assertEquals(3, m.get("tasks").size());
         assertEquals(20, bareFrames.size(), "10 frames of each view: " + bareFrames);
         assertEquals(bareFrames, AnimationIT.frames(Path.of(m.get("run_dir").asText())));
+    }
+
+    @Test
+    void theSamplePipelineRendersAsParaViewsOwnDataDirectoryRemapDoes() throws Exception {
+        // the shipped sample's data file lies directly in samples/data, where LoadState's data_directory finds it
+        Path bareSample = Files.createDirectories(dir.resolve("bare-sample"));
+        Path script = Files.writeString(dir.resolve("sample.py"), "import sys\nfrom paraview.simple import *\n"
+                + "LoadState(sys.argv[1], data_directory=sys.argv[2], restrict_to_data_directory=True)\n"
+                + "SaveScreenshot('view-0.png', FindView('RenderView1'), ImageResolution=[800, 600])\n");
+        run(bareSample, "pvbatch", "--force-offscreen-rendering", script.toString(),
+                Repo.root().resolve("samples/state/wavelet.pvsm").toString(), Repo.root().resolve("samples/data").toString());
+        Cli.Result r = Cli.run("run", Repo.pipeline("state.yaml").toString(), "-o", dir.resolve("results").toString(),
+                "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        Path task = Path.of(ManifestIO.JSON.readTree(r.out()).get("run_dir").asText()).resolve("tasks/0000");
+        assertEquals(Hashes.sha256(bareSample.resolve("view-0.png")), Hashes.sha256(task.resolve("view-0.png")));
     }
 
     @Test
