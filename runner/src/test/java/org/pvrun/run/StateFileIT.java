@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.testing.Cli;
 import org.pvrun.testing.Repo;
+import org.pvrun.testing.TestCluster;
 import org.pvrun.testing.Xvfb;
 import org.pvrun.util.Hashes;
 
@@ -25,7 +27,8 @@ import org.pvrun.util.Hashes;
  * A state file rendered headless (docs/state-files.md): a state saved here by pvpython, naming its data by
  * absolute paths in a folder that is gone by the time pvrun runs, renders from inputs and data of other
  * folders byte for byte as pvbatch renders it bare with the original folder in place; a data file that
- * nothing matches is refused before anything is queued (exit 2), from the spec and from a data: glob.
+ * nothing matches is refused before anything is queued (exit 2), from the spec and from a data: glob. The
+ * same on the test cluster's Slurm, with the state's own animation split, and for the shipped sample.
  */
 @Tag("integration")
 class StateFileIT {
@@ -134,6 +137,22 @@ class StateFileIT {
         assertEquals(0, r.exitCode(), r.toString());
         Path task = Path.of(ManifestIO.JSON.readTree(r.out()).get("run_dir").asText()).resolve("tasks/0000");
         assertEquals(Hashes.sha256(bareSample.resolve("view-0.png")), Hashes.sha256(task.resolve("view-0.png")));
+    }
+
+    @Test
+    void theSameOnSlurmWithEveryFileStaged() throws Exception {
+        TestCluster cluster = TestCluster.require();
+        Path in2 = Files.createDirectories(project.resolve("in2"));
+        Files.copy(dir.resolve("elsewhere/wave.vti"), in2.resolve("wave.vti"), StandardCopyOption.REPLACE_EXISTING);
+        Path spec = Files.writeString(project.resolve("cavity-slurm.yaml"), "name: cavity-slurm\nstate: cavity.pvsm\n"
+                + "inputs: [in/ball_*.vtu, in2/wave.vti]\nscreenshot: {resolution: [200, 150]}\n");
+        Cli.Result r = Cli.run("run", spec.toString(), "-o", dir.resolve("results").toString(), "--json",
+                "-t", "ci-slurm", "--targets", cluster.targetsFile(dir).toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals("slurm", m.get("scheduler").asText());
+        Path task = Path.of(m.get("run_dir").asText()).resolve("tasks/0000");
+        assertEquals(bare, List.of(Hashes.sha256(task.resolve("view-0.png")), Hashes.sha256(task.resolve("view-1.png"))));
     }
 
     @Test
