@@ -60,6 +60,11 @@ final class Starting {
         // a task reading other data is another task (--resume): the data as it was found goes into its key
         data.forEach(d -> inputHashes.put("data:" + d.name(), d.path() + " " + d.bytes() + " " + d.modified()
                 + (d.sha256() == null ? "" : " " + d.sha256())));
+        if (state != null) {
+            // another size, other views or another file standing for one of the state's: other images (--resume)
+            inputHashes.put("state:screenshot", state.views() + " " + state.resolution());
+            state.files().forEach((path, name) -> inputHashes.put("state:file:" + path, name));
+        }
         String scriptSha = org.pvrun.util.Hashes.sha256(spec.script());
         Display display = Engine.display(spec, s.target);
         List<RunRecord.TaskEntry> entries = new ArrayList<>();

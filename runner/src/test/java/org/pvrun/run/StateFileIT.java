@@ -173,6 +173,21 @@ class StateFileIT {
     }
 
     @Test
+    void resumeReusesTheImagesOnlyWhileTheScreenshotIsTheSame() throws Exception {
+        Path results = dir.resolve("resume");
+        String data = "data: [" + dir.resolve("elsewhere") + "/wave.vti]\n";
+        Path spec = spec("cavity-resume", data + "screenshot: {resolution: [120, 90]}\n");
+        assertEquals(0, Cli.run("run", spec.toString(), "-o", results.toString()).exitCode());
+        Cli.Result same = Cli.run("run", spec.toString(), "-o", results.toString(), "--resume");
+        assertEquals(0, same.exitCode(), same.toString());
+        assertTrue(same.out().contains("--resume: 1 of 1 task reused"), same.out());
+        spec("cavity-resume", data + "screenshot: {resolution: [160, 90]}\n");
+        Cli.Result other = Cli.run("run", spec.toString(), "-o", results.toString(), "--resume");
+        assertEquals(0, other.exitCode(), other.toString());
+        assertFalse(other.out().contains("reused"), other.out());
+    }
+
+    @Test
     void aMissingDataFileIsRefusedFromTheSpecBeforeAnythingIsQueued() throws Exception {
         Path results = dir.resolve("refused-at-load");
         Cli.Result r = Cli.run("run", spec("no-wave", "").toString(), "-o", results.toString());
