@@ -29,6 +29,8 @@ NODES=(node1 node2)
 NODE_ADDRS=(10.213.4.11 10.213.4.12)
 BRIDGE=pvr-br0; BRIDGE_ADDR=10.213.4.1
 MULTI_PARTITION=multi
+# Grid Engine array limit (max_aj_tasks): low, so that the test sweeps are split into several arrays
+SGE_MAX_AJ_TASKS=5
 node_ns() { echo "pvrun-$1"; }       # node1 -> pvrun-node1
 node_veth() { echo "pvr-$1"; }       # root end on the bridge; the namespace end is "eth0"
 

@@ -32,6 +32,9 @@ if [ -z \"\${MODULEPATH_ROOT:-}\" ] && ! declare -F module >/dev/null; then
     module() { unset -f module; . /etc/profile.d/lmod.sh; module \"\$@\"; }
     export -f module
 fi
+# A test may put wrappers first on PATH for ssh commands (a host whose tools misbehave, a submission whose
+# answer is lost): the folders in ~/.pvrun-test-path, a file that only tests write, and remove afterwards.
+if [ -s \"\$HOME/.pvrun-test-path\" ]; then PATH=\"\$(cat \"\$HOME/.pvrun-test-path\"):\$PATH\"; fi
 $LMOD_MARK_END"
   { printf '%s\n' "$block"
     sed "/^$LMOD_MARK_BEGIN\$/,/^$LMOD_MARK_END\$/d" "$rc"

@@ -146,6 +146,13 @@ EOF
       s/^flush_finish_sec .*/flush_finish_sec 1/' >"$STATE/sge/sconf"
     qconf -Msconf "$STATE/sge/sconf" >"$LOGS/sge-qconf.log" 2>&1 || die "qconf -Msconf failed" "$LOGS/sge-qconf.log"
   fi
+  # a low array limit (default 75000), so that the test matrix's sweeps are split into several arrays
+  # (qconf -Mconf reads a configuration from a file named after it: "global")
+  if ! qconf -sconf | grep -q "^max_aj_tasks *$SGE_MAX_AJ_TASKS\$"; then
+    log "Grid Engine: max_aj_tasks $SGE_MAX_AJ_TASKS"
+    qconf -sconf | sed "s/^max_aj_tasks .*/max_aj_tasks                 $SGE_MAX_AJ_TASKS/" >"$STATE/sge/global"
+    qconf -Mconf "$STATE/sge/global" >"$LOGS/sge-qconf.log" 2>&1 || die "qconf -Mconf failed" "$LOGS/sge-qconf.log"
+  fi
   if ! pid_alive "$(sge_execd_pidfile)" sge_execd; then
     log "starting Grid Engine execd"
     /usr/sbin/sge_execd 9>&- || die "sge_execd failed to start"

@@ -12,6 +12,7 @@
 #$ -tc 2
 # pvrun job script for Grid Engine: it numbers array tasks from 1 (SGE_TASK_ID, "undefined" in a plain job),
 # pvrun from 0; the job writes its own output file, job-INDEX.out, since qsub's -o names files by the 1-based id.
+# The index is the job's in its round: an array after the first of a split round adds its offset.
 case "${SGE_TASK_ID:-undefined}" in
     undefined) pvrun_sge_index=0 ;;
     *) pvrun_sge_index=$((SGE_TASK_ID - 1)) ;;

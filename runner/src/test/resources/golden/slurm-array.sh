@@ -3,6 +3,7 @@
 #SBATCH --chdir=/scratch/pvrun/run-1
 #SBATCH --output=/scratch/pvrun/run-1/jobs/j0/job-%a.out
 #SBATCH --ntasks=2
+#SBATCH --no-requeue
 #SBATCH --nodes=1
 #SBATCH --partition=debug
 #SBATCH --account=proj-42

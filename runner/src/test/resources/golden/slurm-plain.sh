@@ -3,6 +3,7 @@
 #SBATCH --chdir=/scratch/pvrun/run-1
 #SBATCH --output=/scratch/pvrun/run-1/jobs/j1/job-0.out
 #SBATCH --ntasks=1
+#SBATCH --no-requeue
 # pvrun job script for Slurm: Slurm writes stdout and stderr to the --output file above and sets
 # SLURM_ARRAY_TASK_ID in each array element.
 # ---- shared body: org/pvrun/templates/_body.sh.mustache ----

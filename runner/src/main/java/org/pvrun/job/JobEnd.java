@@ -64,14 +64,21 @@ public sealed interface JobEnd {
     }
 
     /** The scheduler ended it (timeout, failed, cancelled, ...) before it wrote its exit file. */
-    record EndedByScheduler(JobState state) implements JobEnd {
+    record EndedByScheduler(JobState state, String detail) implements JobEnd {
+        public EndedByScheduler(JobState state) {
+            this(state, null);
+        }
+
         @Override
         public String recorded() {
-            return state.name().toLowerCase(Locale.ROOT);
+            return state.name().toLowerCase(Locale.ROOT) + (detail == null ? "" : ": " + detail);
         }
 
         @Override
         public String reason(String job) {
+            if (detail != null) {
+                return "job " + job + " ended by the scheduler: " + detail;
+            }
             return switch (state) {
                 case TIMEOUT -> "job " + job + " hit its time limit (scheduler state timeout)";
                 case FAILED -> "job " + job + " failed (scheduler state failed: out of memory, node failure or a crash)";
@@ -145,7 +152,9 @@ public sealed interface JobEnd {
             return new Vanished(null);
         }
         try {
-            return new EndedByScheduler(JobState.valueOf(t.toUpperCase(Locale.ROOT)));
+            String[] stateAndDetail = t.split(": ", 2);
+            return new EndedByScheduler(JobState.valueOf(stateAndDetail[0].toUpperCase(Locale.ROOT)),
+                    stateAndDetail.length > 1 ? stateAndDetail[1] : null);
         } catch (IllegalArgumentException unknown) {
             return new Vanished(null);
         }

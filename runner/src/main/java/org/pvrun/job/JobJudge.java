@@ -33,7 +33,7 @@ public final class JobJudge {
         }
         JobState s = queue.state(look.job());
         if (s != null && s.isTerminal() && s != JobState.COMPLETED) {
-            return new JobEnd.EndedByScheduler(s);
+            return new JobEnd.EndedByScheduler(s, queue.detail(look.job()));
         }
         if (s == null || s == JobState.UNKNOWN || s == JobState.COMPLETED) {
             // COMPLETED without an exit file: the file may still be on its way (NFS); gone counts it like absence

@@ -61,6 +61,9 @@ final class HtmlView {
                 }
             }
         }
+        if (contactSheet() != null) {
+            images.shown(contactSheet());
+        }
         for (ComparisonResult c : compared.results()) {
             images.shown(c.baseline());
             images.shown(c.image());
@@ -81,6 +84,7 @@ final class HtmlView {
                 "limit", Sizes.human(images.embedLimit()), "runDir", runDir.toString()));
         v.put("comparisonError", compared.error() == null ? null : Map.of("message", compared.error()));
         v.put("comparison", compared.error() != null || compared.results().isEmpty() ? null : comparison());
+        v.put("movie", movie());
         gallery(v);
         v.put("provenance", provenance());
         v.put("runDir", runDir.toString());
@@ -92,6 +96,39 @@ final class HtmlView {
                 ? count(images.count(), "image") + " (" + Sizes.human(images.totalBytes()) + ")" : null);
         footer.put("imageElements", images.elements());
         v.put("footer", footer);
+        return v;
+    }
+
+    /** The split animation's contact sheet, when the run made one and it is in the run directory. */
+    private Path contactSheet() {
+        if (m.movie() == null || m.movie().contactSheet() == null) {
+            return null;
+        }
+        Path f = runDir.resolve(m.movie().contactSheet()).normalize();
+        return f.startsWith(runDir) ? f : null;
+    }
+
+    /**
+     * The movie section: the movie itself (linked by relative path: a movie is too large to embed), its
+     * frames, rate and hash, and the contact sheet of its frames (an image like the others); null without one.
+     */
+    private Map<String, Object> movie() {
+        Manifest.MovieRecord mv = m.movie();
+        if (mv == null) {
+            return null;
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("frames", count(mv.frameCount(), "frame"));
+        v.put("framesDir", mv.frames());
+        v.put("fps", mv.fps());
+        v.put("note", mv.note());
+        if (mv.file() != null) {
+            v.put("file", Map.of("url", HtmlReport.url(mv.file()), "name", mv.file(),
+                    "bytes", mv.bytes() == null ? "" : Sizes.human(mv.bytes()), "sha256", mv.sha256() == null ? "" : mv.sha256(),
+                    "type", mv.file().endsWith(".webm") ? "video/webm" : "video/mp4"));
+        }
+        Path sheet = contactSheet();
+        v.put("sheet", sheet == null ? null : images.figure(images.shown(sheet), "contact sheet", sheet, "image"));
         return v;
     }
 
@@ -121,6 +158,7 @@ final class HtmlView {
         h.put("started", m.started());
         h.put("duration", m.durationSeconds() == null ? null : seconds(m.durationSeconds()));
         h.put("compared", !compared.results().isEmpty() || compared.error() != null);
+        h.put("hasMovie", m.movie() != null);
         return h;
     }
 

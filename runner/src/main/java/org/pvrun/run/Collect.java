@@ -164,6 +164,10 @@ final class Collect {
             if (code == null && !fetch.started(task)) {
                 reason = JobEnd.notRun(reason);
             }
+            if (DiskSpace.filledIn(s.localRun.resolve(log(e)))) {
+                // a disk that filled is the target's doing, not the script's (the log's end says where)
+                reason = reason + ": " + DiskSpace.NO_SPACE;
+            }
         }
         List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(task));
         List<String> outside = cancelled ? List.of() : fetch.outside(task);

@@ -234,6 +234,13 @@ public final class Engine {
         if (s.liveRounds.isEmpty()) {
             return "\nrun " + s.rec.runId() + " was not submitted; nothing runs. Run the pipeline again.";
         }
+        if (s.refused) {
+            return s.lastRound().jobIds().isEmpty()
+                    ? "\nnothing of run " + s.rec.runId() + " was submitted; once that is resolved, pvrun fetch " + s.rec.runId()
+                            + " submits it and collects the run (or run the pipeline again)"
+                    : "\nthe jobs submitted before it (" + String.join(", ", s.lastRound().jobIds()) + ") go on; once that is"
+                            + " resolved, pvrun fetch " + s.rec.runId() + " submits the rest and collects the run";
+        }
         if (s.lastRound().jobIds().isEmpty() && s.tracker.mayHaveSubmitted()) {
             return "\nrun " + s.rec.runId() + " may or may not have been submitted; pvrun fetch " + s.rec.runId()
                     + " finds its job or submits it, then collects it";

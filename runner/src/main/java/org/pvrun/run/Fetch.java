@@ -34,6 +34,8 @@ final class Fetch {
     private final Map<Integer, List<Manifest.OutputRecord>> outputs = new HashMap<>();
     private final List<String> nodes = new ArrayList<>();
     private final List<String> links = new ArrayList<>();
+    /** Listed file → its size, where the listing gave one. */
+    private final Map<String, Long> sizes = new HashMap<>();
     private final List<String> skippedLinks = new ArrayList<>();
     private final java.util.Set<Integer> started = new java.util.HashSet<>();
     private final Map<Integer, List<String>> outside = new HashMap<>();
@@ -78,6 +80,9 @@ final class Fetch {
                 skippedLinks.add(link);
             }
         }
+        if (!local) {
+            checkRoom(wanted);
+        }
         Path staging = Files.createDirectories(localRun.resolve(".fetch"));
         try {
             collect(wanted, tasksById, staging);
@@ -96,6 +101,20 @@ final class Fetch {
             Files.createDirectories(localRun.resolve("tasks").resolve(task.id()));
             outputs.computeIfAbsent(task.index(), k -> new ArrayList<>())
                     .sort((a, b) -> a.path().compareTo(b.path()));
+        }
+    }
+
+    /**
+     * Before the first byte: the files to bring must fit in the results folder (each rounded up to its file
+     * system's blocks), else exit 3 with both sizes; a file listed without a size counts as empty.
+     */
+    private void checkRoom(List<String> wanted) throws IOException {
+        List<Long> bytes = wanted.stream().map(p -> sizes.getOrDefault(p, 0L)).toList();
+        long needed = DiskSpace.onDisk(bytes, DiskSpace.blockHere(localRun));
+        long free = DiskSpace.freeHere(localRun);
+        if (needed > free) {
+            throw PvrunException.environment("cannot fetch into " + localRun + ": its "
+                    + DiskSpace.shortfall(wanted.size(), needed, "the results folder", free) + "; nothing was fetched");
         }
     }
 
@@ -173,7 +192,8 @@ final class Fetch {
             + "else find $d -type f -exec sha256sum -z -- {} + ; fi; exit 0";
 
     /**
-     * Lists the run directory's files ("file  NAME") and symbolic links ("link  NAME"), NUL-terminated, after
+     * Lists the run directory's files ("file SIZE  NAME", where find has GNU's -printf, else "file  NAME") and
+     * symbolic links ("link  NAME"), NUL-terminated, after
      * starting {@link #SHA256_LIST} in the background into {@code .pvrun-sums-TOKEN} (through a temporary name
      * of this shell's own, so a listing repeated after a dropped connection cannot mix two hashings): the
      * target hashes while the files travel. Arguments: run directory, the hashing command, the token.
@@ -181,8 +201,10 @@ final class Fetch {
     static final String LIST = "cd \"$1\" || exit 1; s=.pvrun-sums-$3; "
             + "( sh -c \"$2\" sh . >\"$s.tmp$$\" 2>/dev/null && mv -f \"$s.tmp$$\" \"$s\" ) </dev/null >/dev/null 2>&1 & "
             + "echo $! >\"$s.pid\"; "
-            + "find tasks logs status jobs \\( -type f -exec printf 'file  %s\\0' {} + \\) "
-            + "-o \\( -type l -exec printf 'link  %s\\0' {} + \\) ; exit 0";
+            + "if find . -maxdepth 0 -printf '' >/dev/null 2>&1; then "
+            + "find tasks logs status jobs \\( -type f -printf 'file %s  %p\\0' \\) -o \\( -type l -printf 'link  %p\\0' \\) ; "
+            + "else find tasks logs status jobs \\( -type f -exec printf 'file  %s\\0' {} + \\) "
+            + "-o \\( -type l -exec printf 'link  %s\\0' {} + \\) ; fi; exit 0";
 
     /** Waits for the hashes {@link #LIST} started (exit 3 if the hashing died without them), prints and removes them. */
     static final String AWAIT = "cd \"$1\" || exit 1; s=.pvrun-sums-$2; p=; read -r p <\"$s.pid\"; "
@@ -202,20 +224,30 @@ final class Fetch {
             throw PvrunException.environment("cannot list the run directory " + remoteRun + ":\n" + list.evidence());
         }
         List<String> files = new ArrayList<>();
-        parseListing(list.stdout(), files, links);
+        parseListing(list.stdout(), files, sizes, links);
         return files;
     }
 
-    /** {@link #LIST}'s records: regular files into {@code files}, symbolic links into {@code links}. */
-    static void parseListing(String out, List<String> files, List<String> links) {
+    /**
+     * {@link #LIST}'s records: regular files into {@code files}, their sizes (where listed) into {@code sizes},
+     * symbolic links into {@code links}.
+     */
+    static void parseListing(String out, List<String> files, Map<String, Long> sizes, List<String> links) {
         for (String rec : out.split("\0")) {
+            java.util.regex.Matcher sized = SIZED.matcher(rec);
             if (rec.startsWith("link  ")) {
                 links.add(rec.substring("link  ".length()));
             } else if (rec.startsWith("file  ")) {
                 files.add(rec.substring("file  ".length()));
+            } else if (sized.lookingAt()) {
+                String name = rec.substring(sized.end());
+                files.add(name);
+                sizes.put(name, Long.parseLong(sized.group(1)));
             }
         }
     }
+
+    private static final java.util.regex.Pattern SIZED = java.util.regex.Pattern.compile("file (\\d{1,18})  ");
 
     /** Path → SHA-256 of every regular file of the run directory, computed on the target. */
     private Map<String, String> awaitRemoteHashes() throws IOException, InterruptedException {
@@ -244,6 +276,7 @@ final class Fetch {
                 public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
                     if (a.isRegularFile()) {
                         out.add(root.relativize(f).toString());
+                        sizes.put(root.relativize(f).toString(), a.size());
                     } else if (a.isSymbolicLink()) {
                         links.add(root.relativize(f).toString());
                     }

@@ -100,8 +100,7 @@ final class Monitor {
                 }
             }
         }
-        s.replaceLastRound(new RunRecord.Round(round.number(), round.jobDir(), round.jobs(), round.jobIds(), roundCodes,
-                jobEnds));
+        s.replaceLastRound(round.with(round.jobIds(), roundCodes, jobEnds));
         return failed;
     }
 

@@ -9,13 +9,16 @@ import java.util.Map;
 
 import org.pvrun.PvrunException;
 import org.pvrun.job.QueueAnswer;
+import org.pvrun.plan.ArraySplit;
 import org.pvrun.scheduler.JobState;
 import org.pvrun.scheduler.Scheduler;
 import org.pvrun.transport.ExecResult;
 
 /**
- * A round as one array job of a batch scheduler (Slurm, PBS): submitted once and never again after a dropped
- * connection (a lost answer is adopted by the job's script path), followed by one status query per poll.
+ * A round as array jobs of a batch scheduler (Slurm, PBS, Grid Engine): one array, or several when the round
+ * is larger than the scheduler allows ({@link ArraySplit}), each submitted once and never again after a
+ * dropped connection (a lost answer is adopted by the array's script path), all followed by one status query
+ * per poll.
  */
 final class QueueTracker implements JobTracker {
     /** How long a cancelled job may take to leave the queue before pvrun reports what it last saw. */
@@ -29,25 +32,43 @@ final class QueueTracker implements JobTracker {
         this.scheduler = s.scheduler;
     }
 
+    /**
+     * Submits the round's arrays in order, each recorded as soon as its id is known. A submission the
+     * scheduler refuses (a limit, an unknown partition) stops the round there with the scheduler's words:
+     * the arrays already submitted stay recorded and run, and {@code pvrun fetch} submits the rest later.
+     */
     @Override
     public void submit(RunRecord.Round round, int tasks) throws IOException, InterruptedException {
         s.saveRounds(); // recorded as being submitted: a lost answer is looked for later (adopt)
-        String id = submitScript(round.jobDir() + "/job.sh");
-        round.jobIds().add(id);
+        ArraySplit split = round.split();
+        for (int a = round.jobIds().size(); a < split.arrays(); a++) {
+            round.jobIds().add(submitScript(round, a));
+            s.saveRounds();
+        }
         if (!s.o.quiet()) {
             int jobs = round.jobs().size();
-            s.o.out().printf("pvrun: submitted %s job %s on %s (%d task%s in %d job%s)%n", scheduler.name(), id,
-                    s.target.name(), tasks, tasks == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s");
+            String arrays = split.arrays() == 1 ? "" : ", " + split.arrays() + " arrays of at most " + split.perArray();
+            s.o.out().printf("pvrun: submitted %s job%s %s on %s (%d task%s in %d job%s%s)%n", scheduler.name(),
+                    split.arrays() == 1 ? "" : "s", String.join(", ", round.jobIds()), s.target.name(), tasks,
+                    tasks == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s", arrays);
         }
-        s.saveRounds();
     }
 
-    /** Submits a job script; sbatch and qsub are never repeated after a dropped connection (Transport.execOnce). */
-    private String submitScript(String script) throws IOException, InterruptedException {
-        ExecResult r = s.t.execOnce(scheduler.submitCommand(script), Engine.COMMAND_TIMEOUT);
+    /**
+     * Submits array {@code a}'s job script; sbatch and qsub are never repeated after a dropped connection
+     * (Transport.execOnce).
+     */
+    private String submitScript(RunRecord.Round round, int a) throws IOException, InterruptedException {
+        ExecResult r = s.t.execOnce(scheduler.submitCommand(round.jobDir() + "/" + ArraySplit.script(a)),
+                Engine.COMMAND_TIMEOUT);
         if (!r.ok()) {
-            throw PvrunException.environment("the " + scheduler.name() + " submission failed on " + s.target.name()
-                    + ":\n" + r.evidence());
+            int arrays = round.split().arrays();
+            String which = arrays == 1 ? "" : " of array " + (a + 1) + " of " + arrays + " (jobs "
+                    + String.join(", ", round.jobIds()) + " submitted before it)";
+            // 255 is ssh's own status (the connection dropped while the command ran): not an answer
+            s.refused = r.exitStatus() != 255;
+            throw PvrunException.environment("the " + scheduler.name() + " submission" + which + " failed on "
+                    + s.target.name() + ":\n" + r.evidence());
         }
         try {
             return scheduler.parseJobId(r.stdout());
@@ -64,28 +85,37 @@ final class QueueTracker implements JobTracker {
     @Override
     public void adopt() throws IOException, InterruptedException {
         RunRecord.Round round = s.lastRound();
-        if (round == null || !round.jobIds().isEmpty() || round.exitCodes() != null) {
+        if (round == null || round.exitCodes() != null || round.jobIds().size() >= round.split().arrays()) {
             return;
         }
-        String script = round.jobDir() + "/job.sh";
-        String id = null;
-        if (scheduler.jobScriptsCommand() != null) {
-            id = scheduler.parseJobScripts(s.check(s.t.exec(scheduler.jobScriptsCommand(), Engine.COMMAND_TIMEOUT),
-                    "list the jobs").stdout(), script);
+        ArraySplit split = round.split();
+        List<String> ids = new ArrayList<>(round.jobIds());
+        String listing = scheduler.jobScriptsCommand() == null ? null
+                : s.check(s.t.exec(scheduler.jobScriptsCommand(), Engine.COMMAND_TIMEOUT), "list the jobs").stdout();
+        for (int a = ids.size(); a < split.arrays(); a++) {
+            String id = listing == null ? null : scheduler.parseJobScripts(listing, round.jobDir() + "/" + ArraySplit.script(a));
+            if (id == null && ran(round, split, a)) {
+                id = "unknown"; // it ran and the queue forgot it: its exit and verdict files tell the rest
+            }
+            if (id == null) {
+                id = submitScript(round, a);
+            }
+            ids.add(id);
+            s.replaceLastRound(round.with(new ArrayList<>(ids), null, null));
+            if (!s.o.quiet()) {
+                String what = split.arrays() == 1 ? "round " + round.number()
+                        : "array " + (a + 1) + " of " + split.arrays() + " of round " + round.number();
+                s.o.out().printf("pvrun: %s %s %s job %s%n", what, id.equals("unknown") ? "ran as an unrecorded" : "is",
+                        scheduler.name(), id);
+            }
         }
-        if (id == null && s.t.exec(List.of("sh", "-c", "ls \"$1\"/job-*.nodes", "sh", round.jobDir()),
-                Engine.COMMAND_TIMEOUT).ok()) {
-            id = "unknown"; // it ran and the queue forgot it: its exit and verdict files tell the rest
-        }
-        if (id == null) {
-            id = submitScript(script);
-        }
-        if (!s.o.quiet()) {
-            s.o.out().printf("pvrun: round %d %s %s job %s%n", round.number(), id.equals("unknown") ? "ran as an unrecorded"
-                    : "is", scheduler.name(), id);
-        }
-        s.replaceLastRound(new RunRecord.Round(round.number(), round.jobDir(), round.jobs(),
-                new ArrayList<>(List.of(id)), null, null));
+    }
+
+    /** Whether a job of array {@code a} started (its nodes file is there) though the queue does not know it. */
+    private boolean ran(RunRecord.Round round, ArraySplit split, int a) throws IOException, InterruptedException {
+        String sh = "cd \"$1\" || exit 1; i=$2; while [ \"$i\" -lt \"$3\" ]; do [ -e job-$i.nodes ] && exit 0; i=$((i + 1)); done; exit 1";
+        return s.t.exec(List.of("sh", "-c", sh, "sh", round.jobDir(), Integer.toString(split.offset(a)),
+                Integer.toString(split.offset(a) + split.size(a))), Engine.COMMAND_TIMEOUT).ok();
     }
 
     @Override
@@ -95,7 +125,7 @@ final class QueueTracker implements JobTracker {
 
     @Override
     public boolean started(RunRecord.Round round, int j) {
-        return !round.jobIds().isEmpty();
+        return round.split().arrayOf(j) < round.jobIds().size();
     }
 
     @Override
@@ -113,11 +143,15 @@ final class QueueTracker implements JobTracker {
         }
         Map<String, JobState> states = scheduler.parseStatus(r.stdout());
         Map<String, String> reasons = scheduler.parsePendingReasons(r.stdout());
+        Map<String, String> ends = scheduler.parseEndDetails(r.stdout());
         Map<Integer, JobState> out = new HashMap<>();
         Map<Integer, String> why = new HashMap<>();
-        String id = round.jobIds().get(0);
+        Map<Integer, String> how = new HashMap<>();
         for (int j = 0; j < round.jobs().size(); j++) {
-            String element = scheduler.elementId(id, j, round.jobs().size());
+            if (!started(round, j)) {
+                continue;
+            }
+            String element = elementName(round, j);
             JobState st = states.get(element);
             if (st != null) {
                 out.put(j, st);
@@ -125,8 +159,11 @@ final class QueueTracker implements JobTracker {
             if (reasons.containsKey(element)) {
                 why.put(j, reasons.get(element));
             }
+            if (ends.containsKey(element)) {
+                how.put(j, ends.get(element));
+            }
         }
-        return QueueAnswer.of(out, why);
+        return QueueAnswer.of(out, why, how);
     }
 
     @Override
@@ -150,10 +187,12 @@ final class QueueTracker implements JobTracker {
 
     @Override
     public String elementName(RunRecord.Round round, int j) {
-        if (round.jobIds().isEmpty()) {
-            return "(not started)";
+        if (!started(round, j)) {
+            return "(not submitted)";
         }
-        return scheduler.elementId(round.jobIds().get(0), j, round.jobs().size());
+        ArraySplit split = round.split();
+        int a = split.arrayOf(j);
+        return scheduler.elementId(round.jobIds().get(a), split.indexInArray(j), split.size(a));
     }
 
     @Override

@@ -86,11 +86,29 @@ public record RunRecord(
     /**
      * One round of jobs: the first runs every task that is not reused; each retry round runs the tasks that
      * failed. {@code jobs.get(i)} are the task indices of job (array element) i; {@code jobIds} are the
-     * scheduler's ids (one array id for Slurm/PBS, one process id per job without a scheduler).
+     * scheduler's ids (one array id for Slurm/PBS/Grid Engine per array, in order, one process id per job
+     * without a scheduler). {@code perArray} is the scheduler's array limit the round was split under (0: one
+     * array, as in every record written before arrays were split).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Round(int number, String jobDir, List<List<Integer>> jobs, List<String> jobIds,
-            Map<String, Integer> exitCodes, Map<String, String> jobEnds) {}
+            Map<String, Integer> exitCodes, Map<String, String> jobEnds, int perArray) {
+
+        public Round(int number, String jobDir, List<List<Integer>> jobs, List<String> jobIds,
+                Map<String, Integer> exitCodes, Map<String, String> jobEnds) {
+            this(number, jobDir, jobs, jobIds, exitCodes, jobEnds, 0);
+        }
+
+        /** The round's arrays: which jobs each holds. */
+        public org.pvrun.plan.ArraySplit split() {
+            return new org.pvrun.plan.ArraySplit(Math.max(1, jobs.size()), perArray);
+        }
+
+        /** This round with its ids, verdicts or ends replaced. */
+        public Round with(List<String> ids, Map<String, Integer> codes, Map<String, String> ends) {
+            return new Round(number, jobDir, jobs, ids, codes, ends, perArray);
+        }
+    }
 
     /**
      * What to do once the run is collected, by whichever process collects it (run, fetch after --detach,

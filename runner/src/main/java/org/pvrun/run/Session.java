@@ -43,6 +43,8 @@ final class Session {
     volatile List<RunRecord.Round> liveRounds = new ArrayList<>();
     /** Set when the run goes on without this process (--detach): the monitor stops, nothing is cancelled. */
     volatile boolean detachNow;
+    /** Set when the scheduler refused a submission (its answer, not a lost one): nothing is left in doubt. */
+    volatile boolean refused;
     /** The verdicts the monitor's last poll read. */
     Map<Integer, Integer> lastTaskCodes = Map.of();
     /** Input name → where a task directory links it from (set by staging). */

@@ -91,22 +91,72 @@ final class Staging {
             files.add(rel + "/params.json");
             dirs.add(s.rec.remoteDir() + "/" + rel);
         }
-        if (!s.target.isRemote()) {
-            s.t.mkdirs(s.rec.remoteDir(), 0700);
-        } else {
-            ExecResult mk = s.t.exec(List.of("mkdir", "-p", "-m", "700", s.rec.remoteDir()), Engine.COMMAND_TIMEOUT);
-            if (!mk.ok()) {
-                throw PvrunException.environment("cannot create the run directory on " + s.target.name() + ":\n" + mk.evidence());
-            }
+        InputPlan inputs = planInputs(s, workdir);
+        String where = workdir != null ? workdir : s.rec.remoteDir();
+        List<Long> sizes = new ArrayList<>();
+        for (String f : files) {
+            sizes.add(Files.size(stage.resolve(f)));
         }
-        mkdirs(s, dirs);
-        s.t.uploadTree(stage, files, s.rec.remoteDir());
-        s.inputLinks = stageInputs(s, workdir);
+        for (String h : inputs.missing()) {
+            sizes.add(Files.size(inputs.byHash().get(h).source()));
+        }
+        checkRoom(s, sizes, where);
+        try {
+            if (!s.target.isRemote()) {
+                s.t.mkdirs(s.rec.remoteDir(), 0700);
+            } else {
+                ExecResult mk = s.t.exec(List.of("mkdir", "-p", "-m", "700", s.rec.remoteDir()), Engine.COMMAND_TIMEOUT);
+                if (!mk.ok()) {
+                    throw PvrunException.environment("cannot create the run directory on " + s.target.name() + ":\n" + mk.evidence());
+                }
+            }
+            mkdirs(s, dirs);
+            s.t.uploadTree(stage, files, s.rec.remoteDir());
+            s.inputLinks = sendInputs(s, inputs);
+        } catch (IOException | PvrunException e) {
+            if (!DiskSpace.full(e.getMessage())) {
+                throw e;
+            }
+            throw filledWhileStaging(s, where, e);
+        } finally {
+            FileUtils.deleteQuietly(stage.toFile());
+        }
         s.rec.spec().dataOrEmpty().forEach(d -> s.inputLinks.put(d.name(), d.path()));
-        FileUtils.deleteDirectory(stage.toFile());
         if (!s.o.quiet() && s.target.isRemote()) {
             s.o.out().printf("pvrun: staged %d files to %s:%s%n", files.size(), s.target.name(), s.rec.remoteDir());
         }
+    }
+
+    /** Before anything is sent: what staging writes on the target must fit there, else exit 3 with both sizes. */
+    private static void checkRoom(Session s, List<Long> sizes, String where) throws IOException, InterruptedException {
+        Long free = s.target.isRemote() ? DiskSpace.freeOnTarget(s.t, s.rec.remoteDir())
+                : Long.valueOf(DiskSpace.freeHere(Path.of(s.rec.remoteDir())));
+        long block = s.target.isRemote() ? DiskSpace.REMOTE_BLOCK : DiskSpace.blockHere(Path.of(s.rec.remoteDir()));
+        long needed = DiskSpace.onDisk(sizes, block);
+        if (free != null && needed > free) {
+            throw PvrunException.environment("cannot stage on target " + s.target.name() + ": the run's "
+                    + DiskSpace.shortfall(sizes.size(), needed, where, free) + "; nothing was sent");
+        }
+    }
+
+    /**
+     * The disk filled on the way (something else wrote there meanwhile): the half-staged run directory goes, so
+     * that the space comes back and nothing half-staged stays behind; the run is recorded as never submitted.
+     */
+    private static PvrunException filledWhileStaging(Session s, String where, Exception e)
+            throws IOException, InterruptedException {
+        Long free;
+        if (s.target.isRemote()) {
+            s.t.exec(List.of("rm", "-rf", "--", s.rec.remoteDir()), Engine.COMMAND_TIMEOUT);
+            free = DiskSpace.freeOnTarget(s.t, s.rec.remoteDir());
+        } else {
+            FileUtils.deleteQuietly(Path.of(s.rec.remoteDir()).toFile());
+            free = DiskSpace.freeHere(Path.of(s.rec.remoteDir()));
+        }
+        return PvrunException.environment("cannot stage on target " + s.target.name() + ": " + DiskSpace.NO_SPACE
+                + " in " + where + (free == null ? "" : " (" + org.pvrun.util.Sizes.human(free) + " free now)")
+                + "; the half-staged run directory " + s.rec.remoteDir() + " was removed, nothing was submitted:\n"
+                + DiskSpace.evidence(e.getMessage(), 12), e);
     }
 
     static void mkdirs(Session s, List<String> dirs) throws IOException, InterruptedException {
@@ -123,16 +173,20 @@ final class Staging {
         }
     }
 
+    /**
+     * Where each input appears from, by its hash, and the hashes the target's cache does not have yet
+     * ({@code missing}, to be sent).
+     */
+    record InputPlan(Map<String, String> links, Map<String, PipelineSpec.InputFile> byHash, List<String> missing,
+            String cache) {}
+
     /** Inputs go to a content-addressed cache on the target; those already there are not sent again. */
-    static Map<String, String> stageInputs(Session s, String workdir) throws IOException, InterruptedException {
+    static InputPlan planInputs(Session s, String workdir) throws IOException, InterruptedException {
         Map<String, String> links = new LinkedHashMap<>();
-        if (s.spec.inputs().isEmpty()) {
-            return links;
-        }
-        if (!s.target.isRemote()) {
+        if (s.spec.inputs().isEmpty() || !s.target.isRemote()) {
             // this machine: the task directory links straight to the file
             s.spec.inputs().forEach(in -> links.put(in.name(), in.source().toString()));
-            return links;
+            return new InputPlan(links, Map.of(), List.of(), null);
         }
         String cache = workdir + "/" + Engine.CACHE;
         Map<String, PipelineSpec.InputFile> byHash = new LinkedHashMap<>();
@@ -145,13 +199,23 @@ final class Staging {
         probe.append("; do [ -f \"$h\" ] && echo \"$h\"; done; exit 0");
         ExecResult present = s.check(s.t.exec(List.of("sh", "-c", probe.toString()), Engine.COMMAND_TIMEOUT), "look for staged inputs");
         Set<String> there = new LinkedHashSet<>(present.stdout().lines().map(String::strip).toList());
+        List<String> missing = byHash.keySet().stream().filter(h -> !there.contains(h)).toList();
+        return new InputPlan(links, byHash, missing, cache);
+    }
+
+    /** Sends the inputs the target's cache lacks, each verified by SHA-256 there; returns where tasks link them from. */
+    static Map<String, String> sendInputs(Session s, InputPlan p) throws IOException, InterruptedException {
+        Map<String, String> links = new LinkedHashMap<>(p.links());
+        if (p.cache() == null) {
+            return links;
+        }
+        String cache = p.cache();
+        Map<String, PipelineSpec.InputFile> byHash = p.byHash();
         List<String> sent = new ArrayList<>();
         s.check(s.t.exec(List.of("mkdir", "-p", cache), Engine.COMMAND_TIMEOUT), "create the input cache");
-        for (Map.Entry<String, PipelineSpec.InputFile> e : byHash.entrySet()) {
-            if (!there.contains(e.getKey())) {
-                s.t.upload(e.getValue().source(), cache + "/" + e.getKey());
-                sent.add(e.getKey());
-            }
+        for (String h : p.missing()) {
+            s.t.upload(byHash.get(h).source(), cache + "/" + h);
+            sent.add(h);
         }
         if (!sent.isEmpty()) {
             List<String> argv = new ArrayList<>(List.of("sha256sum", "--"));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.io.FileUtils;
+import org.pvrun.plan.ArraySplit;
 import org.pvrun.plan.Packing;
 import org.pvrun.plan.Task;
 import org.pvrun.results.ManifestIO;
@@ -73,11 +74,20 @@ final class Submission {
                     "reset", s.rec.spec().reset() == null ? "pipeline" : s.rec.spec().reset())));
             files.add("job-" + j + ".json");
         }
-        int maxParallel = s.scheduler.runsArrays() ? Math.min(jobs.size(), s.slots()) : 0;
+        // a round larger than the scheduler's array limit goes as several arrays, each its own script
+        int perArray = s.scheduler.runsArrays() && jobs.size() > 1 ? ArrayLimits.of(s) : 0;
+        ArraySplit split = new ArraySplit(jobs.size(), perArray >= jobs.size() ? 0 : perArray);
         JobSpec js = Engine.jobSpec(s.specOrRecord(), s.target, s.rec.paraviewVersion(), s.rec.remoteDir(), jobDir, jobs.size(),
-                maxParallel >= jobs.size() ? 0 : maxParallel, maxPer);
-        Files.writeString(stage.resolve("job.sh"), s.scheduler.renderJobScript(js));
-        files.add("job.sh");
+                0, maxPer);
+        // the arrays share the slots (max_parallel): no scheduler throttles across arrays
+        int slots = Math.max(1, s.slots() / split.arrays());
+        for (int a = 0; a < split.arrays(); a++) {
+            int size = s.scheduler.runsArrays() ? split.size(a) : 1;
+            int maxParallel = s.scheduler.runsArrays() ? Math.min(size, slots) : 0;
+            JobSpec array = js.asArray(split.offset(a), size, maxParallel >= size ? 0 : maxParallel);
+            Files.writeString(stage.resolve(ArraySplit.script(a)), s.scheduler.renderJobScript(array));
+            files.add(ArraySplit.script(a));
+        }
         Staging.mkdirs(s, List.of(jobDir));
         if (number > 1) {
             // a retried task starts from a clean slate: no verdict from its last attempt
@@ -88,7 +98,7 @@ final class Submission {
         }
         s.t.uploadTree(stage, files, jobDir);
         FileUtils.deleteDirectory(s.localRun.resolve(".stage").toFile());
-        RunRecord.Round round = new RunRecord.Round(number, jobDir, jobs, new ArrayList<>(), null, null);
+        RunRecord.Round round = new RunRecord.Round(number, jobDir, jobs, new ArrayList<>(), null, null, split.perArray());
         rounds.add(round);
         s.liveRounds = rounds;
         s.tracker.submit(round, taskIndices.size());

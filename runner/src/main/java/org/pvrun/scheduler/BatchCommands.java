@@ -45,6 +45,36 @@ final class BatchCommands {
         return "0-" + (job.arraySize() - 1) + (throttled(job) ? "%" + job.maxParallel() : "");
     }
 
+    /** {@code expr} with the array's offset in the round added, when it has one (see JobSpec.arrayOffset). */
+    static String plusOffset(String expr, JobSpec job) {
+        return job.arrayOffset() == 0 ? expr : "$((" + job.arrayOffset() + " + " + expr + "))";
+    }
+
+    /**
+     * The file a scheduler writes a job's output to, named by the index it substitutes ({@code %a}, {@code
+     * ^array_index^}): {@code job-I.out}, where I is also the job's index in the round, except in an array
+     * after the first of a split round, whose elements count from 0 again: {@code array-OFFSET-I.out}. A plain
+     * job (an array of one) has its index in the name, since the pattern would not be replaced by it.
+     */
+    static String outputFile(String jobDir, JobSpec job, String indexPattern) {
+        if (job.arraySize() <= 1) {
+            return jobDir + "/job-" + job.arrayOffset() + ".out";
+        }
+        return jobDir + (job.arrayOffset() == 0 ? "/job-" : "/array-" + job.arrayOffset() + "-") + indexPattern + ".out";
+    }
+
+    /**
+     * The number after {@code name} on a line of a configuration listing ({@code MaxArraySize = 1001},
+     * {@code max_aj_tasks 75000}, {@code max_array_size = 10000}).
+     */
+    static int configNumber(String stdout, String name, String command) {
+        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(name) + "\\s*=?\\s*(\\d{1,18})\\s*$").matcher(stdout);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no " + name + " in the output of " + command + ":\n" + indent(stdout));
+        }
+        return (int) Math.min(Integer.MAX_VALUE, Long.parseLong(m.group(1)));
+    }
+
     /** Output quoted in an error message, indented; "(no output)" for none. */
     static String indent(String text) {
         return text.isBlank() ? "    (no output)" : text.strip().replaceAll("(?m)^", "    ");

@@ -46,15 +46,18 @@ abstract class BatchScheduler implements Scheduler {
     public final String renderJobScript(JobSpec job) {
         JobResources res = JobResources.of(job.resources());
         checkResources(job, res);
-        Map<String, Object> view = JobScripts.commonView(job, arrayIndexExpr());
+        Map<String, Object> view = JobScripts.commonView(job, arrayIndexExpr(job));
         String jobDir = JobScripts.directivePath("jobDir", job.jobDir());
         view.put("directives", directives(job, res, jobDir).lines());
-        addToView(view, jobDir);
+        addToView(view, job, jobDir);
         return JobScripts.render(name() + ".sh.mustache", view);
     }
 
-    /** The shell expression for the array index in the job, 0 for a plain job. */
-    abstract String arrayIndexExpr();
+    /**
+     * The shell expression for the job's index in its round: the array index (0 for a plain job) plus the
+     * array's offset when the round was split into several arrays.
+     */
+    abstract String arrayIndexExpr(JobSpec job);
 
     /** Refuses the resources this scheduler has no equivalent for (before anything else about the job). */
     void checkResources(JobSpec job, JobResources res) {}
@@ -63,5 +66,5 @@ abstract class BatchScheduler implements Scheduler {
     abstract BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir);
 
     /** What this scheduler's template needs beyond the common view. */
-    void addToView(Map<String, Object> view, String jobDir) {}
+    void addToView(Map<String, Object> view, JobSpec job, String jobDir) {}
 }

@@ -94,9 +94,9 @@ final class JobScripts {
         if (job.ranks() < 1) {
             throw new IllegalArgumentException("ranks must be at least 1, got " + job.ranks());
         }
-        if (job.arraySize() < 1 || job.maxParallel() < 0) {
-            throw new IllegalArgumentException("arraySize must be >= 1 and maxParallel >= 0, got "
-                    + job.arraySize() + " and " + job.maxParallel());
+        if (job.arraySize() < 1 || job.maxParallel() < 0 || job.arrayOffset() < 0) {
+            throw new IllegalArgumentException("arraySize must be >= 1, maxParallel and arrayOffset >= 0, got "
+                    + job.arraySize() + ", " + job.maxParallel() + " and " + job.arrayOffset());
         }
         if (!DISPLAYS.contains(job.display())) {
             throw new IllegalArgumentException("display '" + job.display() + "' must be one of " + DISPLAYS);

@@ -20,7 +20,10 @@ import java.util.Map;
  * @param jobDir      absolute directory for the job's own files on the target: the job writes its stdout and
  *                    stderr to {@code jobDir/job-<I>.out} and, after its outputs, its launch exit status to
  *                    {@code jobDir/job-<I>.exit} (written to a temporary name, then renamed), where I is the
- *                    array index (0 for a plain job); the job exports it as PVRUN_ARRAY_INDEX
+ *                    array index (0 for a plain job) plus {@code arrayOffset}; the job exports it as
+ *                    PVRUN_ARRAY_INDEX
+ * @param arrayOffset the round's index of this array's first element, when a round larger than the scheduler's
+ *                    array limit is split into several arrays ({@link org.pvrun.plan.ArraySplit}); 0 otherwise
  */
 public record JobSpec(
         String jobName,
@@ -33,5 +36,19 @@ public record JobSpec(
         List<String> launch,
         int arraySize,
         int maxParallel,
-        String jobDir) {
+        String jobDir,
+        int arrayOffset) {
+
+    /** A job of a round that is one array (or no array): offset 0. */
+    public JobSpec(String jobName, String runDir, int ranks, Map<String, String> resources, List<String> setup,
+            Map<String, String> environment, String display, List<String> launch, int arraySize, int maxParallel,
+            String jobDir) {
+        this(jobName, runDir, ranks, resources, setup, environment, display, launch, arraySize, maxParallel, jobDir, 0);
+    }
+
+    /** This job as array {@code size} elements long starting at the round's job {@code offset}. */
+    public JobSpec asArray(int offset, int size, int maxParallel) {
+        return new JobSpec(jobName, runDir, ranks, resources, setup, environment, display, launch, size, maxParallel,
+                jobDir, offset);
+    }
 }

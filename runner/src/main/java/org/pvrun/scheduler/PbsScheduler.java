@@ -68,8 +68,29 @@ public final class PbsScheduler extends BatchScheduler {
     }
 
     @Override
-    String arrayIndexExpr() {
-        return "${PBS_ARRAY_INDEX:-0}";
+    public List<String> arrayLimitCommand() {
+        return List.of("qmgr", "-c", "list server");
+    }
+
+    /**
+     * {@code max_array_size = 10000} in the server's attributes (PBS Professional Reference Guide: subjobs
+     * in one array, 10000 when unset, and then not listed).
+     */
+    @Override
+    public int parseArrayLimit(String stdout) {
+        try {
+            return BatchCommands.configNumber(stdout, "max_array_size", "qmgr -c 'list server'");
+        } catch (IllegalArgumentException unset) {
+            if (stdout.contains("Server ")) {
+                return 10000;
+            }
+            throw unset;
+        }
+    }
+
+    @Override
+    String arrayIndexExpr(JobSpec job) {
+        return BatchCommands.plusOffset("${PBS_ARRAY_INDEX:-0}", job);
     }
 
     @Override
@@ -81,7 +102,7 @@ public final class PbsScheduler extends BatchScheduler {
         BatchCommands.Directives d = new BatchCommands.Directives()
                 .add("-N " + job.jobName())
                 // ^array_index^ is replaced by PBS with the subjob's index in output paths
-                .add("-o " + jobDir + (array ? "/job-^array_index^.out" : "/job-0.out"))
+                .add("-o " + BatchCommands.outputFile(jobDir, job, "^array_index^"))
                 .add("-j oe")
                 // write the output file in place while the job runs (direct_write) instead of copying it at the end
                 .add("-k od")

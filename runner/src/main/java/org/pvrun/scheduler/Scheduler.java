@@ -41,6 +41,14 @@ public interface Scheduler {
     }
 
     /**
+     * The scheduler's own words for how each ended job in the status query's output ended, where they say
+     * more than {@link JobState} (job id → {@code NODE_FAIL on node2}); empty where the query carries none.
+     */
+    default Map<String, String> parseEndDetails(String statusStdout) {
+        return Map.of();
+    }
+
+    /**
      * Whether the scheduler ends a job at its wall time ({@code time} resource); when not, the launch line
      * enforces the spec's timeout itself.
      */
@@ -54,6 +62,24 @@ public interface Scheduler {
      */
     default boolean runsArrays() {
         return true;
+    }
+
+    /**
+     * A query for the largest array the scheduler accepts (Slurm's {@code MaxArraySize}, Grid Engine's
+     * {@code max_aj_tasks}), or null when it has none pvrun reads.
+     */
+    default List<String> arrayLimitCommand() {
+        return null;
+    }
+
+    /**
+     * How many jobs one array may hold, from the limit query's output; 0 for no limit. A round with more jobs
+     * is split into several arrays ({@link org.pvrun.plan.ArraySplit}).
+     *
+     * @throws IllegalArgumentException when the output does not name the limit
+     */
+    default int parseArrayLimit(String stdout) {
+        return 0;
     }
 
     /** The cancel command for the given jobs. */

@@ -54,9 +54,23 @@ public final class SgeScheduler extends BatchScheduler {
         }
     }
 
-    /** Set by the template: SGE_TASK_ID - 1 (Grid Engine counts from 1), 0 for a plain job. */
     @Override
-    String arrayIndexExpr() {
+    public List<String> arrayLimitCommand() {
+        return List.of("qconf", "-sconf");
+    }
+
+    /** {@code max_aj_tasks 75000}: tasks in one array job, 0 for no limit (sge_conf(5)). */
+    @Override
+    public int parseArrayLimit(String stdout) {
+        return BatchCommands.configNumber(stdout, "max_aj_tasks", "qconf -sconf");
+    }
+
+    /**
+     * Set by the template: SGE_TASK_ID - 1 (Grid Engine counts from 1), 0 for a plain job, plus the array's
+     * offset in a split round.
+     */
+    @Override
+    String arrayIndexExpr(JobSpec job) {
         return "$pvrun_sge_index";
     }
 
@@ -84,8 +98,10 @@ public final class SgeScheduler extends BatchScheduler {
 
     /** The job writes its own output file there (see the template). */
     @Override
-    void addToView(Map<String, Object> view, String jobDir) {
+    void addToView(Map<String, Object> view, JobSpec job, String jobDir) {
         view.put("jobDirOut", jobDir);
+        view.put("arrayOffset", job.arrayOffset());
+        view.put("offsetPlus", job.arrayOffset() == 0 ? "" : job.arrayOffset() + " + ");
     }
 
     /** The user's jobs (qstat's default), as XML: one query for all of them. */

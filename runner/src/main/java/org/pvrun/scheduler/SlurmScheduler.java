@@ -50,10 +50,12 @@ public final class SlurmScheduler extends BatchScheduler {
 
     private static final Map<String, JobState> BY_CODE = new HashMap<>();
     private static final Map<String, JobState> BY_NAME = new HashMap<>();
+    private static final Map<String, String> NAME_OF_CODE = new HashMap<>();
 
     static {
         for (Code c : CODES) {
             BY_CODE.put(c.code(), c.state());
+            NAME_OF_CODE.put(c.code(), c.name());
             BY_NAME.put(c.name(), c.state());
         }
     }
@@ -74,7 +76,8 @@ public final class SlurmScheduler extends BatchScheduler {
      * Resources: partition, account, time, memory (per node, {@code --mem}), nodes, qos; any other key is
      * rejected (see {@link JobResources}). Slurm stays in {@code runDir} through {@code --chdir}; stdout and
      * stderr go together to {@code jobDir/job-%a.out} for arrays ({@code %a} = array index) and to
-     * {@code jobDir/job-0.out} for a plain job, where {@code %a} would not be the index.
+     * {@code jobDir/job-0.out} for a plain job, where {@code %a} would not be the index (see
+     * {@link BatchCommands#outputFile} for the arrays of a split round).
      */
     @Override
     BatchCommands.Directives directives(JobSpec job, JobResources res, String jobDir) {
@@ -82,8 +85,11 @@ public final class SlurmScheduler extends BatchScheduler {
         BatchCommands.Directives d = new BatchCommands.Directives()
                 .add("--job-name=" + job.jobName())
                 .add("--chdir=" + JobScripts.directivePath("runDir", job.runDir()))
-                .add("--output=" + jobDir + (array ? "/job-%a.out" : "/job-0.out"))
+                .add("--output=" + BatchCommands.outputFile(jobDir, job, "%a"))
                 .add("--ntasks=" + job.ranks())
+                // a job on a node that fails is not started again by Slurm (its default, JobRequeue=1): pvrun
+                // retries its tasks itself (retries:), keeping those that finished and recording the attempt
+                .add("--no-requeue")
                 .optional("--nodes=", res.nodes())
                 .optional("--partition=", res.partition())
                 .optional("--account=", res.account())
@@ -97,8 +103,23 @@ public final class SlurmScheduler extends BatchScheduler {
     }
 
     @Override
-    String arrayIndexExpr() {
-        return "${SLURM_ARRAY_TASK_ID:-0}";
+    public List<String> arrayLimitCommand() {
+        return List.of("scontrol", "show", "config");
+    }
+
+    /**
+     * {@code MaxArraySize = 1001}: array indices go from 0 to one less than it, so an array of pvrun's (indices
+     * from 0) holds that many jobs; 0 switches arrays off, and every job is then submitted on its own.
+     */
+    @Override
+    public int parseArrayLimit(String stdout) {
+        int max = BatchCommands.configNumber(stdout, "MaxArraySize", "scontrol show config");
+        return max == 0 ? 1 : max;
+    }
+
+    @Override
+    String arrayIndexExpr(JobSpec job) {
+        return BatchCommands.plusOffset("${SLURM_ARRAY_TASK_ID:-0}", job);
     }
 
     /**
@@ -107,11 +128,12 @@ public final class SlurmScheduler extends BatchScheduler {
      * --jobs=...} fails outright ("Invalid job id specified", exit 1) once Slurm has forgotten one of them
      * (MinJobAge, 300 s by default), which would hide the state of all the others. Listing by user also
      * needs no user name: the engine does not know the remote one. Jobs of other runs in the output are
-     * simply not looked up.
+     * simply not looked up. The columns: id, state code, reason, and last the nodes ({@code %N}, empty for a job
+     * that never ran), which name the node of a job that ended with it ({@code NODE_FAIL on node2}).
      */
     @Override
     public List<String> statusCommand(Collection<String> jobIds) {
-        return List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t %r");
+        return List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t %r %N");
     }
 
     /**
@@ -137,9 +159,27 @@ public final class SlurmScheduler extends BatchScheduler {
             if (cols.length < 3 || BY_CODE.get(cols[1]) != JobState.PENDING) {
                 return null;
             }
-            // %R, squeue's default column, puts it in parentheses: taken either way
-            String reason = cols[2].split(",", 2)[0].strip().replaceFirst("^\\((.*?)\\)?$", "$1");
+            // %R, squeue's default column, puts it in parentheses: taken either way; the nodes may follow
+            String reason = cols[2].contains(",") ? cols[2].split(",", 2)[0] : cols[2].strip().split("\\s+", 2)[0];
+            reason = reason.strip().replaceFirst("^\\((.*?)\\)?$", "$1");
             return reason.isEmpty() || reason.equals("None") ? null : reason;
+        });
+    }
+
+    /**
+     * Slurm's own name of each state a job ended in other than COMPLETED, with its node where squeue names
+     * one: {@code NODE_FAIL on node2}, {@code OUT_OF_MEMORY on node1}, {@code CANCELLED}.
+     */
+    @Override
+    public Map<String, String> parseEndDetails(String statusStdout) {
+        return byId(statusStdout, SlurmScheduler::statusColumns, cols -> {
+            JobState st = BY_CODE.get(cols[1]);
+            if (st == null || !st.isTerminal() || st == JobState.COMPLETED) {
+                return null;
+            }
+            String[] rest = cols.length < 3 ? new String[0] : cols[2].strip().split("\\s+");
+            String nodes = rest.length >= 2 && !rest[rest.length - 1].contains(":") ? rest[rest.length - 1] : null;
+            return NAME_OF_CODE.get(cols[1]) + (nodes == null ? "" : " on " + nodes);
         });
     }
 

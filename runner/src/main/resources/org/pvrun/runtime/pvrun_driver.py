@@ -11,6 +11,7 @@ through the pipeline (OtherRanks). __file__ is a copy of the script in the task'
 its timeout is stopped by a watchdog outside the interpreter (pvrun_ranks). pvbatch's exit status is 0
 once every task has run, whatever their verdicts. See docs/runtime.md.
 """
+import errno
 import gc
 import json
 import os
@@ -224,7 +225,10 @@ def run_task(task, rank, others, outside):
         code = 124  # as coreutils timeout
 
     except BaseException as exc:  # the task failed; report it and go on with the next one
-        _print_script_traceback(exc, os.path.basename(script))
+        if _no_space(exc):
+            _failed_for_space(task, exc, os.path.basename(script))
+        else:
+            _print_script_traceback(exc, os.path.basename(script))
         exc.__traceback__ = None  # its frames hold the script's objects
         code = 1
     finally:
@@ -285,13 +289,57 @@ def _run_as_main(script):
 
 def _print_script_traceback(exc, script):
     """The traceback from the script's first frame on: the driver's and runpy's frames say nothing."""
+    sys.stderr.write(_script_traceback(exc, script))
+
+
+def _script_traceback(exc, script):
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != script:
         tb = tb.tb_next
     if tb is None and isinstance(exc, SyntaxError):
-        traceback.print_exception(type(exc), exc, None)  # file, line and caret say it all
-        return
-    traceback.print_exception(type(exc), exc, tb if tb is not None else exc.__traceback__)
+        return "".join(traceback.format_exception(type(exc), exc, None))  # file, line and caret say it all
+    return "".join(traceback.format_exception(type(exc), exc, tb if tb is not None else exc.__traceback__))
+
+
+def _no_space(exc):
+    """Whether the task failed because a disk filled (ENOSPC; EDQUOT, a quota), or of what that caused."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _failed_for_space(task, exc, script):
+    """A task whose outputs did not fit. What it wrote is incomplete and holds the space its own traceback and
+    verdict need, and the tasks after it: its folder is emptied (as before a retry), its files closed first (the
+    frames of the traceback hold them; an open file's space stays taken after its name is gone), then the
+    traceback goes to the log, which says what was removed. docs/runtime.md#a-full-disk"""
+    text = _script_traceback(exc, script)
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        exc = exc.__cause__ or exc.__context__
+    gc.collect()
+    count, size = 0, 0
+    own = {os.path.join(task["dir"], n) for n in ("params.json", os.path.basename(task["script"]))}
+    for root, _, names in os.walk(task["dir"]):
+        for name in names:
+            path = os.path.join(root, name)
+            if os.path.isfile(path) and not os.path.islink(path) and path not in own:
+                count += 1
+                size += os.path.getsize(path)
+    _clean(task)
+    try:
+        sys.stderr.write(text)
+        print("pvrun: the disk is full: removed the %d files of this task (%d bytes), which cannot be complete, so "
+              "that the tasks after it have room" % (count, size), file=sys.stderr)
+        sys.stderr.flush()
+    except OSError:  # the disk is still full: the verdict comes first
+        pass
 
 
 # Proxy groups a script can fill: everything the next task must not see. The session's own singletons

@@ -253,4 +253,36 @@ class HtmlReportTest {
         }
         return n;
     }
+
+    /** A split animation's run: the movie linked (too large to embed), its frames and hash, the contact sheet shown. */
+    @Test
+    void showsTheMovieAndItsContactSheet(@TempDir Path tmp) throws IOException {
+        Path run = RunFixtures.write(tmp.resolve("run"), "orbit", "succeeded", List.of(
+                task(Map.of(), Map.of("frames/orbit.0000.png", IMG)), task(Map.of(), Map.of("frames/orbit.0001.png", OTHER))));
+        Files.createDirectories(run.resolve("movie"));
+        javax.imageio.ImageIO.write(IMG, "png", run.resolve("movie/orbit.contact.png").toFile());
+        Files.write(run.resolve("movie/orbit.mp4"), new byte[2048]);
+        ObjectNode json = (ObjectNode) ManifestIO.JSON.readTree(run.resolve("manifest.json").toFile());
+        json.putObject("movie").put("frames", "movie/frames").put("frame_count", 2).put("file", "movie/orbit.mp4")
+                .put("bytes", 2048).put("sha256", "ab".repeat(32)).put("fps", 24)
+                .put("contact_sheet", "movie/orbit.contact.png").put("contact_sheet_sha256", "cd".repeat(32));
+        Files.write(run.resolve("manifest.json"), ManifestIO.JSON.writeValueAsBytes(json));
+        String html = Files.readString(HtmlReport.write(run, ManifestIO.read(run.resolve("manifest.json"))));
+        assertTrue(html.contains("<section id=\"movie\"><h2>Movie</h2>"), html);
+        assertTrue(html.contains("<a href=\"#movie\">movie</a>"), "the header links to it");
+        assertTrue(html.contains("2 frames in <code>movie/frames</code> at 24 frames a second"), html);
+        assertTrue(html.contains("<video controls preload=\"metadata\"><source src=\"./movie/orbit.mp4\" type=\"video/mp4\">"), html);
+        assertTrue(html.contains("sha256 " + "ab".repeat(32)), html);
+        String section = html.substring(html.indexOf("<section id=\"movie\">"), html.indexOf("<section id=\"tasks\">"));
+        assertTrue(section.contains("data:image/png;base64,"), "the contact sheet is embedded like the task images");
+        assertTrue(section.contains("contact sheet"), section);
+    }
+
+    @Test
+    void aRunWithoutAMovieHasNoMovieSection(@TempDir Path tmp) throws IOException {
+        Path run = RunFixtures.oneImage(tmp.resolve("run"), "contour.png", IMG);
+        String html = Files.readString(HtmlReport.write(run, RunFixtures.manifest(run)));
+        assertFalse(html.contains("id=\"movie\""), html);
+        assertFalse(html.contains("href=\"#movie\""), html);
+    }
 }

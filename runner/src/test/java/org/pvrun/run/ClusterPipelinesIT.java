@@ -214,6 +214,12 @@ class ClusterPipelinesIT {
      */
     @Test
     void ctrlCKeepsFinishedTasksAndResumeReusesThem() throws Exception {
+        ctrlCKeepsFinishedTasksAndResumeReusesThem(dir, targets, "ci-slurm", "squeue");
+    }
+
+    /** The same on any scheduler: {@code tool} is its status command, which confirms the cancel. */
+    static void ctrlCKeepsFinishedTasksAndResumeReusesThem(Path dir, Path targets, String target, String tool)
+            throws Exception {
         // task 0 is done at once, the others take 20 s: Ctrl-C comes between (the job runs as another user on the
         // cluster, so no file of this test's folder can tell it when to finish)
         Files.writeString(dir.resolve("part.py"), "import time, pvrun\n"
@@ -223,7 +229,7 @@ class ClusterPipelinesIT {
                 + "sweep: {i: [0, 1, 2]}\ntasks_per_job: 1\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.pvrun.cli.Main", "run",
-                dir.resolve("part.yaml").toString(), "-t", "ci-slurm", "--targets", targets.toString(),
+                dir.resolve("part.yaml").toString(), "-t", target, "--targets", targets.toString(),
                 "-o", dir.resolve("results").toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -242,7 +248,8 @@ class ClusterPipelinesIT {
         }
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(130, p.exitValue(), seen.toString());
-        assertTrue(seen.toString().matches("(?s).*pvrun: cancelled job \\d+ \\(confirmed by squeue\\).*"), seen.toString());
+        assertTrue(seen.toString().matches("(?s).*pvrun: cancelled jobs? [\\d, ]+ \\(confirmed by " + tool + "\\).*"),
+                seen.toString());
         Path first = LocalPipelinesIT.onlyRun(dir.resolve("results/part"));
         JsonNode m = ManifestIO.JSON.readTree(first.resolve("manifest.json").toFile());
         assertEquals("cancelled", m.get("status").asText());
@@ -251,7 +258,7 @@ class ClusterPipelinesIT {
         assertEquals("cancelled", m.get("tasks").get(1).get("status").asText(), m.toString());
         assertEquals("cancelled", m.get("tasks").get(2).get("status").asText(), m.toString());
 
-        Cli.Result again = Cli.run("run", dir.resolve("part.yaml").toString(), "-t", "ci-slurm", "--targets",
+        Cli.Result again = Cli.run("run", dir.resolve("part.yaml").toString(), "-t", target, "--targets",
                 targets.toString(), "-o", dir.resolve("results").toString(), "--resume");
         assertEquals(0, again.exitCode(), again.toString());
         assertTrue(again.out().contains("--resume: 1 of 3 tasks reused"), again.toString());

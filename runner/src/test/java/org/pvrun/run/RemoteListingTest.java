@@ -54,8 +54,14 @@ class RemoteListingTest {
         String listed = sh(bin, Fetch.LIST, run.toString(), Fetch.SHA256_LIST, "t1");
         List<String> files = new java.util.ArrayList<>();
         List<String> links = new java.util.ArrayList<>();
-        Fetch.parseListing(listed, files, links);
+        Map<String, Long> sizes = new TreeMap<>();
+        Fetch.parseListing(listed, files, sizes, links);
         assertEquals(expected.keySet().stream().sorted().toList(), files.stream().sorted().toList());
+        Map<String, Long> expectedSizes = new TreeMap<>();
+        for (String name : expected.keySet()) {
+            expectedSizes.put(name, Files.size(run.resolve(name)));
+        }
+        assertEquals(expectedSizes, sizes, "GNU find gives every file's size");
         assertEquals(List.of("tasks/0000/link", "tasks/0001/up\nlink"), links.stream().sorted().toList());
         String sums = sh(bin, Fetch.AWAIT, run.toString(), "t1");
         assertEquals(expected, new TreeMap<>(RemoteFiles.parseSha256sumZ(sums)));

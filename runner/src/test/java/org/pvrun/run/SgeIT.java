@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,12 +63,117 @@ class SgeIT {
         LocalPipelinesIT.assertOutputsMatchFiles(runDir, m.get("tasks").get(0));
     }
 
+    /**
+     * The sweep's 12 tasks go in 6 jobs; the test cluster's max_aj_tasks is 5, so they are two arrays (5 and
+     * 1), and every task still gets its own parameters (a job running another's tasks would leave one without
+     * outputs and another done twice).
+     */
     @Test
-    void aSweepAsAnArray() throws IOException {
-        JsonNode m = run("sweep.yaml");
+    void aSweepAsArraysSplitUnderMaxAjTasks() throws IOException {
+        assertEquals("5", TestCluster.require().get("SGE_MAX_AJ_TASKS"));
+        Cli.Result r = Cli.run("run", Repo.pipeline("sweep.yaml").toString(), "-t", "ci-sge", "--targets",
+                targets.toString(), "-o", dir.resolve("results").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().matches("(?s).*submitted sge jobs \\d+, \\d+ on ci-sge \\(12 tasks in 6 jobs, 2 arrays of at most 5\\).*"),
+                r.out());
+        JsonNode m = ManifestIO.JSON.readTree(LocalPipelinesIT.onlyRun(dir.resolve("results/isovalue-sweep"))
+                .resolve("manifest.json").toFile());
+        assertEquals(2, m.get("job_ids").size(), m.get("job_ids").toString());
         assertEquals(12, m.get("tasks").size());
         for (JsonNode task : m.get("tasks")) {
             assertEquals("succeeded", task.get("status").asText(), task.toString());
+            assertEquals(1, task.get("outputs").size(), task.toString());
+            assertTrue(task.get("outputs").get(0).get("path").asText().startsWith("tasks/" + String.format("%04d", task.get("index").asInt()) + "/"),
+                    task.toString());
+        }
+    }
+
+    /**
+     * A limit Grid Engine enforces at submission (max_u_jobs 1, set on the real server for this test): the
+     * sweep's first array is accepted, the second refused. The run stops there with exit 3 and Grid Engine's
+     * words; the first array runs on, recorded; once the limit is lifted, {@code pvrun fetch} submits the
+     * second array and collects the whole run.
+     */
+    @Test
+    void aSubmissionRefusedByALimitKeepsWhatWasSubmittedAndFetchSubmitsTheRest() throws Exception {
+        Map<String, String> env = Map.of("PVRUN_STATE", dir.resolve("state").toString());
+        Cli.Result r;
+        try {
+            setGlobal("max_u_jobs", "1");
+            r = Cli.run(env, "run", Repo.pipeline("sweep.yaml").toString(), "-t", "ci-sge", "--targets",
+                    targets.toString(), "-o", dir.resolve("results").toString());
+        } finally {
+            setGlobal("max_u_jobs", "0");
+        }
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("the sge submission of array 2 of 2 (jobs "), r.toString());
+        assertTrue(r.err().contains("only 1 jobs are allowed per user"), r.toString());
+        Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/isovalue-sweep"));
+        String runId = run.getFileName().toString();
+        assertTrue(r.err().matches("(?s).*the jobs submitted before it \\(\\d+\\) go on; once that is resolved, pvrun fetch "
+                + runId + " submits the rest and collects the run.*"), r.toString());
+        Cli.Result f = Cli.run(env, "fetch", runId);
+        assertEquals(0, f.exitCode(), f.toString());
+        assertTrue(f.out().matches("(?s).*array 2 of 2 of round 1 is sge job \\d+.*"), f.out());
+        JsonNode m = ManifestIO.JSON.readTree(run.resolve("manifest.json").toFile());
+        assertEquals("succeeded", m.get("status").asText(), m.toString());
+        assertEquals(2, m.get("job_ids").size(), m.toString());
+        for (JsonNode task : m.get("tasks")) {
+            assertEquals("succeeded", task.get("status").asText(), task.toString());
+        }
+    }
+
+    /** Sets one value of Grid Engine's global configuration (qconf -Mconf reads a file named after it). */
+    static void setGlobal(String key, String value) throws IOException, InterruptedException {
+        String conf = ClusterPipelinesIT.exec("qconf", "-sconf").replaceAll("(?m)^" + key + " .*$",
+                String.format("%-28s %s", key, value));
+        Path d = Files.createTempDirectory("pvrun-sge-conf");
+        try {
+            Files.writeString(d.resolve("global"), conf);
+            ClusterPipelinesIT.exec("qconf", "-Mconf", d.resolve("global").toString());
+        } finally {
+            Files.deleteIfExists(d.resolve("global"));
+            Files.deleteIfExists(d);
+        }
+        assertTrue(ClusterPipelinesIT.exec("qconf", "-sconf").matches("(?s).*\\n" + key + " +" + value + "\\n.*"));
+    }
+
+    @Test
+    void ctrlCKeepsFinishedTasksAndResumeReusesThem() throws Exception {
+        ClusterPipelinesIT.ctrlCKeepsFinishedTasksAndResumeReusesThem(dir, targets, "ci-sge", "qstat");
+    }
+
+    /**
+     * qsub submits, then its answer is lost (as when the connection drops while it runs): exit 255, no job id.
+     * The run stops with exit 3 and says so; {@code pvrun fetch} finds the job by its script ({@code qstat -j
+     * '*'}) instead of submitting it again, and collects the run.
+     */
+    @Test
+    void submissionWhoseAnswerWasLostIsFoundByFetchNotSubmittedTwice() throws Exception {
+        Path ids = Files.createTempFile("pvrun-qsub", ".ids");
+        Files.setPosixFilePermissions(ids, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.writeString(dir.resolve("slowish.py"), "import time\ntime.sleep(3)\nopen('done.txt', 'w').write('ok')\n");
+        Files.writeString(dir.resolve("slowish.yaml"), "name: slowish\nscript: slowish.py\noutputs: [done.txt]\n");
+        Map<String, String> env = Map.of("PVRUN_STATE", dir.resolve("state").toString());
+        try (AutoCloseable wrapped = TestCluster.require().remotePath(Map.of("qsub", "#!/bin/sh\n/usr/bin/qsub \"$@\" >>" + ids
+                + "\necho 'Connection to login closed by remote host.' >&2\nexit 255\n"))) {
+            Cli.Result r = Cli.run(env, "run", dir.resolve("slowish.yaml").toString(), "-t", "ci-sge", "--targets",
+                    targets.toString(), "-o", dir.resolve("results").toString());
+            assertEquals(3, r.exitCode(), r.toString());
+            Path run = LocalPipelinesIT.onlyRun(dir.resolve("results/slowish"));
+            String runId = run.getFileName().toString();
+            assertTrue((r.out() + r.err()).contains("may or may not have been submitted; pvrun fetch " + runId), r.toString());
+            Cli.Result f = Cli.run(env, "fetch", runId);
+            assertEquals(0, f.exitCode(), f.toString());
+            String id = Files.readString(ids).strip();
+            assertEquals(1, id.lines().count(), "submitted more than once: " + id);
+            assertTrue(f.out().contains("round 1 is sge job " + id), f.out());
+            JsonNode m = ManifestIO.JSON.readTree(run.resolve("manifest.json").toFile());
+            assertEquals("[\"" + id + "\"]", m.get("job_ids").toString());
+            assertEquals("succeeded", m.get("status").asText(), m.toString());
+            assertEquals("ok", Files.readString(run.resolve("tasks/0000/done.txt")));
+        } finally {
+            Files.deleteIfExists(ids);
         }
     }
 

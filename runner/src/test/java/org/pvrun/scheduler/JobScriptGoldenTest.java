@@ -76,6 +76,20 @@ class JobScriptGoldenTest {
                 Arguments.of("pbs-plain.sh", new PbsScheduler(), new JobSpec("wavelet-contour",
                         "/scratch/pvrun/run-1", 1, Map.of(), List.of(), Map.of(), "egl",
                         List.of("pvbatch", "driver.py", "job.json"), 1, 4, "/scratch/pvrun/run-1/jobs/j1")),
+                // the third array of a round of 2,500 jobs split under Slurm's MaxArraySize of 1001
+                Arguments.of("slurm-split-array.sh", new SlurmScheduler(), new JobSpec("sweep",
+                        "/scratch/pvrun/run-1", 1, Map.of(), List.of(), Map.of(), "offscreen",
+                        List.of("pvbatch", "driver.py"), 1, 0, "/scratch/pvrun/run-1/jobs/r1").asArray(2002, 498, 0)),
+                // the last array of a split round holding one job: a plain job that knows its index
+                Arguments.of("slurm-split-last.sh", new SlurmScheduler(), new JobSpec("sweep",
+                        "/scratch/pvrun/run-1", 1, Map.of(), List.of(), Map.of(), "offscreen",
+                        List.of("pvbatch", "driver.py"), 1, 0, "/scratch/pvrun/run-1/jobs/r1").asArray(1001, 1, 0)),
+                Arguments.of("sge-split-array.sh", new SgeScheduler(), new JobSpec("sweep",
+                        "/scratch/pvrun/run-1", 1, Map.of(), List.of(), Map.of(), "offscreen",
+                        List.of("pvbatch", "driver.py"), 1, 0, "/scratch/pvrun/run-1/jobs/r1").asArray(10, 2, 2)),
+                Arguments.of("pbs-split-array.sh", new PbsScheduler(), new JobSpec("sweep",
+                        "/scratch/pvrun/run-1", 1, Map.of(), List.of(), Map.of(), "offscreen",
+                        List.of("pvbatch", "driver.py"), 1, 0, "/scratch/pvrun/run-1/jobs/r1").asArray(10000, 3, 2)),
                 Arguments.of("none.sh", new NoScheduler(), new JobSpec("wavelet-contour",
                         "/home/me/pv runs/it's run-1", 1, Map.of(), SETUP, hostileEnvironment(), "offscreen", LAUNCH,
                         1, 0, "/home/me/pv runs/it's run-1/jobs/j0")));

@@ -103,4 +103,12 @@ class PbsSchedulerTest {
                 assertThrows(IllegalArgumentException.class, () -> pbs.renderJobScript(
                         JobSpecs.plain("/r", "/r/jobs", Map.of("account", "a b")))).getMessage());
     }
+
+    @Test
+    void arrayLimitFromTheServersAttributes() throws IOException {
+        assertEquals(2048, pbs.parseArrayLimit(SlurmSchedulerTest.sample("pbs/qmgr-list-server.txt")));
+        assertEquals(10000, pbs.parseArrayLimit("Server pbs\n\tserver_state = Active\n"), "unset: PBS's default");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> pbs.parseArrayLimit("qmgr: cannot connect to server\n"));
+    }
 }

@@ -129,4 +129,12 @@ class SgeSchedulerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sge.renderJobScript(job));
         assertTrue(e.getMessage().startsWith("resource 'memory' has no Grid Engine equivalent"), e.getMessage());
     }
+
+    @Test
+    void arrayLimitFromTheGlobalConfiguration() throws Exception {
+        assertEquals(List.of("qconf", "-sconf"), sge.arrayLimitCommand());
+        assertEquals(75000, sge.parseArrayLimit(SlurmSchedulerTest.sample("sge/qconf-sconf.txt")));
+        assertEquals(0, sge.parseArrayLimit("max_aj_instances 2000\nmax_aj_tasks 0\n"), "0: no limit");
+        assertEquals(10, sge.parseArrayLimit("max_aj_tasks                 10\nmax_u_jobs 0\n"));
+    }
 }

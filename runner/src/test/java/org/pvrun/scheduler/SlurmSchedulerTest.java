@@ -176,7 +176,7 @@ class SlurmSchedulerTest {
     @Test
     void buildsCommands() {
         assertEquals(List.of("sbatch", "--parsable", "/s/job.sh"), slurm.submitCommand("/s/job.sh"));
-        assertEquals(List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t %r"),
+        assertEquals(List.of("squeue", "--me", "--noheader", "--array", "--states=all", "--format=%i %t %r %N"),
                 slurm.statusCommand(List.of("1", "2")));
         assertEquals(List.of("scancel", "1", "2_3"), slurm.cancelCommand(List.of("1", "2_3")));
         assertEquals(List.of("sacct", "--noheader", "--parsable2", "--allocations", "--jobs=1,2",
@@ -214,5 +214,28 @@ class SlurmSchedulerTest {
     void normalisesMemory(String memory, String directive) {
         String script = slurm.renderJobScript(JobSpecs.plain("/r", "/r/jobs", Map.of("memory", memory)));
         assertTrue(script.contains("#SBATCH " + directive + "\n"), script);
+    }
+
+    @Test
+    void arrayLimitFromTheConfiguration() throws IOException {
+        assertEquals(List.of("scontrol", "show", "config"), slurm.arrayLimitCommand());
+        assertEquals(1001, slurm.parseArrayLimit(sample("slurm/scontrol-show-config.txt")));
+        assertEquals(1, slurm.parseArrayLimit("MaxArraySize            = 0\n"), "0: no arrays, every job on its own");
+        assertEquals(Integer.MAX_VALUE, slurm.parseArrayLimit("MaxArraySize = 99999999999\n"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> slurm.parseArrayLimit("scontrol: error: Unable to contact slurm controller\n"));
+        assertTrue(e.getMessage().contains("no MaxArraySize in the output of scontrol show config"), e.getMessage());
+    }
+
+    /** Captured 2026-12-02: job 13 ran on node2, whose processes were all killed; 50 s later Slurm said NF. */
+    @Test
+    void endedJobsInSlurmsWordsWithTheirNode() throws IOException {
+        String out = sample("slurm/squeue-node-fail.txt");
+        assertEquals(Map.of("13", "NODE_FAIL on node2", "8_497", "CANCELLED"), slurm.parseEndDetails(out));
+        assertEquals(JobState.FAILED, slurm.parseStatus(out).get("13"));
+        assertEquals(Map.of(), slurm.parsePendingReasons(out), "no job pending");
+        assertEquals(Map.of("9", "Priority", "10", "ReqNodeNotAvail"), slurm.parsePendingReasons(
+                "9 PD Priority \n10 PD ReqNodeNotAvail, UnavailableNodes:node2 \n11 CF None node1\n"),
+                "the nodes column after the reason is not part of it");
     }
 }

@@ -40,7 +40,7 @@ class PvserverJobTest {
         String script = Schedulers.forName("slurm").renderJobScript(PvserverJob.jobSpec(t, 2, "01:00:00", session, launch));
         List<String> directives = script.lines().filter(l -> l.startsWith("#SBATCH")).toList();
         assertEquals(List.of("#SBATCH --job-name=pvrun-serve", "#SBATCH --chdir=" + session,
-                "#SBATCH --output=" + session + "/jobs/job-0.out", "#SBATCH --ntasks=2", "#SBATCH --partition=viz",
+                "#SBATCH --output=" + session + "/jobs/job-0.out", "#SBATCH --ntasks=2", "#SBATCH --no-requeue", "#SBATCH --partition=viz",
                 "#SBATCH --time=01:00:00"), directives);
         assertTrue(script.contains("\npvrun_setup 1 'module load paraview/5.11.0' || "), script);
         assertTrue(script.contains("\npvrun_start_xvfb\n"), script);

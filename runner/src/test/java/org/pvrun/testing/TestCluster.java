@@ -113,6 +113,27 @@ public final class TestCluster {
         return file;
     }
 
+    /**
+     * Puts the executables of {@code tools} (name → script text) first on the PATH of the test user's ssh
+     * commands until closed: a host whose tools misbehave, a submission whose answer is lost. Through the
+     * hook in the user's ~/.bashrc (scripts/testcluster/lmod.sh), which reads {@code ~/.pvrun-test-path}.
+     */
+    public AutoCloseable remotePath(Map<String, String> tools) throws IOException {
+        Path bin = Files.createTempDirectory("pvrun-remote-bin");
+        Files.setPosixFilePermissions(bin, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (Map.Entry<String, String> tool : tools.entrySet()) {
+            Path f = bin.resolve(tool.getKey());
+            Files.writeString(f, tool.getValue());
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path hook = Path.of(get("TEST_HOME"), ".pvrun-test-path");
+        Files.writeString(hook, bin + "\n");
+        return () -> {
+            Files.deleteIfExists(hook);
+            org.apache.commons.io.FileUtils.deleteDirectory(bin.toFile());
+        };
+    }
+
     /** The login node, reached directly, strict host key checking against the cluster's known_hosts. */
     public SshOptions login() {
         return new SshOptions(get("LOGIN_HOST"), port("LOGIN_PORT"), get("SSH_USER"), List.of(path("KEY")),

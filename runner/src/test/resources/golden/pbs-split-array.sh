@@ -1,0 +1,62 @@
+#!/bin/bash
+#PBS -N sweep
+#PBS -o /scratch/pvrun/run-1/jobs/r1/array-10000-^array_index^.out
+#PBS -j oe
+#PBS -k od
+#PBS -l select=1:ncpus=1:mpiprocs=1
+#PBS -J 0-2%2
+# pvrun job script for PBS Pro: PBS starts the script in the home directory (the body cds to the run
+# directory) and sets PBS_ARRAY_INDEX in each subjob of an array.
+# ---- shared body: org/pvrun/templates/_body.sh.mustache ----
+# No "set -e": whatever fails, the exit file at the end must still be written.
+# "set -u" guards pvrun's own lines only: the setup lines (module scripts and the like) are often not
+# written for it, so it is switched off before them.
+set -u
+export PVRUN_ARRAY_INDEX="$((10000 + ${PBS_ARRAY_INDEX:-0}))"
+pvrun_job_dir=/scratch/pvrun/run-1/jobs/r1
+
+# The exit file is the job's verdict, read by pvrun even after the scheduler has forgotten the job. It is
+# written under a temporary name and renamed, so a reader never sees a half-written number.
+# pvrun_finish STATUS [WHY]: the exit file's first word is the status; WHY, when given, says why the job
+# ended before pvbatch (a failed setup line).
+pvrun_finish() {
+    printf '%s\n' "$1${2:+ $2}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" &&
+        mv -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit.tmp" "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.exit"
+    exit "$1"
+}
+
+cd /scratch/pvrun/run-1 || pvrun_finish 1
+
+# OpenMPI refuses to start as root unless both of these are set (containers and test clusters run as root).
+if [ "$(id -u)" = 0 ]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+# hwloc (in OpenMPI) would connect to every X server :0 to :9 on the node, and pvbatch die with any that goes away
+export HWLOC_COMPONENTS="${HWLOC_COMPONENTS:--gl}"
+set +u
+
+# where the job ran, for the manifest (one host a line)
+pvrun_nodes="${SLURM_JOB_NODELIST:-}"
+if [ -n "$pvrun_nodes" ]; then
+    # node[1-2] -> node1, node2
+    pvrun_nodes=$(scontrol show hostnames "$pvrun_nodes" 2>/dev/null || printf '%s\n' "$pvrun_nodes")
+fi
+if [ -z "$pvrun_nodes" ] && [ -r "${PBS_NODEFILE:-}" ]; then
+    pvrun_nodes=$(sort -u "$PBS_NODEFILE" | paste -sd, -)
+fi
+if [ -z "$pvrun_nodes" ] && [ -r "${PE_HOSTFILE:-}" ]; then
+    pvrun_nodes=$(awk '{print $1}' "$PE_HOSTFILE" | sort -u)
+fi
+printf '%s\n' "${pvrun_nodes:-$(hostname)}" >"$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.nodes"
+
+# a setup line may have switched errexit on; the launch status must reach the exit file either way
+set +e
+# A task stopped inside a C++ call at its timeout ends its pvbatch (docs/runtime.md#timeouts); its watchdog
+# then leaves job-I.again, and the job's tasks still without a verdict run in a new pvbatch.
+while :; do
+    rm -f "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.again"
+    pvbatch driver.py
+    pvrun_rc=$?
+    [ -e "$pvrun_job_dir/job-$PVRUN_ARRAY_INDEX.again" ] || break
+done
+pvrun_finish "$pvrun_rc"
