@@ -24,6 +24,7 @@ import types
 import pvrun_frames
 import pvrun_outside
 import pvrun_ranks
+import pvrun_state
 
 
 class TaskTimeout(BaseException):
@@ -228,7 +229,11 @@ def run_task(task, rank, others, outside, stop_file=None):
                                        done_log if rank == 0 else None,
                                        _beside_status(task, pvrun_frames.PROGRESS_SUFFIX), kept, stop_file)
         outside.start(task["dir"])
-        _run_as_main(script)
+        if task.get("state") is not None:
+            # a state file instead of a script: the copy is the state, rewritten and loaded (docs/state-files.md)
+            pvrun_state.render(script, task["dir"], task["state"], split is not None)
+        else:
+            _run_as_main(script)
     except SystemExit as exc:
         code = _exit_code(exc)
     except pvrun_frames.WallTime as exc:
