@@ -47,6 +47,8 @@ final class Session {
     volatile boolean refused;
     /** The verdicts the monitor's last poll read. */
     Map<Integer, Integer> lastTaskCodes = Map.of();
+    /** Split animation tasks' frames made by an earlier run (--resume): staged into their folders, kept by the task. */
+    final Map<Integer, List<org.pvrun.results.ResumeCache.Frame>> seededFrames = new TreeMap<>();
     /** Input name → where a task directory links it from (set by staging). */
     Map<String, String> inputLinks = new LinkedHashMap<>();
 

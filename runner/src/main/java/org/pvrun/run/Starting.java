@@ -82,6 +82,14 @@ final class Starting {
                     s.reusedOutputs.put(task.index(), outs.toArray(Manifest.OutputRecord[]::new));
                 }
             }
+            if (from == null && cache != null && task.animation() != null) {
+                // a split animation task an earlier run did not finish: the frames it made are kept (frame by frame)
+                ResumeCache.Hit part = cache.findPartial(key);
+                List<ResumeCache.Frame> made = part == null ? List.of() : ResumeCache.frames(part);
+                if (!made.isEmpty()) {
+                    s.seededFrames.put(task.index(), made);
+                }
+            }
             entries.add(new RunRecord.TaskEntry(task.index(), task.params(), task.argv(), key, from, task.animation()));
         }
         RunRecord.SpecRecord sr = new RunRecord.SpecRecord(spec.specFile().getFileName().toString(), spec.specSha256(),
@@ -103,6 +111,11 @@ final class Starting {
         if (reused > 0 && !s.o.quiet()) {
             s.o.out().printf("pvrun: --resume: %d of %d task%s reused from earlier runs%n", reused, entries.size(),
                     entries.size() == 1 ? "" : "s");
+        }
+        if (!s.seededFrames.isEmpty() && !s.o.quiet()) {
+            int frames = s.seededFrames.values().stream().mapToInt(List::size).sum();
+            s.o.out().printf("pvrun: --resume: %d frame%s of %d unfinished task%s kept from earlier runs; only the others"
+                    + " are rendered%n", frames, frames == 1 ? "" : "s", s.seededFrames.size(), s.seededFrames.size() == 1 ? "" : "s");
         }
 
         List<Integer> toRun = entries.stream().filter(e -> e.reusedFrom() == null).map(RunRecord.TaskEntry::index).toList();
