@@ -73,7 +73,11 @@ final class Collect {
             } catch (IOException | org.pvrun.PvrunException e) {
                 if (!(e instanceof org.pvrun.transport.ConnectionLostException)) {
                     // what pvrun status says of a run whose jobs ended but whose fetch was refused
-                    Files.writeString(failedNote, e.getMessage() + "\n");
+                    try {
+                        Files.writeString(failedNote, e.getMessage() + "\n");
+                    } catch (IOException full) {
+                        e.addSuppressed(full); // a full disk: the reason still reaches the user
+                    }
                 }
                 throw e;
             }

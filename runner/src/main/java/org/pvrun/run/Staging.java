@@ -251,8 +251,14 @@ final class Staging {
         if (!sent.isEmpty()) {
             List<String> argv = new ArrayList<>(List.of("sha256sum", "--"));
             sent.forEach(h -> argv.add(cache + "/" + h));
-            Map<String, String> sums = RemoteFiles.parseSha256sum(s.check(s.t.exec(argv, Duration.ofMinutes(30)),
-                    "verify the staged inputs").stdout());
+            ExecResult listed = s.check(s.t.exec(argv, Duration.ofMinutes(30)), "verify the staged inputs");
+            Map<String, String> sums;
+            try {
+                sums = RemoteFiles.parseSha256sum(listed.stdout());
+            } catch (IllegalArgumentException e) {
+                throw PvrunException.environment("cannot read the hashes of the staged inputs on " + s.target.name()
+                        + " (expected sha256sum lines, HASH  NAME): " + e.getMessage() + "; nothing was submitted");
+            }
             for (String h : sent) {
                 if (!h.equals(sums.get(cache + "/" + h))) {
                     s.t.exec(List.of("rm", "-f", "--", cache + "/" + h), Engine.COMMAND_TIMEOUT);
