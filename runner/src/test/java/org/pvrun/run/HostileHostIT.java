@@ -35,8 +35,9 @@ import org.pvrun.testing.TestCluster;
 
 /**
  * Hosts that lie (docs/reliability.md#hosts-that-lie): the target's own tools replaced, first on the remote PATH of
- * the test user (TestCluster.remotePath), by wrappers that send hostile tar streams, wrong hashes, a 1 TB listing, a
- * garbled or hanging squeue, an sbatch without a job id; and a home shared with a second user. Each lie is refused
+ * the test user (TestCluster.remotePath), by wrappers that send hostile tar streams, wrong hashes, a 1 TB listing, an
+ * sbatch without a job id (each lying only to this test's run, so other tests on the cluster at the same time are
+ * told the truth); a garbled or hanging squeue (first on this pvrun's own PATH); a home shared with a second user. Each lie is refused
  * with its reason, nothing is written outside the run's results folder, nothing half-written keeps a final name,
  * and {@code pvrun status} says what happened; once the tools tell the truth again, {@code pvrun fetch} completes the run.
  */
@@ -231,8 +232,10 @@ class HostileHostIT {
         Path outside = Path.of("/tmp", "pvrun-hostile-absolute-" + UUID.randomUUID() + ".txt");
         Path stream = Files.write(evil.resolve("stream.tar"), hostileTar(kind, outside));
         Files.setPosixFilePermissions(stream, PosixFilePermissions.fromString("rw-r--r--"));
-        String tar = "#!/bin/sh\n# the fetch asks for tar -cf - -C DIR -- PATHS; staging's tar -xf - goes to the real one\n"
-                + "if [ \"$1\" = -cf ]; then cat " + stream + "; exit 0; fi\nexec /usr/bin/tar \"$@\"\n";
+        // the fetch asks for tar -cf - -C DIR -- PATHS: only this run's is answered with the stream; staging's tar -xf -
+        // and every other user of the test account's tar (other tests at the same time) get the real one
+        String tar = "#!/bin/sh\nif [ \"$1\" = -cf ]; then case \"$4\" in */" + name + "/*) cat " + stream + "; exit 0 ;; esac; fi\n"
+                + "exec /usr/bin/tar \"$@\"\n";
         String why = switch (kind) {
             case "dotdot" -> "refusing path tasks/0000/../../../../../../escape-dotdot.txt: it contains '..'";
             case "absolute" -> "refusing absolute path " + outside;
@@ -241,7 +244,7 @@ class HostileHostIT {
             case "hardlink" -> "refusing tar entry tasks/0000/out.png: it is a hard link";
             case "device" -> "refusing tar entry tasks/0000/out.png: it is a device file";
             case "short" -> "runcated";
-            case "long" -> "corrupt tar stream: header checksum mismatch";
+            case "long" -> "corrupt tar stream: "; // Commons Compress stumbles on the data read as a header
             default -> throw new IllegalArgumentException(kind);
         };
         List<Path> before = besideTheResults();
@@ -261,11 +264,12 @@ class HostileHostIT {
     void hashListingThatDoesNotMatchIsRefusedAndTheRunFetchedLater() throws Exception {
         Path spec = spec("lying-hashes", 0);
         // the first hex digit of every hash changed: a well-formed listing that lies
-        String flip = " | sed -z 's/^0/g/; s/^[1-9a-f]/0/; s/^g/1/'\n";
+        // only in this run's directory (the hashing runs there), so other users of the test account are told the truth
+        String here = "case \"$(pwd)\" in */lying-hashes/*) ;; *) exec /usr/bin/%s \"$@\" ;; esac\n";
+        String flip = "sed %s 's/^0/g/; s/^[1-9a-f]/0/; s/^g/1/'";
         Map<String, String> tools = Map.of(
-                "openssl", "#!/bin/sh\nif [ \"$1\" = dgst ]; then /usr/bin/openssl \"$@\" | sed 's/^0/g/; s/^[1-9a-f]/0/; s/^g/1/'; exit 0; fi\n"
-                        + "exec /usr/bin/openssl \"$@\"\n",
-                "sha256sum", "#!/bin/sh\n/usr/bin/sha256sum \"$@\"" + flip);
+                "openssl", "#!/bin/sh\n" + here.formatted("openssl") + "/usr/bin/openssl \"$@\" | " + flip.formatted("") + "\n",
+                "sha256sum", "#!/bin/sh\n" + here.formatted("sha256sum") + "/usr/bin/sha256sum \"$@\" | " + flip.formatted("-z") + "\n");
         List<Path> before = besideTheResults();
         Cli.Result r;
         try (AutoCloseable lying = cluster.remotePath(tools)) {
@@ -280,7 +284,8 @@ class HostileHostIT {
     @Test
     void listingThatClaimsATerabyteStopsBeforeTheFirstByte() throws Exception {
         Path spec = spec("lying-listing", 0);
-        String find = "#!/bin/sh\n/usr/bin/find \"$@\"; s=$?\n"
+        String find = "#!/bin/sh\ncase \"$(pwd)\" in */lying-listing/*) ;; *) exec /usr/bin/find \"$@\" ;; esac\n"
+                + "/usr/bin/find \"$@\"; s=$?\n"
                 + "case \"$*\" in *'file %s'*) printf 'file 1099511627776  tasks/0000/huge.png\\0' ;; esac\nexit $s\n";
         List<Path> before = besideTheResults();
         Cli.Result r;
@@ -297,27 +302,35 @@ class HostileHostIT {
     /**
      * squeue prints garbage, or hangs: neither is taken as the queue's answer (the job is not judged gone after
      * three polls, a hung query is stopped after PVRUN_QUERY_TIMEOUT); the user is told once, and the job's own
-     * files end the run, complete.
+     * files end the run, complete. Real Slurm behind the wrapper, through this machine's sbatch ({@code
+     * ci-local-slurm}), the wrapper first on the PATH of this pvrun process alone: a squeue that lies on the test
+     * account would lie to every other test using the cluster at the time.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"garbage", "hang"})
     void squeueThatLiesOrHangsIsNoAnswerAndTheRunCompletes(String kind) throws Exception {
         String name = "lying-squeue-" + kind;
         Path spec = spec(name, 6); // longer than three polls of 1 s
-        String squeue = kind.equals("garbage")
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("squeue"), kind.equals("garbage")
                 ? "#!/bin/sh\necho 'garbage ### not a queue'\necho '<html>502 Bad Gateway</html>'\nexit 0\n"
-                : "#!/bin/sh\nexec sleep 20\n";
+                : "#!/bin/sh\nexec sleep 20\n");
+        bin.resolve("squeue").toFile().setExecutable(true);
         String why = kind.equals("garbage") ? "printed nothing pvrun can read as a queue"
                 : "did not answer within 2s (PVRUN_QUERY_TIMEOUT) and was stopped";
+        Map<String, String> e = new HashMap<>(env());
+        e.put("PATH", bin + ":" + System.getenv("PATH"));
+        e.put("PVRUN_QUERY_TIMEOUT", "2s");
+        Path out = dir.resolve("runner.out");
         long t0 = System.nanoTime();
-        Cli.Result r;
-        try (AutoCloseable lying = cluster.remotePath(Map.of("squeue", squeue))) {
-            r = run(spec, "ci-slurm", Map.of("PVRUN_QUERY_TIMEOUT", "2s"));
-        }
-        assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("pvrun: the status query on ci-slurm " + why + "; not taken as an answer"), r.toString());
-        assertEquals(1, r.err().split("the status query on ci-slurm", -1).length - 1, "told more than once:\n" + r);
-        assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(90), "held by squeue:\n" + r);
+        Process p = FaultsIT.pvrun(out, e, "run", spec.toString(), "-t", "ci-local-slurm", "--targets", targets.toString(),
+                "-o", results.toString());
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "held by squeue:\n" + FaultsIT.read(out));
+        String said = FaultsIT.read(out);
+        assertEquals(0, p.exitValue(), said);
+        assertTrue(said.contains("pvrun: the status query on ci-local-slurm " + why + "; not taken as an answer"), said);
+        assertEquals(1, said.split("the status query on ci-local-slurm", -1).length - 1, "told more than once:\n" + said);
+        assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(90), "held by squeue:\n" + said);
         Path run = LocalPipelinesIT.onlyRun(results.resolve(name));
         JsonNode m = FaultsIT.manifest(run);
         assertEquals("succeeded", m.get("status").asText(), m.toString());
@@ -335,7 +348,10 @@ class HostileHostIT {
     void sbatchWithoutAJobIdIsRefusedAndFetchSubmitsTheRunOnce() throws Exception {
         Path spec = spec("lying-sbatch", 0);
         Cli.Result r;
-        try (AutoCloseable lying = cluster.remotePath(Map.of("sbatch", "#!/bin/sh\necho 'Job accepted.'\nexit 0\n"))) {
+        // this run's job script only: other tests' submissions at the same time go to the real sbatch
+        String sbatch = "#!/bin/sh\ncase \"$*\" in */lying-sbatch/*) echo 'Job accepted.'; exit 0 ;; esac\n"
+                + "exec /usr/bin/sbatch \"$@\"\n";
+        try (AutoCloseable lying = cluster.remotePath(Map.of("sbatch", sbatch))) {
             r = run(spec, "ci-slurm", Map.of());
         }
         assertEquals(3, r.exitCode(), r.toString());
