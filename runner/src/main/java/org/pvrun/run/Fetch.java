@@ -58,6 +58,12 @@ final class Fetch {
      * outputs, and only links the globs would have taken are reported.
      */
     void run(List<Task> tasks, OutputGlobs globs, java.util.Set<String> own) throws IOException, InterruptedException {
+        run(tasks, globs, own, Map.of());
+    }
+
+    /** As above; of a task in {@code only} (task id → paths in its folder), only those paths. */
+    void run(List<Task> tasks, OutputGlobs globs, java.util.Set<String> own, Map<String, java.util.Set<String>> only)
+            throws IOException, InterruptedException {
         List<String> files = local ? listLocal() : listRemote();
         Map<String, Task> tasksById = new HashMap<>();
         tasks.forEach(task -> tasksById.put(task.id(), task));
@@ -65,7 +71,8 @@ final class Fetch {
         for (String path : files) {
             String[] parts = path.split("/", 3);
             if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
-                if (!parts[2].equals("params.json") && !own.contains(parts[2]) && globs.matches(Path.of(parts[2]))) {
+                if (!parts[2].equals("params.json") && !own.contains(parts[2]) && globs.matches(Path.of(parts[2]))
+                        && (!only.containsKey(parts[1]) || only.get(parts[1]).contains(parts[2]))) {
                     wanted.add(path);
                 }
             } else if (parts[0].equals("logs") || parts[0].equals("status")
@@ -170,6 +177,9 @@ final class Fetch {
                         started.add(Integer.parseInt(name.substring(0, name.length() - 8)));
                     } else if (name.endsWith(".exit.frames") && name.substring(0, name.length() - 12).matches("\\d+")) {
                         frames.put(Integer.parseInt(name.substring(0, name.length() - 12)), text);
+                    } else if (name.endsWith(".fdone") && name.substring(0, name.length() - 6).matches("\\d+")) {
+                        // a split animation task's frames, kept for --resume frame by frame (ResumeCache.frames)
+                        move(got, localRun.resolve("logs").resolve(name));
                     } else if (name.endsWith(".outside") && name.substring(0, name.length() - 8).matches("\\d+")) {
                         outside.put(Integer.parseInt(name.substring(0, name.length() - 8)),
                                 text.lines().filter(l -> !l.isBlank()).toList());

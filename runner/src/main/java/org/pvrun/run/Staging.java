@@ -113,6 +113,7 @@ final class Staging {
             }
             mkdirs(s, dirs);
             s.t.uploadTree(stage, files, s.rec.remoteDir());
+            seedFrames(s);
             s.inputLinks = sendInputs(s, inputs);
         } catch (IOException | PvrunException e) {
             if (!DiskSpace.full(e.getMessage())) {
@@ -125,6 +126,42 @@ final class Staging {
         s.rec.spec().dataOrEmpty().forEach(d -> s.inputLinks.put(d.name(), d.path()));
         if (!s.o.quiet() && s.target.isRemote()) {
             s.o.out().printf("pvrun: staged %d files to %s:%s%n", files.size(), s.target.name(), s.rec.remoteDir());
+        }
+    }
+
+    /**
+     * The frames an earlier run made of unfinished split animation tasks (--resume) go into the new task folders,
+     * with the frame log that tells the task to keep them (status/NNNN.fdone, pvrun_frames.kept_frames).
+     */
+    private static void seedFrames(Session s) throws IOException, InterruptedException {
+        if (s.seededFrames.isEmpty()) {
+            return;
+        }
+        Path seed = Files.createDirectories(s.localRun.resolve(".stage-frames"));
+        try {
+            List<String> files = new ArrayList<>();
+            for (Map.Entry<Integer, List<org.pvrun.results.ResumeCache.Frame>> e : s.seededFrames.entrySet()) {
+                String id = org.pvrun.plan.Task.id(e.getKey());
+                StringBuilder log = new StringBuilder();
+                for (org.pvrun.results.ResumeCache.Frame f : e.getValue()) {
+                    Path dest = seed.resolve("tasks/" + id + "/" + f.path());
+                    Files.createDirectories(dest.getParent());
+                    try {
+                        Files.createLink(dest, f.file());
+                    } catch (IOException | UnsupportedOperationException notHere) {
+                        Files.copy(f.file(), dest);
+                    }
+                    files.add("tasks/" + id + "/" + f.path());
+                    log.append(f.number()).append(' ').append(f.path()).append('\n');
+                }
+                Files.createDirectories(seed.resolve("status"));
+                Files.writeString(seed.resolve("status/" + id + ".fdone"), log);
+                files.add("status/" + id + ".fdone");
+            }
+            mkdirs(s, List.of(s.rec.remoteDir() + "/status"));
+            s.t.uploadTree(seed, files, s.rec.remoteDir());
+        } finally {
+            FileUtils.deleteQuietly(seed.toFile());
         }
     }
 

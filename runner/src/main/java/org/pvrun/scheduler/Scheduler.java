@@ -66,6 +66,14 @@ public interface Scheduler {
     }
 
     /**
+     * Whether the scheduler can signal a job (SIGUSR1) a while before its wall time: Slurm's {@code --signal},
+     * Grid Engine's soft limit {@code s_rt} (see JobSpec.stopSignalSeconds).
+     */
+    default boolean signalsBeforeWallTime() {
+        return false;
+    }
+
+    /**
      * Whether one submission starts all of a round's jobs as an array (one job id; elements by
      * {@link #elementId}); when not, each job is started on its own and has an id of its own.
      */

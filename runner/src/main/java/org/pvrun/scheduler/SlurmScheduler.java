@@ -99,7 +99,16 @@ public final class SlurmScheduler extends BatchScheduler {
         if (array) {
             d.add("--array=" + BatchCommands.zeroBasedRange(job));
         }
+        if (job.stopSignalSeconds() > 0 && res.time() != null) {
+            // B: the batch shell only; the job script passes it on to the launch
+            d.add("--signal=B:USR1@" + job.stopSignalSeconds());
+        }
         return d;
+    }
+
+    @Override
+    public boolean signalsBeforeWallTime() {
+        return true;
     }
 
     @Override
