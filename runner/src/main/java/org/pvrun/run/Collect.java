@@ -41,6 +41,9 @@ final class Collect {
         this.s = s;
     }
 
+    /** In the local run directory while its last fetch was refused: why, for {@code pvrun status}. */
+    static final String FETCH_FAILED = "fetch-failed.txt";
+
     RunResult collect() throws IOException, InterruptedException {
         s.trace("collect");
         boolean cancelled = Interruption.interrupted() || RunRecord.CANCELLED.equals(s.rec.state());
@@ -70,7 +73,21 @@ final class Collect {
             Set<String> own = new LinkedHashSet<>(List.of(s.rec.spec().script()));
             s.rec.spec().inputs().forEach(in -> own.add(in.name()));
             s.rec.spec().dataOrEmpty().forEach(d -> own.add(d.name()));
-            fetch.run(ran, new OutputGlobs(s.rec.spec().outputs()), own, framesOnly);
+            Path failedNote = s.localRun.resolve(FETCH_FAILED);
+            try {
+                fetch.run(ran, new OutputGlobs(s.rec.spec().outputs()), own, framesOnly);
+            } catch (IOException | org.pvrun.PvrunException e) {
+                if (!(e instanceof org.pvrun.transport.ConnectionLostException)) {
+                    // what pvrun status says of a run whose jobs ended but whose fetch was refused
+                    try {
+                        Files.writeString(failedNote, e.getMessage() + "\n");
+                    } catch (IOException full) {
+                        e.addSuppressed(full); // a full disk: the reason still reaches the user
+                    }
+                }
+                throw e;
+            }
+            Files.deleteIfExists(failedNote);
             for (String link : fetch.skippedLinks()) {
                 s.o.err().println("pvrun: not fetched: " + link + " is a symbolic link (links are never results)");
             }

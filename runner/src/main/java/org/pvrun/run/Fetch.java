@@ -131,6 +131,13 @@ final class Fetch {
         Map<String, String> sums = Map.of(); // computed on the target
         if (!wanted.isEmpty() && !local) {
             t.downloadTree(remoteRun, wanted, staging);
+            for (String path : wanted) {
+                // a tar that leaves a file out (or a listing that names one tar does not have) is no fetch
+                if (!Files.isRegularFile(staging.resolve(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw PvrunException.environment(path + " was listed in " + remoteRun + " but the tar stream from the"
+                            + " target did not carry it; nothing of it was kept, fetch it again");
+                }
+            }
             // hashed here on every core while the target may still be hashing its side (see listRemote)
             wanted.parallelStream().forEach(path -> {
                 try {
@@ -149,7 +156,9 @@ final class Fetch {
             String hash = local ? Hashes.sha256(got) : arrived.get(path);
             if (!local && !hash.equals(sums.get(path))) {
                 throw PvrunException.environment(path + " arrived corrupted from " + remoteRun
-                        + " (SHA-256 differs); the run directory is kept on the target, fetch it again");
+                        + " (its SHA-256 " + hash + " is not the " + (sums.get(path) == null ? "missing one"
+                        : sums.get(path)) + " the target listed); nothing of it was kept and the run directory is kept"
+                        + " on the target, fetch it again");
             }
             String[] parts = path.split("/", 3);
             switch (parts[0]) {
@@ -269,7 +278,12 @@ final class Fetch {
         if (!sums.ok()) {
             throw PvrunException.environment("cannot hash the run directory " + remoteRun + ":\n" + sums.evidence());
         }
-        return RemoteFiles.parseSha256sumZ(sums.stdout());
+        try {
+            return RemoteFiles.parseSha256sumZ(sums.stdout());
+        } catch (IllegalArgumentException e) {
+            throw PvrunException.environment("cannot read the hashes of the run directory " + remoteRun
+                    + " (expected sha256sum -z records, HASH  NAME): " + e.getMessage());
+        }
     }
 
     /** The local run directory's regular files (links are not followed, so never listed); hashes come later. */

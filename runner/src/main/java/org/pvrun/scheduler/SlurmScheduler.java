@@ -156,6 +156,12 @@ public final class SlurmScheduler extends BatchScheduler {
                 cols -> BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN));
     }
 
+    /** Blank (no jobs of the user's) or at least one line of the {@code ID CODE ...} shape. */
+    @Override
+    public boolean isQueue(String statusStdout) {
+        return statusStdout.isBlank() || statusStdout.lines().anyMatch(l -> statusColumns(l.strip()) != null);
+    }
+
     /**
      * The {@code %r} column of pending jobs: {@code Priority}, {@code Resources}, {@code JobArrayTaskLimit} (the
      * array's own {@code %N} throttle), {@code BeginTime}, {@code JobHeldUser}, ... (the list:
