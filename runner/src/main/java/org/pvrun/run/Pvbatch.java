@@ -92,10 +92,15 @@ public final class Pvbatch {
     }
 
     /** {@code pvbatch --version} on a target, after its setup lines (module loads), as a command for its shell. */
+    /**
+     * {@code pvbatch --no-mpi --version} after the setup lines: without MPI's singleton start, which is slower, and
+     * which failed when several pvruns asked at once (OpenMPI: "A call to mkdir was unable to create the desired
+     * directory: /tmp/ompi.HOST.UID ... File exists", seen with ten runners at once, TenRunnersIT).
+     */
     public static List<String> versionCommand(List<String> setup, String pvbatch) {
         StringBuilder sh = new StringBuilder();
         setup.forEach(l -> sh.append(l).append('\n'));
-        return List.of("bash", "-c", sh + NO_DISPLAY_PROBE + Shell.join(List.of(pvbatch, "--version")));
+        return List.of("bash", "-c", sh + NO_DISPLAY_PROBE + Shell.join(List.of(pvbatch, "--no-mpi", "--version")));
     }
 
     /** Asks pvbatch for its version ("5.11.0"). */
