@@ -25,7 +25,7 @@ final class Cancelling {
 
         /**
          * {@code cancelled jobs 52, 53 (confirmed by squeue)}, or what went wrong and the command to run by hand (whole:
-         * it is to be run). A run of many jobs names the first and the last: {@code cancelled 8000 jobs (4101, ...)}.
+         * it is to be run). A run of many jobs names the first and the last: {@code cancelled 8000 jobs: 4101, ...}.
          */
         String line() {
             String jobs = jobs(ids);
@@ -44,7 +44,7 @@ final class Cancelling {
         if (ids.size() <= JOBS_NAMED) {
             return "job" + (ids.size() == 1 ? " " : "s ") + String.join(", ", ids);
         }
-        return ids.size() + " jobs (" + String.join(", ", ids.subList(0, 3)) + ", ... " + ids.get(ids.size() - 1) + ")";
+        return ids.size() + " jobs: " + String.join(", ", ids.subList(0, 3)) + ", ... " + ids.get(ids.size() - 1);
     }
 
     /** Cancels the last round's jobs; returns the line to print, or null when nothing was submitted. */

@@ -15,8 +15,8 @@ class CancellingTest {
         "1    | pvrun: cancelled job 100 (confirmed by squeue)",
         "2    | pvrun: cancelled jobs 100, 101 (confirmed by squeue)",
         "10   | pvrun: cancelled jobs 100, 101, 102, 103, 104, 105, 106, 107, 108, 109 (confirmed by squeue)",
-        "11   | pvrun: cancelled 11 jobs (100, 101, 102, ... 110) (confirmed by squeue)",
-        "8000 | pvrun: cancelled 8000 jobs (100, 101, 102, ... 8099) (confirmed by squeue)",
+        "11   | pvrun: cancelled 11 jobs: 100, 101, 102, ... 110 (confirmed by squeue)",
+        "8000 | pvrun: cancelled 8000 jobs: 100, 101, 102, ... 8099 (confirmed by squeue)",
     })
     void aConfirmedCancelIsOneShortLine(int jobs, String expected) {
         assertEquals(expected, Cancelling.Outcome.confirmed(ids(jobs), "squeue").line());
