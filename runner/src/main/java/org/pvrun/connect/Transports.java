@@ -79,7 +79,8 @@ public final class Transports {
         String config = env.get("PVRUN_SSH_CONFIG");
         return new OpenSshOptions(t.host(), t.port(), t.user(), t.identity() == null ? null : Path.of(t.identity()),
                 t.jump(), t.knownHosts() == null ? null : Path.of(t.knownHosts()), acceptNewHostKey,
-                config == null || config.isBlank() ? null : Path.of(config), OpenSshOptions.TreeMethod.AUTO);
+                config == null || config.isBlank() ? null : Path.of(config), OpenSshOptions.TreeMethod.AUTO,
+                t.keepalive() == null ? null : new OpenSshOptions.Keepalive(t.keepalive().interval(), t.keepalive().count()));
     }
 
     /** The target's SSH options: ~/.ssh/config first (HostName, User, Port, IdentityFile, ProxyJump), the target's own keys over it. */
@@ -103,6 +104,9 @@ public final class Transports {
         }
         if (acceptNewHostKey) {
             o = o.withAcceptNewHostKey(true);
+        }
+        if (t.keepalive() != null) {
+            o = o.withKeepAliveInterval(t.keepalive().interval()).withKeepAliveCountMax(t.keepalive().count());
         }
         return o;
     }

@@ -76,8 +76,14 @@ public sealed interface JobEnd {
 
         @Override
         public String reason(String job) {
-            if (detail != null) {
-                return "job " + job + " ended by the scheduler: " + detail;
+            // the scheduler's own words, where they say more than the state: NODE_FAIL on node2, TIMEOUT on vm
+            String more = detail == null || detail.equalsIgnoreCase(state.name()) ? null : detail;
+            if (more != null && state == JobState.FAILED) {
+                return "job " + job + " ended by the scheduler: " + more;
+            }
+            if (more != null && (state == JobState.TIMEOUT || state == JobState.CANCELLED)) {
+                return (state == JobState.TIMEOUT ? "job " + job + " hit its time limit" : "job " + job + " was cancelled")
+                        + " (" + more + ")";
             }
             return switch (state) {
                 case TIMEOUT -> "job " + job + " hit its time limit (scheduler state timeout)";

@@ -29,6 +29,11 @@ public final class ResumeCache {
     }
 
     private final Map<String, Hit> byKey = new HashMap<>();
+    /** Tasks of a split animation that did not finish but logged frames (logs/NNNN.fdone), by key. */
+    private final Map<String, Hit> partial = new HashMap<>();
+
+    /** A frame an earlier attempt finished: its number, its path in the task folder, the file that holds it. */
+    public record Frame(int number, String path, Path file) {}
 
     /** Indexes every successful task of the complete runs under {@code pipelineDir} (newest run wins). */
     public static ResumeCache scan(Path pipelineDir) throws IOException {
@@ -50,6 +55,8 @@ public final class ResumeCache {
             for (Manifest.TaskRecord t : m.tasks()) {
                 if (TaskStatus.succeeded(t.status()) && t.key() != null) {
                     c.byKey.put(t.key(), new Hit(run, m.runId(), t));
+                } else if (t.key() != null && Files.isRegularFile(frameLog(run, t))) {
+                    c.partial.put(t.key(), new Hit(run, m.runId(), t));
                 }
             }
         }
@@ -58,6 +65,42 @@ public final class ResumeCache {
 
     public Hit find(String key) {
         return byKey.get(key);
+    }
+
+    /** A task of the same key that did not finish but logged the frames it made, or null. */
+    public Hit findPartial(String key) {
+        return partial.get(key);
+    }
+
+    private static Path frameLog(Path run, Manifest.TaskRecord t) {
+        return run.resolve("logs").resolve(String.format("%04d", t.index()) + ".fdone");
+    }
+
+    /**
+     * The frames a partial hit's log lists whose files came back whole: in the task's folder, with the size and
+     * SHA-256 of its output record (a frame cut off mid-write is not in the log; one changed since is left out).
+     */
+    public static List<Frame> frames(Hit hit) throws IOException {
+        String prefix = "tasks/" + String.format("%04d", hit.task().index()) + "/";
+        Map<String, Manifest.OutputRecord> byPath = new HashMap<>();
+        hit.task().outputs().forEach(o -> byPath.put(o.path(), o));
+        Map<Integer, Frame> out = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(frameLog(hit.runDir(), hit.task()))) {
+            String[] kp = line.split(" ", 2);
+            if (kp.length < 2 || !kp[0].matches("\\d{1,9}")) {
+                continue;
+            }
+            Path rel = Path.of(kp[1]).normalize();
+            if (rel.isAbsolute() || rel.startsWith("..")) {
+                continue; // written outside the task folder: never collected
+            }
+            Manifest.OutputRecord o = byPath.get(prefix + rel);
+            Path f = hit.runDir().resolve(prefix + rel);
+            if (o != null && Files.isRegularFile(f) && Files.size(f) == o.bytes() && Hashes.sha256(f).equals(o.sha256())) {
+                out.put(Integer.parseInt(kp[0]), new Frame(Integer.parseInt(kp[0]), rel.toString(), f));
+            }
+        }
+        return List.copyOf(out.values());
     }
 
     /**

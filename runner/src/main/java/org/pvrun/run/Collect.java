@@ -20,6 +20,7 @@ import org.pvrun.plan.Task;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.spec.OutputGlobs;
+import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.util.Hashes;
 import org.pvrun.util.Versions;
@@ -42,6 +43,9 @@ final class Collect {
         this.s = s;
     }
 
+    /** In the local run directory while its last fetch was refused: why, for {@code pvrun status}. */
+    static final String FETCH_FAILED = "fetch-failed.txt";
+
     RunResult collect() throws IOException, InterruptedException {
         s.trace("collect");
         boolean cancelled = Interruption.interrupted() || RunRecord.CANCELLED.equals(s.rec.state());
@@ -50,9 +54,14 @@ final class Collect {
         s.rec.tasks().forEach(e -> entries.put(e.index(), e));
         // cancelled: only tasks with a verdict are fetched, so no half-written output of a cancelled one is taken
         Map<Integer, Integer> verdicts = cancelled ? verdictsOnTarget() : null;
+        // but of a split animation's cancelled tasks, the frames they had finished (their frame logs): kept for
+        // --resume, which renders only the others
+        Map<String, Set<String>> framesOnly = cancelled && s.rec.spec().animation() != null ? framesOnTarget() : Map.of();
         List<Task> ran = new ArrayList<>();
         for (RunRecord.TaskEntry e : entries.values()) {
-            if (e.reusedFrom() == null && !kept.containsKey(e.index()) && (verdicts == null || verdicts.containsKey(e.index()))) {
+            boolean partial = framesOnly.containsKey(Task.id(e.index())) && !verdicts.containsKey(e.index());
+            if (e.reusedFrom() == null && !kept.containsKey(e.index())
+                    && (verdicts == null || verdicts.containsKey(e.index()) || partial)) {
                 ran.add(new Task(e.index(), e.params(), e.argv(), Map.of()));
             }
         }
@@ -66,7 +75,21 @@ final class Collect {
             Set<String> own = new LinkedHashSet<>(List.of(s.rec.spec().script()));
             s.rec.spec().inputs().forEach(in -> own.add(in.name()));
             s.rec.spec().dataOrEmpty().forEach(d -> own.add(d.name()));
-            fetch.run(ran, new OutputGlobs(s.rec.spec().outputs()), own);
+            Path failedNote = s.localRun.resolve(FETCH_FAILED);
+            try {
+                fetch.run(ran, new OutputGlobs(s.rec.spec().outputs()), own, framesOnly);
+            } catch (IOException | org.pvrun.PvrunException e) {
+                if (!(e instanceof org.pvrun.transport.ConnectionLostException)) {
+                    // what pvrun status says of a run whose jobs ended but whose fetch was refused
+                    try {
+                        Files.writeString(failedNote, e.getMessage() + "\n");
+                    } catch (IOException full) {
+                        e.addSuppressed(full); // a full disk: the reason still reaches the user
+                    }
+                }
+                throw e;
+            }
+            Files.deleteIfExists(failedNote);
             RunSummary.firstOf(fetch.skippedLinks().stream()
                     .map(link -> "pvrun: not fetched: " + link + " is a symbolic link (links are never results)").toList(),
                     WARNINGS_SHOWN, s.o.verbose(), n -> "pvrun: not fetched: " + n + " more symbolic links (-v lists"
@@ -176,7 +199,9 @@ final class Collect {
                 reason = reason + ": " + DiskSpace.NO_SPACE;
             }
         }
-        List<Manifest.OutputRecord> outs = cancelled ? List.of() : new ArrayList<>(fetch.outputs(task));
+        // a cancelled task's outputs are none, but for the whole frames a split animation task logged
+        boolean frames = cancelled && s.rec.spec().animation() != null;
+        List<Manifest.OutputRecord> outs = cancelled && !frames ? List.of() : new ArrayList<>(fetch.outputs(task));
         List<String> outside = cancelled ? List.of() : fetch.outside(task);
         outside.forEach(p -> warnings.add("pvrun: warning: " + OutsideWrites.warning(e.index(), p)));
         if (status == TaskStatus.SUCCEEDED && !outside.isEmpty() && Boolean.TRUE.equals(s.rec.spec().strict())) {
@@ -211,6 +236,23 @@ final class Collect {
     }
 
     /** The task verdicts on the target now (task index → status); none when nothing was submitted. */
+    /** Task id → the frames (paths in its folder) each split animation task logged as finished (status/NNNN.fdone). */
+    private Map<String, Set<String>> framesOnTarget() throws IOException, InterruptedException {
+        String sh = "cd \"$1\"/status 2>/dev/null || exit 0; for f in *.fdone; do [ -f \"$f\" ] && "
+                + "{ printf 'F %s\\n' \"$f\"; cat \"$f\"; }; done; exit 0";
+        ExecResult r = s.t.exec(List.of("sh", "-c", sh, "sh", s.rec.remoteDir()), Engine.COMMAND_TIMEOUT);
+        Map<String, Set<String>> out = new HashMap<>();
+        Set<String> current = null;
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith("F ") && line.endsWith(".fdone")) {
+                current = out.computeIfAbsent(line.substring(2, line.length() - 6), k -> new LinkedHashSet<>());
+            } else if (current != null && line.matches("\\d+ .+")) {
+                current.add(java.nio.file.Path.of(line.split(" ", 2)[1]).normalize().toString());
+            }
+        }
+        return out;
+    }
+
     private Map<Integer, Integer> verdictsOnTarget() throws IOException, InterruptedException {
         RunRecord.Round last = s.lastRound();
         return last == null ? Map.of() : JobFiles.read(s, last).taskCodes;

@@ -53,7 +53,7 @@ record DryRun(PrintStream out, Engine engine, boolean verbose, boolean all) {
         String jobDir = remoteRun + "/jobs/r1";
         out.print(notes);
         out.println("pipeline:  " + spec.name() + "  (" + spec.specFile() + ")");
-        out.println("script:    " + spec.script());
+        out.println((spec.state() != null ? "state:     " : "script:    ") + spec.script());
         out.println("target:    " + t.describe());
         out.println("pvbatch:   " + t.pvbatch());
         if (spec.paraview() != null) {

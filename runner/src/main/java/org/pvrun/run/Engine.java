@@ -365,9 +365,14 @@ public final class Engine {
         Map<String, String> env = new LinkedHashMap<>(t.env());
         env.put("PVRUN_RUN_DIR", remoteRun);
         Duration limit = spec.timeout() == null ? null : spec.timeout().multipliedBy(tasksPerJob).plusMinutes(1);
-        return new JobSpec("pvrun-" + spec.name(), remoteRun, spec.ranks(), resources(spec, t, tasksPerJob), t.setup(),
+        JobSpec job = new JobSpec("pvrun-" + spec.name(), remoteRun, spec.ranks(), resources(spec, t, tasksPerJob), t.setup(),
                 env, display(spec, t).id(), launch(t, spec.ranks(), paraviewVersion, remoteRun, jobDir, limit),
                 Schedulers.forName(t.scheduler()).runsArrays() ? arraySize : 1, maxParallel, jobDir);
+        // a split animation's tasks stop after a whole frame before the wall time, and their rest is submitted
+        // again (docs/animations.md#wall-time)
+        boolean signalled = spec.animation() != null && job.resources().containsKey("time")
+                && Schedulers.forName(t.scheduler()).signalsBeforeWallTime();
+        return signalled ? job.withStopSignal(spec.animation().stopBeforeEndSeconds()) : job;
     }
 
     /** The target settings that can change what a task renders: part of every task key. */

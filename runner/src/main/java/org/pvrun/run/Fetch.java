@@ -58,6 +58,12 @@ final class Fetch {
      * outputs, and only links the globs would have taken are reported.
      */
     void run(List<Task> tasks, OutputGlobs globs, java.util.Set<String> own) throws IOException, InterruptedException {
+        run(tasks, globs, own, Map.of());
+    }
+
+    /** As above; of a task in {@code only} (task id → paths in its folder), only those paths. */
+    void run(List<Task> tasks, OutputGlobs globs, java.util.Set<String> own, Map<String, java.util.Set<String>> only)
+            throws IOException, InterruptedException {
         List<String> files = local ? listLocal() : listRemote();
         Map<String, Task> tasksById = new HashMap<>();
         tasks.forEach(task -> tasksById.put(task.id(), task));
@@ -65,7 +71,8 @@ final class Fetch {
         for (String path : files) {
             String[] parts = path.split("/", 3);
             if (parts[0].equals("tasks") && parts.length == 3 && tasksById.containsKey(parts[1])) {
-                if (!parts[2].equals("params.json") && !own.contains(parts[2]) && globs.matches(Path.of(parts[2]))) {
+                if (!parts[2].equals("params.json") && !own.contains(parts[2]) && globs.matches(Path.of(parts[2]))
+                        && (!only.containsKey(parts[1]) || only.get(parts[1]).contains(parts[2]))) {
                     wanted.add(path);
                 }
             } else if (parts[0].equals("logs") || parts[0].equals("status")
@@ -124,6 +131,13 @@ final class Fetch {
         Map<String, String> sums = Map.of(); // computed on the target
         if (!wanted.isEmpty() && !local) {
             t.downloadTree(remoteRun, wanted, staging);
+            for (String path : wanted) {
+                // a tar that leaves a file out (or a listing that names one tar does not have) is no fetch
+                if (!Files.isRegularFile(staging.resolve(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw PvrunException.environment(path + " was listed in " + remoteRun + " but the tar stream from the"
+                            + " target did not carry it; nothing of it was kept, fetch it again");
+                }
+            }
             // hashed here on every core while the target may still be hashing its side (see listRemote)
             wanted.parallelStream().forEach(path -> {
                 try {
@@ -142,7 +156,9 @@ final class Fetch {
             String hash = local ? Hashes.sha256(got) : arrived.get(path);
             if (!local && !hash.equals(sums.get(path))) {
                 throw PvrunException.environment(path + " arrived corrupted from " + remoteRun
-                        + " (SHA-256 differs); the run directory is kept on the target, fetch it again");
+                        + " (its SHA-256 " + hash + " is not the " + (sums.get(path) == null ? "missing one"
+                        : sums.get(path)) + " the target listed); nothing of it was kept and the run directory is kept"
+                        + " on the target, fetch it again");
             }
             String[] parts = path.split("/", 3);
             switch (parts[0]) {
@@ -161,6 +177,9 @@ final class Fetch {
                         started.add(Integer.parseInt(name.substring(0, name.length() - 8)));
                     } else if (name.endsWith(".exit.frames") && name.substring(0, name.length() - 12).matches("\\d+")) {
                         frames.put(Integer.parseInt(name.substring(0, name.length() - 12)), text);
+                    } else if (name.endsWith(".fdone") && name.substring(0, name.length() - 6).matches("\\d+")) {
+                        // a split animation task's frames, kept for --resume frame by frame (ResumeCache.frames)
+                        move(got, localRun.resolve("logs").resolve(name));
                     } else if (name.endsWith(".outside") && name.substring(0, name.length() - 8).matches("\\d+")) {
                         outside.put(Integer.parseInt(name.substring(0, name.length() - 8)),
                                 text.lines().filter(l -> !l.isBlank()).toList());
@@ -259,7 +278,12 @@ final class Fetch {
         if (!sums.ok()) {
             throw PvrunException.environment("cannot hash the run directory " + remoteRun + ":\n" + sums.evidence());
         }
-        return RemoteFiles.parseSha256sumZ(sums.stdout());
+        try {
+            return RemoteFiles.parseSha256sumZ(sums.stdout());
+        } catch (IllegalArgumentException e) {
+            throw PvrunException.environment("cannot read the hashes of the run directory " + remoteRun
+                    + " (expected sha256sum -z records, HASH  NAME): " + e.getMessage());
+        }
     }
 
     /** The local run directory's regular files (links are not followed, so never listed); hashes come later. */

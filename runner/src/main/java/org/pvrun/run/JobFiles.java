@@ -19,6 +19,8 @@ final class JobFiles {
     final Set<Integer> alive = new LinkedHashSet<>();
     final Map<Integer, Integer> taskCodes = new HashMap<>();
     final Set<Integer> started = new LinkedHashSet<>();
+    /** Split animation tasks' frames: task index → {done, total} (the driver's {@code status/NNNN.fprog}). */
+    final Map<Integer, int[]> frames = new HashMap<>();
 
     /**
      * One command per poll reads every exit file of the round and every task verdict. It forks nothing but
@@ -36,6 +38,7 @@ final class JobFiles {
                 + "fi; cd \"$1\" || exit 1; "
                 + "for f in status/*.exit; do c=; " + READ + "printf 'T %s %s\\n' \"$f\" \"$c\"; done; "
                 + "for f in status/*.started; do [ -f \"$f\" ] && printf 'S %s\\n' \"$f\"; done; "
+                + "for f in status/*.fprog; do c=; " + READ + "printf 'P %s %s\\n' \"$f\" \"$c\"; done; "
                 + "exit 0";
         ExecResult r = s.check(s.t.exec(List.of("sh", "-c", sh, "sh", s.rec.remoteDir(), round.jobDir()),
                 Engine.COMMAND_TIMEOUT), "read the exit files");
@@ -55,6 +58,11 @@ final class JobFiles {
                     case "J" -> f.exits.put(Integer.parseInt(p[1].substring(4, p[1].length() - 5)), p.length > 2 ? p[2].strip() : "");
                     case "S" -> f.started.add(Integer.parseInt(p[1].substring(7, p[1].length() - 8)));
                     case "A" -> f.alive.add(Integer.parseInt(p[1].substring(4, p[1].length() - 4)));
+                    case "P" -> {
+                        String[] dt = p[2].strip().split(" ");
+                        f.frames.put(Integer.parseInt(p[1].substring(7, p[1].length() - 6)),
+                                new int[] {Integer.parseInt(dt[0]), Integer.parseInt(dt[1])});
+                    }
                     default -> { }
                 }
             } catch (RuntimeException malformed) {

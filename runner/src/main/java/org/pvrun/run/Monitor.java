@@ -66,18 +66,44 @@ final class Monitor {
                 codes = JobFiles.read(s, round).taskCodes;
             }
             List<Integer> failed = recordRound(round, ends, codes);
-            if (failed.isEmpty() || round.number() > s.rec.spec().retries()) {
+            List<Integer> stopped = new ArrayList<>();
+            List<Integer> retried = new ArrayList<>();
+            boolean animation = s.rec.spec().animation() != null;
+            for (int idx : failed) {
+                List<Manifest.AttemptRecord> tries = s.attempts.getOrDefault(idx, List.of());
+                long stops = animation ? tries.stream().filter(Monitor::stoppedAtWallTime).count() : 0;
+                if (animation && !tries.isEmpty() && stoppedAtWallTime(tries.get(tries.size() - 1))) {
+                    if (stops <= s.rec.spec().animation().requeue()) {
+                        stopped.add(idx);
+                    }
+                } else if (tries.size() - stops <= s.rec.spec().retries()) {
+                    retried.add(idx);
+                }
+            }
+            if (stopped.isEmpty() && retried.isEmpty()) {
                 break;
             }
             progress.end();
-            if (!s.o.quiet()) {
-                s.o.out().printf("pvrun: retrying %d failed task%s (attempt %d of %d)%n", failed.size(),
-                        failed.size() == 1 ? "" : "s", round.number() + 1, s.rec.spec().retries() + 1);
+            if (!s.o.quiet() && !stopped.isEmpty()) {
+                s.o.out().printf("pvrun: %d task%s stopped at the job's wall time; submitting the rest of %s frames%n",
+                        stopped.size(), stopped.size() == 1 ? "" : "s", stopped.size() == 1 ? "its" : "their");
             }
-            Submission.newRound(s, failed);
+            if (!s.o.quiet() && !retried.isEmpty()) {
+                s.o.out().printf("pvrun: retrying %d failed task%s (attempt %d of %d)%n", retried.size(),
+                        retried.size() == 1 ? "" : "s", round.number() + 1, s.rec.spec().retries() + 1);
+            }
+            List<Integer> again = new ArrayList<>(stopped);
+            again.addAll(retried);
+            again.sort(null);
+            Submission.newRound(s, again);
         }
         progress.end();
         return new Collect(s).collect();
+    }
+
+    /** An attempt of a split animation task that stopped at its wall time with frames left (the driver's 75). */
+    static boolean stoppedAtWallTime(Manifest.AttemptRecord a) {
+        return a.exitCode() != null && a.exitCode() == Session.STOPPED_AT_WALL_TIME;
     }
 
     /** Records the round's verdicts and job ends as attempts and in run.json; returns the tasks that failed. */
@@ -205,7 +231,14 @@ final class Monitor {
         }
 
         void show(Progress progress, JobFiles files, Map<Integer, JobEnd> ends) {
-            progress.update(count(files.taskCodes, files.started, ends));
+            TaskCounts c = count(files.taskCodes, files.started, ends);
+            if (!files.frames.isEmpty()) {
+                // every task of a split animation knows the animation's frame count; each its own frames done
+                int done = files.frames.values().stream().mapToInt(f -> f[0]).sum();
+                int total = files.frames.values().stream().mapToInt(f -> f[1]).max().orElse(0);
+                c = c.withFrames(Math.min(done, total), total);
+            }
+            progress.update(c);
         }
 
         TaskCounts count(Map<Integer, Integer> codes, Set<Integer> started, Map<Integer, JobEnd> ends) {

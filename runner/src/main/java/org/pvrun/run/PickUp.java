@@ -54,6 +54,18 @@ final class PickUp {
         });
     }
 
+    /** A run whose jobs all ended: not yet fetched, or its last fetch refused (and why, its first line). */
+    private static String fetchState(Path runDir, String runId) throws IOException {
+        Path note = runDir.resolve(Collect.FETCH_FAILED);
+        if (java.nio.file.Files.isRegularFile(note)) {
+            String why = java.nio.file.Files.readString(note).strip();
+            int nl = why.indexOf('\n');
+            return "finished, its fetch refused: " + (nl < 0 ? why : why.substring(0, nl)) + " (pvrun fetch " + runId
+                    + " tries again)";
+        }
+        return "finished (not yet fetched: pvrun fetch " + runId + ")";
+    }
+
     /** The live state of a recorded run. */
     static Engine.StatusView look(Session s, RunRecord r, Path runDir) throws IOException, InterruptedException {
         s.rec = r;
@@ -73,7 +85,10 @@ final class PickUp {
         boolean submitted = !s.liveRounds.isEmpty() || r.tasks().stream().allMatch(e -> e.reusedFrom() != null);
         String st = RunRecord.CANCELLED.equals(r.state()) ? TaskStatus.CANCELLED.word()
                 : !submitted ? "not submitted (its staging did not finish; run the pipeline again)"
-                : c.unfinished() == 0 ? "finished (not yet fetched: pvrun fetch " + r.runId() + ")" : "running";
+                : last != null && last.jobIds().isEmpty() && last.exitCodes() == null && s.tracker.mayHaveSubmitted()
+                        ? "submitted without a job id (the submission's answer was lost or unreadable; pvrun fetch "
+                                + r.runId() + " finds its job or submits it)"
+                : c.unfinished() == 0 ? fetchState(runDir, r.runId()) : "running";
         return new Engine.StatusView(r.runId(), r.pipeline(), r.target().name(), st, runDir.toString(), c.total(),
                 c.pending(), c.waiting(), c.running(), c.done(), c.failed(), c.reused(), c.reason(), ids);
     }

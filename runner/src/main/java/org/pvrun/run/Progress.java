@@ -44,14 +44,16 @@ final class Progress {
             return;
         }
         last = line;
-        int total = c.total();
-        int ended = c.done() + c.failed(); // done counts the reused tasks too
+        // a split animation goes by its frames, a sweep by its tasks (done counts the reused tasks too)
+        int total = c.framesTotal() > 0 ? c.framesTotal() : c.total();
+        int ended = c.framesTotal() > 0 ? c.framesDone() : c.done() + c.failed();
         if (terminal) {
             if (bar == null) {
-                bar = new ProgressBarBuilder().setTaskName("tasks").setInitialMax(total)
+                bar = new ProgressBarBuilder().setTaskName(c.framesTotal() > 0 ? "frames" : "tasks").setInitialMax(total)
                         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
                         .continuousUpdate().build();
             }
+            bar.maxHint(total); // the frame count is known once the first task reports
             bar.stepTo(ended);
             // the counts after "N tasks: ", done being the bar itself
             bar.setExtraMessage(c.words().substring(c.words().indexOf(": ") + 2).replaceFirst(", \\d+ done", ""));

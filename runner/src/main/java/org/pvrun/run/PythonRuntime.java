@@ -10,6 +10,7 @@ import java.util.List;
 public final class PythonRuntime {
     public static final String DRIVER = "pvrun_driver.py";
     private static final List<String> FILES = List.of(DRIVER, "pvrun_ranks.py", "pvrun_outside.py", "pvrun_frames.py",
+            "pvrun_state.py",
             "pvrun/__init__.py");
 
     private PythonRuntime() {}

@@ -24,12 +24,32 @@ final class QueueTracker implements JobTracker {
     /** How long a cancelled job may take to leave the queue before pvrun reports what it last saw. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(15);
 
+    /** Sets how long one status query may take ({@value}), e.g. {@code 30s}; default {@link Engine#COMMAND_TIMEOUT}. */
+    static final String QUERY_TIMEOUT_ENV = "PVRUN_QUERY_TIMEOUT";
+
     private final Session s;
     private final Scheduler scheduler;
+    private final Duration queryTimeout;
+    /** Whether the user was told that the status query misbehaves (once per process: it says so every poll). */
+    private boolean toldUnreadable;
 
     QueueTracker(Session s) {
         this.s = s;
         this.scheduler = s.scheduler;
+        this.queryTimeout = queryTimeout(s.o.env());
+    }
+
+    /** {@value #QUERY_TIMEOUT_ENV} as a duration, else {@link Engine#COMMAND_TIMEOUT}; exit 2 for anything else. */
+    static Duration queryTimeout(Map<String, String> env) {
+        String v = env == null ? null : env.get(QUERY_TIMEOUT_ENV);
+        if (v == null || v.isBlank()) {
+            return Engine.COMMAND_TIMEOUT;
+        }
+        try {
+            return org.pvrun.spec.Durations.parse(v.strip());
+        } catch (IllegalArgumentException e) {
+            throw PvrunException.invalid(QUERY_TIMEOUT_ENV + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -133,7 +153,16 @@ final class QueueTracker implements JobTracker {
         if (round.jobIds().isEmpty()) {
             return QueueAnswer.of(Map.of());
         }
-        ExecResult r = s.t.exec(scheduler.statusCommand(round.jobIds()), Engine.COMMAND_TIMEOUT);
+        ExecResult r;
+        try {
+            r = s.t.exec(scheduler.statusCommand(round.jobIds()), queryTimeout);
+        } catch (org.pvrun.transport.ExecTimeoutException e) {
+            // a hung squeue (slurmctld stuck, a broken wrapper) is stopped and counts as no answer: the jobs'
+            // exit files still end the round, so a queue that never answers cannot hold pvrun for ever
+            unreadable("did not answer within " + org.pvrun.spec.Durations.human(queryTimeout) + " (" + QUERY_TIMEOUT_ENV
+                    + ") and was stopped", e.partial());
+            return QueueAnswer.failed();
+        }
         s.trace("status query");
         if (!r.ok() && r.stdout().isBlank()) {
             if (s.o.verbose()) {
@@ -141,7 +170,17 @@ final class QueueTracker implements JobTracker {
             }
             return QueueAnswer.failed();
         }
-        Map<String, JobState> states = scheduler.parseStatus(r.stdout());
+        Map<String, JobState> states;
+        try {
+            states = scheduler.isQueue(r.stdout()) ? scheduler.parseStatus(r.stdout()) : null;
+        } catch (RuntimeException e) {
+            states = null;
+        }
+        if (states == null) {
+            // output, but no queue: not "all jobs gone", which would end them without their exit files
+            unreadable("printed nothing pvrun can read as a queue", r);
+            return QueueAnswer.failed();
+        }
         Map<String, String> reasons = scheduler.parsePendingReasons(r.stdout());
         Map<String, String> ends = scheduler.parseEndDetails(r.stdout());
         Map<Integer, JobState> out = new HashMap<>();
@@ -164,6 +203,16 @@ final class QueueTracker implements JobTracker {
             }
         }
         return QueueAnswer.of(out, why, how);
+    }
+
+    /** Says once (and every time with --verbose) that the status query's answer is not taken, with its evidence. */
+    private void unreadable(String what, ExecResult evidence) {
+        if (!toldUnreadable || s.o.verbose()) {
+            s.o.err().println("pvrun: the status query on " + s.target.name() + " " + what
+                    + "; not taken as an answer, the jobs are judged by their exit files until it answers:\n"
+                    + evidence.evidence().stripTrailing());
+            toldUnreadable = true;
+        }
     }
 
     @Override

@@ -51,6 +51,38 @@ final class RemoteFiles {
         return out;
     }
 
+    /**
+     * The login user's id, then for each directory a NUL-ended record of {@code ls -dLn} (empty: it does not exist
+     * yet). {@code -L}: a workdir that is a link (to scratch, say) is judged by the directory it leads to.
+     */
+    static final String DIR_OWNERS = "id -u; for d; do printf '%s\\0' \"$(ls -dLn -- \"$d\" 2>/dev/null)\"; done";
+
+    /**
+     * Why the directory {@code ls -dLn} described ({@code drwxr-x--- 3 1001 1001 4096 Dec  2 18:00 NAME}) is no
+     * place for the runs of user {@code uid}: not a directory, someone else's, or writable by its group or by
+     * others (who could then swap a run's folders for their own); null when it is fit.
+     */
+    static String unfitDirectory(String lsLine, String uid) {
+        String[] f = lsLine.strip().split("\\s+", 5);
+        if (f.length < 4 || f[0].length() < 10) {
+            return "cannot read its owner and mode from ls -dLn: " + lsLine.strip();
+        }
+        String mode = f[0].substring(0, 10);
+        if (mode.charAt(0) != 'd') {
+            return "it is not a directory (" + mode + ")";
+        }
+        if (!f[2].equals(uid)) {
+            return "it belongs to uid " + f[2] + ", not to the login user (uid " + uid + ")";
+        }
+        boolean group = mode.charAt(5) == 'w';
+        boolean others = mode.charAt(8) == 'w';
+        if (group || others) {
+            return (group && others ? "its group and others" : group ? "its group" : "others") + " can write to it ("
+                    + mode + ")";
+        }
+        return null;
+    }
+
     private static String unescape(String s) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {

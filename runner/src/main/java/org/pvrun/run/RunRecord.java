@@ -48,13 +48,13 @@ public record RunRecord(
     public record SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
             int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
             List<Manifest.InputRecord> inputs, String reset, List<Manifest.DataRecord> data, Boolean strict,
-            org.pvrun.spec.AnimationSpec animation) {
+            org.pvrun.spec.AnimationSpec animation, StateRecord state) {
 
         public SpecRecord(String file, String sha256, String script, String scriptSha256, String paraviewConstraint,
                 int ranks, String display, Long timeoutSeconds, int retries, List<String> outputs,
                 List<Manifest.InputRecord> inputs, String reset) {
             this(file, sha256, script, scriptSha256, paraviewConstraint, ranks, display, timeoutSeconds, retries, outputs,
-                    inputs, reset, null, null, null);
+                    inputs, reset, null, null, null, null);
         }
 
         /** The data read in place, or none (also for a record written before data: existed). */
@@ -62,6 +62,17 @@ public record RunRecord(
             return data == null ? List.of() : data;
         }
     }
+
+    /**
+     * A state file's rendering (docs/state-files.md), as each task is told it.
+     *
+     * @param files      a data path as the state names it to its name in the task folder
+     * @param resolution [width, height], or null for each view's size as saved
+     * @param views      all (an image per view) or layout (an image per layout)
+     * @param savedWith  the ParaView version that saved the state, or null when it does not say
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StateRecord(Map<String, String> files, List<Integer> resolution, String views, String savedWith) {}
 
     /** A task as planned; {@code reusedFrom} is set when --resume found its outputs in an earlier run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -47,6 +47,8 @@ final class Session {
     volatile boolean refused;
     /** The verdicts the monitor's last poll read. */
     Map<Integer, Integer> lastTaskCodes = Map.of();
+    /** Split animation tasks' frames made by an earlier run (--resume): staged into their folders, kept by the task. */
+    final Map<Integer, List<org.pvrun.results.ResumeCache.Frame>> seededFrames = new TreeMap<>();
     /** Input name → where a task directory links it from (set by staging). */
     Map<String, String> inputLinks = new LinkedHashMap<>();
 
@@ -108,7 +110,13 @@ final class Session {
         return engine.slots(specOrRecord(), target);
     }
 
+    /** A split animation task's status when it stopped at its job's wall time with frames left (EX_TEMPFAIL). */
+    static final int STOPPED_AT_WALL_TIME = 75;
+
     String reasonFor(int code) {
+        if (code == STOPPED_AT_WALL_TIME && rec.spec().animation() != null) {
+            return "stopped at the job's wall time after a whole frame (its frames so far are kept)";
+        }
         if (code == 124 && rec.spec().timeoutSeconds() != null) {
             return "timed out after " + Durations.human(Duration.ofSeconds(rec.spec().timeoutSeconds()));
         }

@@ -105,6 +105,7 @@ final class Staging {
             if (!s.target.isRemote()) {
                 s.t.mkdirs(s.rec.remoteDir(), 0700);
             } else {
+                requireOwnWorkdir(s);
                 ExecResult mk = s.t.exec(List.of("mkdir", "-p", "-m", "700", s.rec.remoteDir()), Engine.COMMAND_TIMEOUT);
                 if (!mk.ok()) {
                     throw PvrunException.environment("cannot create the run directory on " + s.target.name() + ":\n" + mk.evidence());
@@ -112,6 +113,7 @@ final class Staging {
             }
             mkdirs(s, dirs);
             s.t.uploadTree(stage, files, s.rec.remoteDir());
+            seedFrames(s);
             s.inputLinks = sendInputs(s, inputs);
         } catch (IOException | PvrunException e) {
             if (!DiskSpace.full(e.getMessage())) {
@@ -124,6 +126,42 @@ final class Staging {
         s.rec.spec().dataOrEmpty().forEach(d -> s.inputLinks.put(d.name(), d.path()));
         if (!s.o.quiet() && s.target.isRemote()) {
             s.o.out().printf("pvrun: staged %d files to %s:%s%n", files.size(), s.target.name(), s.rec.remoteDir());
+        }
+    }
+
+    /**
+     * The frames an earlier run made of unfinished split animation tasks (--resume) go into the new task folders,
+     * with the frame log that tells the task to keep them (status/NNNN.fdone, pvrun_frames.kept_frames).
+     */
+    private static void seedFrames(Session s) throws IOException, InterruptedException {
+        if (s.seededFrames.isEmpty()) {
+            return;
+        }
+        Path seed = Files.createDirectories(s.localRun.resolve(".stage-frames"));
+        try {
+            List<String> files = new ArrayList<>();
+            for (Map.Entry<Integer, List<org.pvrun.results.ResumeCache.Frame>> e : s.seededFrames.entrySet()) {
+                String id = org.pvrun.plan.Task.id(e.getKey());
+                StringBuilder log = new StringBuilder();
+                for (org.pvrun.results.ResumeCache.Frame f : e.getValue()) {
+                    Path dest = seed.resolve("tasks/" + id + "/" + f.path());
+                    Files.createDirectories(dest.getParent());
+                    try {
+                        Files.createLink(dest, f.file());
+                    } catch (IOException | UnsupportedOperationException notHere) {
+                        Files.copy(f.file(), dest);
+                    }
+                    files.add("tasks/" + id + "/" + f.path());
+                    log.append(f.number()).append(' ').append(f.path()).append('\n');
+                }
+                Files.createDirectories(seed.resolve("status"));
+                Files.writeString(seed.resolve("status/" + id + ".fdone"), log);
+                files.add("status/" + id + ".fdone");
+            }
+            mkdirs(s, List.of(s.rec.remoteDir() + "/status"));
+            s.t.uploadTree(seed, files, s.rec.remoteDir());
+        } finally {
+            FileUtils.deleteQuietly(seed.toFile());
         }
     }
 
@@ -157,6 +195,36 @@ final class Staging {
                 + " in " + where + (free == null ? "" : " (" + org.pvrun.util.Sizes.human(free) + " free now)")
                 + "; the half-staged run directory " + s.rec.remoteDir() + " was removed, nothing was submitted:\n"
                 + DiskSpace.evidence(e.getMessage(), 12), e);
+    }
+
+    /**
+     * Before the first write on the target: the workdir and the pipeline's folder in it, where they exist, belong
+     * to the login user and nobody else can write to them (in a home or scratch shared with others, someone who can
+     * write there could replace a run's folder with their own between two of pvrun's commands). Exit 3 otherwise.
+     */
+    static void requireOwnWorkdir(Session s) throws IOException, InterruptedException {
+        String run = s.rec.remoteDir();
+        String pipeline = run.substring(0, run.lastIndexOf('/'));
+        String workdir = pipeline.substring(0, pipeline.lastIndexOf('/'));
+        ExecResult r = s.check(s.t.exec(List.of("sh", "-c", RemoteFiles.DIR_OWNERS, "sh", workdir, pipeline),
+                Engine.COMMAND_TIMEOUT), "look at the workdir");
+        String out = r.stdout();
+        int nl = out.indexOf('\n');
+        String uid = nl < 0 ? "" : out.substring(0, nl).strip();
+        String[] dirs = nl < 0 ? new String[0] : out.substring(nl + 1).split("\0", -1);
+        if (!uid.matches("\\d+") || dirs.length < 2) {
+            throw PvrunException.environment("cannot read who owns the workdir " + workdir + " on " + s.target.name()
+                    + ":\n" + r.evidence());
+        }
+        String[] names = {workdir, pipeline};
+        for (int i = 0; i < 2; i++) {
+            String why = dirs[i].isBlank() ? null : RemoteFiles.unfitDirectory(dirs[i], uid);
+            if (why != null) {
+                throw PvrunException.environment("refusing the workdir " + names[i] + " on target " + s.target.name()
+                        + ": " + why + "; pvrun keeps runs only in a directory of the login user's that no one else can"
+                        + " write to (workdir: in the targets file, docs/targets.md)");
+            }
+        }
     }
 
     static void mkdirs(Session s, List<String> dirs) throws IOException, InterruptedException {
@@ -220,8 +288,14 @@ final class Staging {
         if (!sent.isEmpty()) {
             List<String> argv = new ArrayList<>(List.of("sha256sum", "--"));
             sent.forEach(h -> argv.add(cache + "/" + h));
-            Map<String, String> sums = RemoteFiles.parseSha256sum(s.check(s.t.exec(argv, Duration.ofMinutes(30)),
-                    "verify the staged inputs").stdout());
+            ExecResult listed = s.check(s.t.exec(argv, Duration.ofMinutes(30)), "verify the staged inputs");
+            Map<String, String> sums;
+            try {
+                sums = RemoteFiles.parseSha256sum(listed.stdout());
+            } catch (IllegalArgumentException e) {
+                throw PvrunException.environment("cannot read the hashes of the staged inputs on " + s.target.name()
+                        + " (expected sha256sum lines, HASH  NAME): " + e.getMessage() + "; nothing was submitted");
+            }
             for (String h : sent) {
                 if (!h.equals(sums.get(cache + "/" + h))) {
                     s.t.exec(List.of("rm", "-f", "--", cache + "/" + h), Engine.COMMAND_TIMEOUT);

@@ -46,6 +46,7 @@ final class Starting {
         // before the run directory: data that is missing or unreadable is exit 2 with nothing written
         List<Manifest.DataRecord> data = DataInPlace.resolve(s.t, s.target, spec.data(), DataInPlace.inputNames(spec));
         s.trace("data");
+        RunRecord.StateRecord state = StateFiles.prepare(spec, data, s.target.name(), version, s.o.err());
         Path pipelineDir = s.o.resultsDir().resolve(spec.name()).toAbsolutePath().normalize();
         ResumeCache cache = eo.resume() ? ResumeCache.scan(pipelineDir) : null;
         s.localRun = RunIds.createRunDir(pipelineDir);
@@ -59,6 +60,11 @@ final class Starting {
         // a task reading other data is another task (--resume): the data as it was found goes into its key
         data.forEach(d -> inputHashes.put("data:" + d.name(), d.path() + " " + d.bytes() + " " + d.modified()
                 + (d.sha256() == null ? "" : " " + d.sha256())));
+        if (state != null) {
+            // another size, other views or another file standing for one of the state's: other images (--resume)
+            inputHashes.put("state:screenshot", state.views() + " " + state.resolution());
+            state.files().forEach((path, name) -> inputHashes.put("state:file:" + path, name));
+        }
         String scriptSha = org.pvrun.util.Hashes.sha256(spec.script());
         Display display = Engine.display(spec, s.target);
         List<RunRecord.TaskEntry> entries = new ArrayList<>();
@@ -76,13 +82,22 @@ final class Starting {
                     s.reusedOutputs.put(task.index(), outs.toArray(Manifest.OutputRecord[]::new));
                 }
             }
+            if (from == null && cache != null && task.animation() != null) {
+                // a split animation task an earlier run did not finish: the frames it made are kept (frame by frame)
+                ResumeCache.Hit part = cache.findPartial(key);
+                List<ResumeCache.Frame> made = part == null ? List.of() : ResumeCache.frames(part);
+                if (!made.isEmpty()) {
+                    s.seededFrames.put(task.index(), made);
+                }
+            }
             entries.add(new RunRecord.TaskEntry(task.index(), task.params(), task.argv(), key, from, task.animation()));
         }
         RunRecord.SpecRecord sr = new RunRecord.SpecRecord(spec.specFile().getFileName().toString(), spec.specSha256(),
                 spec.script().getFileName().toString(), scriptSha,
                 spec.paraview() == null ? null : spec.paraview().toString(), spec.ranks(), display.id(),
                 spec.timeout() == null ? null : spec.timeout().toSeconds(), spec.retries(), spec.outputs(), inputs,
-                spec.reset(), data.isEmpty() ? null : data, spec.strict() ? Boolean.TRUE : null, spec.animation());
+                spec.reset(), data.isEmpty() ? null : data, spec.strict() ? Boolean.TRUE : null, spec.animation(),
+                state);
         s.rec = new RunRecord(1, runId, spec.name(), s.localRun.toString(), remoteRun, RunRecord.TargetRecord.of(s.target),
                 version, sr, entries, List.of(), RunRecord.RUNNING, s.started.toString(), detach, git.join(),
                 eo.afterRun());
@@ -96,6 +111,11 @@ final class Starting {
         if (reused > 0 && !s.o.quiet()) {
             s.o.out().printf("pvrun: --resume: %d of %d task%s reused from earlier runs%n", reused, entries.size(),
                     entries.size() == 1 ? "" : "s");
+        }
+        if (!s.seededFrames.isEmpty() && !s.o.quiet()) {
+            int frames = s.seededFrames.values().stream().mapToInt(List::size).sum();
+            s.o.out().printf("pvrun: --resume: %d frame%s of %d unfinished task%s kept from earlier runs; only the others"
+                    + " are rendered%n", frames, frames == 1 ? "" : "s", s.seededFrames.size(), s.seededFrames.size() == 1 ? "" : "s");
         }
 
         List<Integer> toRun = entries.stream().filter(e -> e.reusedFrom() == null).map(RunRecord.TaskEntry::index).toList();

@@ -54,6 +54,17 @@ final class Submission {
                 if (e.animation() != null) {
                     jt.put("animation", Map.of("part", e.animation().part(), "parts", e.animation().parts()));
                 }
+                RunRecord.StateRecord state = s.rec.spec().state();
+                if (state != null) {
+                    // the task loads the state (its copy as the script) instead of running a script
+                    Map<String, Object> st = new LinkedHashMap<>();
+                    st.put("files", state.files());
+                    st.put("views", state.views());
+                    if (state.resolution() != null) {
+                        st.put("resolution", state.resolution());
+                    }
+                    jt.put("state", st);
+                }
                 if (s.rec.spec().timeoutSeconds() != null) {
                     jt.put("timeout", s.rec.spec().timeoutSeconds());
                 }

@@ -68,6 +68,7 @@ final class JobScripts {
         view.put("displayAuto", job.display().equals("auto"));
         view.put("needsXvfb", job.display().equals("xvfb") || job.display().equals("auto"));
         view.put("launch", Shell.join(job.launch()));
+        view.put("stopSignal", job.stopSignalSeconds() > 0);
         return view;
     }
 

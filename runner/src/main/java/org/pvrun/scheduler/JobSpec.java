@@ -24,6 +24,9 @@ import java.util.Map;
  *                    PVRUN_ARRAY_INDEX
  * @param arrayOffset the round's index of this array's first element, when a round larger than the scheduler's
  *                    array limit is split into several arrays ({@link org.pvrun.plan.ArraySplit}); 0 otherwise
+ * @param stopSignalSeconds how long before the wall time ({@code time} resource) the scheduler signals the job
+ *                    (SIGUSR1), which the job script passes on to pvbatch: a split animation task then stops
+ *                    after its frame and pvrun submits the rest; 0 for no signal
  */
 public record JobSpec(
         String jobName,
@@ -37,18 +40,25 @@ public record JobSpec(
         int arraySize,
         int maxParallel,
         String jobDir,
-        int arrayOffset) {
+        int arrayOffset,
+        int stopSignalSeconds) {
 
     /** A job of a round that is one array (or no array): offset 0. */
     public JobSpec(String jobName, String runDir, int ranks, Map<String, String> resources, List<String> setup,
             Map<String, String> environment, String display, List<String> launch, int arraySize, int maxParallel,
             String jobDir) {
-        this(jobName, runDir, ranks, resources, setup, environment, display, launch, arraySize, maxParallel, jobDir, 0);
+        this(jobName, runDir, ranks, resources, setup, environment, display, launch, arraySize, maxParallel, jobDir, 0, 0);
     }
 
     /** This job as array {@code size} elements long starting at the round's job {@code offset}. */
     public JobSpec asArray(int offset, int size, int maxParallel) {
         return new JobSpec(jobName, runDir, ranks, resources, setup, environment, display, launch, size, maxParallel,
-                jobDir, offset);
+                jobDir, offset, stopSignalSeconds);
+    }
+
+    /** This job signalled {@code seconds} before its wall time (see {@code stopSignalSeconds}). */
+    public JobSpec withStopSignal(int seconds) {
+        return new JobSpec(jobName, runDir, ranks, resources, setup, environment, display, launch, arraySize,
+                maxParallel, jobDir, arrayOffset, seconds);
     }
 }

@@ -32,6 +32,15 @@ public interface Scheduler {
     Map<String, JobState> parseStatus(String statusStdout);
 
     /**
+     * Whether the status query's output is a queue at all (maybe an empty one) rather than something else printed
+     * in its place (a broken wrapper, a message on stdout): a job absent from output that is no queue has not left
+     * it. Schedulers whose parser refuses such output with an exception need not override this.
+     */
+    default boolean isQueue(String statusStdout) {
+        return true;
+    }
+
+    /**
      * The scheduler's reason why each pending job in the status query's output still waits (job id as in
      * {@link #parseStatus} → a short word such as {@code Priority} or {@code Resources}); empty where the query
      * carries none.
@@ -54,6 +63,14 @@ public interface Scheduler {
      */
     default boolean enforcesWallTime() {
         return true;
+    }
+
+    /**
+     * Whether the scheduler can signal a job (SIGUSR1) a while before its wall time: Slurm's {@code --signal},
+     * Grid Engine's soft limit {@code s_rt} (see JobSpec.stopSignalSeconds).
+     */
+    default boolean signalsBeforeWallTime() {
+        return false;
     }
 
     /**

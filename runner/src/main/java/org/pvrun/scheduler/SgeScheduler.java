@@ -55,6 +55,11 @@ public final class SgeScheduler extends BatchScheduler {
     }
 
     @Override
+    public boolean signalsBeforeWallTime() {
+        return true;
+    }
+
+    @Override
     public List<String> arrayLimitCommand() {
         return List.of("qconf", "-sconf");
     }
@@ -87,6 +92,13 @@ public final class SgeScheduler extends BatchScheduler {
                 .optional("-q ", res.partition())
                 .optional("-A ", res.account())
                 .optional("-l h_rt=", res.time());
+        if (job.stopSignalSeconds() > 0 && res.time() != null) {
+            // the soft limit: Grid Engine sends SIGUSR1 there, the hard one (h_rt) ends the job
+            long soft = hms(res.time()) - job.stopSignalSeconds();
+            if (soft > 0) {
+                d.add("-l s_rt=" + String.format("%02d:%02d:%02d", soft / 3600, soft / 60 % 60, soft % 60));
+            }
+        }
         if (job.arraySize() > 1) {
             d.add("-t 1-" + job.arraySize());
             if (BatchCommands.throttled(job)) {
@@ -94,6 +106,15 @@ public final class SgeScheduler extends BatchScheduler {
             }
         }
         return d;
+    }
+
+    /** Seconds of an {@code HH:MM:SS} (or {@code MM:SS}, {@code SS}) time. */
+    static long hms(String time) {
+        long s = 0;
+        for (String part : time.split(":")) {
+            s = s * 60 + Long.parseLong(part);
+        }
+        return s;
     }
 
     /** The job writes its own output file there (see the template). */

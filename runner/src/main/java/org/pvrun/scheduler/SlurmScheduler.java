@@ -99,7 +99,16 @@ public final class SlurmScheduler extends BatchScheduler {
         if (array) {
             d.add("--array=" + BatchCommands.zeroBasedRange(job));
         }
+        if (job.stopSignalSeconds() > 0 && res.time() != null) {
+            // B: the batch shell only; the job script passes it on to the launch
+            d.add("--signal=B:USR1@" + job.stopSignalSeconds());
+        }
         return d;
+    }
+
+    @Override
+    public boolean signalsBeforeWallTime() {
+        return true;
     }
 
     @Override
@@ -145,6 +154,12 @@ public final class SlurmScheduler extends BatchScheduler {
     public Map<String, JobState> parseStatus(String statusStdout) {
         return byId(statusStdout, SlurmScheduler::statusColumns,
                 cols -> BY_CODE.getOrDefault(cols[1], JobState.UNKNOWN));
+    }
+
+    /** Blank (no jobs of the user's) or at least one line of the {@code ID CODE ...} shape. */
+    @Override
+    public boolean isQueue(String statusStdout) {
+        return statusStdout.isBlank() || statusStdout.lines().anyMatch(l -> statusColumns(l.strip()) != null);
     }
 
     /**

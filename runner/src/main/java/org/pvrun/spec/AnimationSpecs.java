@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Reads and checks a spec's {@code animation:} map. */
 final class AnimationSpecs {
-    static final List<String> KEYS = List.of("split", "movie");
+    static final List<String> KEYS = List.of("split", "movie", "requeue", "stop_before_end");
     static final List<String> MOVIE_KEYS = List.of("file", "fps");
     static final int MAX_SPLIT = 10_000;
 
@@ -43,6 +43,20 @@ final class AnimationSpecs {
                 movie = new AnimationSpec.Movie(file, fps == null ? 24 : fps.intValue());
             }
         }
-        return new AnimationSpec(split.intValue(), movie);
+        Integer requeue = r.has("requeue") ? r.integer("requeue", 0, 10, "requeue must be 0 to 10") : null;
+        int stop = AnimationSpec.DEFAULT_STOP_BEFORE_END;
+        if (r.has("stop_before_end")) {
+            YamlNode n = r.raw("stop_before_end");
+            try {
+                java.time.Duration d = Durations.parse(n instanceof YamlNode.Scalar s ? String.valueOf(s.value()) : "");
+                if (d.toSeconds() < 1 || d.toSeconds() > 3600) {
+                    r.error(n.where(), "stop_before_end must be 1s to 1h, found " + Durations.human(d));
+                }
+                stop = (int) d.toSeconds();
+            } catch (IllegalArgumentException e) {
+                r.error(n.where(), "stop_before_end must be a duration such as 90s: " + e.getMessage());
+            }
+        }
+        return new AnimationSpec(split.intValue(), movie, requeue == null ? AnimationSpec.DEFAULT_REQUEUE : requeue, stop);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param specFile    the spec file
  * @param specSha256  SHA-256 of the spec file's bytes
  * @param name        pipeline name, [A-Za-z0-9._-]
- * @param script      the pvbatch script
+ * @param script      the pvbatch script, or the state file with {@code state:}
  * @param paraview    version constraint, or null for any
  * @param params      parameters
  * @param args        script arguments as written, with {param} placeholders
@@ -34,6 +34,7 @@ import java.util.Map;
  * @param data        files already on the target, linked into each task folder, never copied
  * @param strict      a task that writes files outside its folder fails (docs/runtime.md#outside-writes)
  * @param animation   the script's SaveAnimation split across tasks (and a movie made of it), or null
+ * @param state       the state file rendered instead of a script ({@code script} is then that file), or null
  */
 public record PipelineSpec(
         Path specFile,
@@ -61,7 +62,8 @@ public record PipelineSpec(
         boolean report,
         List<DataRef> data,
         boolean strict,
-        AnimationSpec animation) {
+        AnimationSpec animation,
+        StateSpec state) {
 
     public PipelineSpec {
         data = data == null ? List.of() : List.copyOf(data);
@@ -75,7 +77,7 @@ public record PipelineSpec(
             Integer maxParallel, int retries, String reset, Path baseline, boolean report, boolean strict) {
         this(specFile, specSha256, name, description, script, paraview, params, args, ranks, inputs, outputs, target,
                 inlineTarget, timeout, display, resources, points, tasksPerJob, maxParallel, retries, reset, baseline,
-                report, List.of(), strict, null);
+                report, List.of(), strict, null, null);
     }
 
     /** One input file: where it is, and the name it gets in each task's working directory. */

@@ -22,7 +22,8 @@ import org.pvrun.util.Hashes;
 public final class SpecLoader {
     public static final List<String> KEYS = List.of("name", "description", "script", "paraview", "params", "args",
             "ranks", "inputs", "input_root", "outputs", "target", "timeout", "display", "resources", "sweep", "tasks_per_job",
-            "max_parallel", "retries", "reset", "baseline", "report", "data", "strict", "animation");
+            "max_parallel", "retries", "reset", "baseline", "report", "data", "strict", "animation", "state", "screenshot",
+            "state_files");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
@@ -64,19 +65,26 @@ public final class SpecLoader {
         }
         String description = r.string("description", false);
 
+        // a state file (docs/state-files.md) takes the script's place: staged, hashed and copied as a script is
+        boolean fromState = r.has("state");
+        String scriptKey = fromState ? "state" : "script";
+        String what = fromState ? "state file" : "script";
+        if (fromState && r.has("script")) {
+            r.error(r.where("state"), "a spec runs a script: or loads a state:, not both");
+        }
         Path script = null;
-        String scriptText = r.string("script", true);
+        String scriptText = r.string(scriptKey, true);
         if (scriptOverride != null) {
             script = scriptOverride;
         } else if (scriptText != null) {
-            script = resolvePath(specDir, scriptText, r, "script");
+            script = resolvePath(specDir, scriptText, r, scriptKey);
             if (script == null) {
                 // reported
             } else if (!Files.exists(script)) {
-                r.error(r.where("script"), "script not found: " + script);
+                r.error(r.where(scriptKey), what + " not found: " + script);
                 script = null;
             } else if (!Files.isRegularFile(script) || !Files.isReadable(script)) {
-                r.error(r.where("script"), "script is not a readable file: " + script);
+                r.error(r.where(scriptKey), what + " is not a readable file: " + script);
                 script = null;
             }
         }
@@ -233,6 +241,16 @@ public final class SpecLoader {
         boolean strict = flag(r, "strict");
         List<DataRef> data = DataRefs.read(r);
         AnimationSpec animation = AnimationSpecs.read(r);
+        StateSpec state = StateSpecs.read(r, fromState ? script : null);
+        if (state != null && data.stream().noneMatch(DataRef::isGlob)) {
+            // every name is known here, so a missing data file is reported with the spec's line; data: globs
+            // are matched once the target has expanded them (the same check, before anything is queued)
+            List<String> names = new ArrayList<>();
+            inputs.forEach(f -> names.add(f.name()));
+            data.forEach(d -> names.add(d.as() != null ? d.as() : StateData.baseName(d.path())));
+            StateData.match(state.file().dataFiles(), names, state.files()).problems()
+                    .forEach(p -> r.error(state.where(), p));
+        }
         String reset = r.has("reset") ? r.string("reset", false) : "pipeline";
         if (reset != null && !List.of("pipeline", "session").contains(reset)) {
             r.error(r.where("reset"), "bad reset '" + reset + "'; expected pipeline or session");
@@ -260,7 +278,7 @@ public final class SpecLoader {
                 ? Map.of() : java.util.Collections.unmodifiableMap(params), List.copyOf(args), ranks,
                 List.copyOf(inputs), List.copyOf(outputs), target, inlineTarget, timeout, display, Map.copyOf(resources),
                 List.copyOf(points), tasksPerJob, maxParallel, retries, reset == null ? "pipeline" : reset, baseline, report,
-                data, strict, animation);
+                data, strict, animation, state);
     }
 
     /** A true/false key, false when absent or null. */

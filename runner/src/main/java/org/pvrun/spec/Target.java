@@ -46,13 +46,34 @@ public record Target(
         Map<String, String> resources,
         Map<String, String> env,
         String transport,
-        String dataRoot) {
+        String dataRoot,
+        Keepalive keepalive) {
+
+    /**
+     * The target's own keepalive ({@code keepalive: {interval: 15s, count: 3}}): an SSH connection that stops
+     * answering (a network that drops packets without a FIN or RST) counts as dead after {@code count} probes
+     * {@code interval} apart, and is reconnected; null leaves it to ~/.ssh/config (ServerAliveInterval and
+     * ServerAliveCountMax) and pvrun's default, 30 s and 3.
+     */
+    public record Keepalive(Duration interval, int count) {
+        public Duration window() {
+            return interval.multipliedBy(count);
+        }
+    }
+
+    public Target(String name, String host, Integer port, String user, String identity, List<String> jump,
+            String knownHosts, String scheduler, String workdir, List<String> setup, String launcher, String pvbatch,
+            Display display, Duration poll, Map<String, String> resources, Map<String, String> env, String transport,
+            String dataRoot) {
+        this(name, host, port, user, identity, jump, knownHosts, scheduler, workdir, setup, launcher, pvbatch, display,
+                poll, resources, env, transport, dataRoot, null);
+    }
 
     public Target(String name, String host, Integer port, String user, String identity, List<String> jump,
             String knownHosts, String scheduler, String workdir, List<String> setup, String launcher, String pvbatch,
             Display display, Duration poll, Map<String, String> resources, Map<String, String> env, String transport) {
         this(name, host, port, user, identity, jump, knownHosts, scheduler, workdir, setup, launcher, pvbatch, display,
-                poll, resources, env, transport, null);
+                poll, resources, env, transport, null, null);
     }
 
     public static final String LOCAL = "local";

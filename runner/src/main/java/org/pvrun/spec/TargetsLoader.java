@@ -19,7 +19,7 @@ import org.pvrun.util.XdgDirs;
  */
 public final class TargetsLoader {
     public static final List<String> KEYS = List.of("host", "port", "user", "identity", "jump", "known_hosts",
-            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env", "transport",
+            "scheduler", "workdir", "setup", "launcher", "pvbatch", "display", "poll", "resources", "env", "transport", "keepalive",
             "data_root");
     private static final Set<String> SECRET_WORDS = Set.of("password", "passwd", "pass", "passphrase", "secret",
             "token", "otp", "private_key", "key_data");
@@ -175,9 +175,31 @@ public final class TargetsLoader {
         if (host == null && (port != null || user != null || identity != null || !jump.isEmpty())) {
             r.error(r.node().where(), "target '" + name + "' sets SSH options but no host");
         }
+        Target.Keepalive keepalive = keepalive(r);
         return new Target(name, host, port, user, identity, List.copyOf(jump), knownHosts,
                 scheduler == null ? "none" : scheduler, workdir, setup, launcher, pvbatch, display, poll,
-                Map.copyOf(resources), Map.copyOf(envVars), transport == null ? "jsch" : transport, dataRoot);
+                Map.copyOf(resources), Map.copyOf(envVars), transport == null ? "jsch" : transport, dataRoot, keepalive);
+    }
+
+    /** {@code keepalive: {interval: 15s, count: 3}}: both keys optional (30 s and 3), the interval 1 s to 1 h. */
+    private static Target.Keepalive keepalive(MapReader r) {
+        if (!r.has("keepalive")) {
+            return null;
+        }
+        MapReader k = new MapReader(r.raw("keepalive"), "keepalive", List.of("interval", "count"), r.errors());
+        Duration interval = Duration.ofSeconds(30);
+        if (k.raw("interval") instanceof YamlNode.Scalar s && s.value() != null) {
+            try {
+                interval = Durations.parse(String.valueOf(s.value()));
+            } catch (IllegalArgumentException e) {
+                k.error(k.where("interval"), "keepalive interval: " + e.getMessage());
+            }
+            if (interval.toSeconds() < 1 || interval.toSeconds() > 3600) {
+                k.error(k.where("interval"), "keepalive interval must be 1s to 1h, found " + s.value());
+            }
+        }
+        Integer count = k.has("count") ? k.integer("count", 1, 100, "keepalive count must be 1 to 100") : null;
+        return new Target.Keepalive(interval, count == null ? 3 : count);
     }
 
     private static Map<String, String> scalars(MapReader r, String key) {

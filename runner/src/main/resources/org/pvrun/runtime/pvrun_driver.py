@@ -24,6 +24,7 @@ import types
 import pvrun_frames
 import pvrun_outside
 import pvrun_ranks
+import pvrun_state
 
 
 class TaskTimeout(BaseException):
@@ -76,8 +77,19 @@ def _link_inputs(task):
                 pass
 
 
-def _clean(task):
-    """A task starts in an empty directory but for its params, also when it is run again (retries)."""
+def _clean(task, keep=()):
+    """A task starts in an empty directory but for its params, also when it is run again (retries), and but
+    for the files in ``keep``: the frames an earlier attempt of a split animation task finished."""
+    if keep:
+        keep = set(keep)
+        for root, dirs, files in os.walk(task["dir"], topdown=False):
+            for name in files + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+                path = os.path.join(root, name)
+                if path not in keep and not (root == task["dir"] and name == "params.json"):
+                    os.unlink(path)
+            if root != task["dir"] and not os.listdir(root):
+                os.rmdir(root)
+        return
     for name in os.listdir(task["dir"]):
         if name == "params.json":
             continue
@@ -165,10 +177,13 @@ def _script_copy(task):
     return copy
 
 
-def run_task(task, rank, others, outside):
+def run_task(task, rank, others, outside, stop_file=None):
     import pvrun
 
-    _clean(task)
+    animation = task.get("animation")
+    done_log = _beside_status(task, pvrun_frames.DONE_SUFFIX)
+    kept = pvrun_frames.kept_frames(done_log, task["dir"]) if animation else {}
+    _clean(task, kept.values())
     _link_inputs(task)
     script = _script_copy(task)
     pvrun._load(task)
@@ -205,15 +220,26 @@ def run_task(task, rank, others, outside):
         # as pvbatch sets them for "pvbatch SCRIPT" run in the task folder
         sys.argv = [os.path.basename(script)] + list(task.get("argv", []))
         sys.path.insert(0, task["dir"])
-        animation = task.get("animation")
         if animation:
-            # this task renders its window of the script's SaveAnimation (docs/animations.md)
+            # this task renders its window of the script's SaveAnimation (docs/animations.md), frame by frame
+            if kept:
+                print("pvrun: %d frames done by an earlier attempt are kept" % len(kept), flush=True)
             split = pvrun_frames.Split(animation["part"], animation["parts"],
-                                       task["status"] + pvrun_frames.RECORD_SUFFIX if rank == 0 else None)
+                                       task["status"] + pvrun_frames.RECORD_SUFFIX if rank == 0 else None,
+                                       done_log if rank == 0 else None,
+                                       _beside_status(task, pvrun_frames.PROGRESS_SUFFIX), kept, stop_file)
         outside.start(task["dir"])
-        _run_as_main(script)
+        if task.get("state") is not None:
+            # a state file instead of a script: the copy is the state, rewritten and loaded (docs/state-files.md)
+            pvrun_state.render(script, task["dir"], task["state"], split is not None)
+        else:
+            _run_as_main(script)
     except SystemExit as exc:
         code = _exit_code(exc)
+    except pvrun_frames.WallTime as exc:
+        print("pvrun: %s; the rest is submitted again" % exc, file=sys.stderr)
+        exc.__traceback__ = None
+        code = pvrun_frames.STOPPED
     except TaskTimeout as exc:
         print("pvrun: task timed out after %ss; stopped" % timeout, file=sys.stderr)
         exc.__traceback__ = None
@@ -392,6 +418,7 @@ def main():
     pvrun_ranks.relaunch_marker = job_file[:-len(".json")] + ".again" if job_file.endswith(".json") else ""
     rank = _rank()
     pvrun_ranks.is_driver = True
+    pvrun_frames.listen_for_stop()
     others = OtherRanks()
     outside = pvrun_outside.OutsideWrites()
     ran = 0
@@ -400,7 +427,8 @@ def main():
             continue  # this pvbatch replaces one a timeout ended (pvrun_ranks): the task has its verdict
         if ran > 0:
             _reset_between_tasks(job.get("reset", "pipeline"))
-        run_task(task, rank, others, outside)
+        # the job script leaves this beside the job file when the scheduler's end-of-time signal comes
+        run_task(task, rank, others, outside, job_file[:-len(".json")] + ".stop" if job_file.endswith(".json") else None)
         ran += 1
     # A script that used only paraview.servermanager leaves pvbatch 5.11 waiting in MPI_Barrier at exit
     # when paraview.simple was never imported; importing it costs nothing once ParaView is up.

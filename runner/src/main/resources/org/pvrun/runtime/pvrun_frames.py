@@ -12,15 +12,83 @@ SaveAnimation gives it. Not SaveAnimation's own FrameWindow: in ParaView 5.11 a 
 drops frames at its edges ([1, 3] wrote nothing, [2, 4] wrote 2 and 3) and a window of one frame renders the
 last frame at a slightly different time; screenshots at the player's times were byte-identical to a bare
 run's frames (measured on a 10-frame camera orbit).
+
+Frame by frame: after each frame rank 0 appends its number and file to the task's ``.fdone`` log and rewrites
+``.fprog`` (``DONE TOTAL``, read by pvrun's progress line), both beside the task's status file. A later
+attempt of the task (a retry, or the rest of a task stopped at its wall time) keeps the frames in the log whose
+files are there and renders only the others. When the job's end-of-time signal has come
+(Slurm's ``--signal=B:USR1@N``, Grid Engine's ``s_rt``: the job script then leaves ``job-I.stop`` beside the
+job file; SIGUSR1 reaching pvbatch itself counts too) the task finishes the frame it is on, and stops with
+exit status 75 (EX_TEMPFAIL): pvrun submits its remaining frames again.
 """
 
 import json
 import os
+import signal
 
 #: extensions SaveAnimation writes as one image per frame; a movie file cannot be split
 IMAGE_SERIES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".ppm")
 #: beside the task's status file: what the task rendered, read by pvrun when it makes the movie
 RECORD_SUFFIX = ".frames"
+#: beside the task's status file (without .exit): each frame done, "NUMBER FILE" a line, in the order made
+DONE_SUFFIX = ".fdone"
+#: beside the task's status file (without .exit): "DONE TOTAL" frames, rewritten after each frame
+PROGRESS_SUFFIX = ".fprog"
+#: a task stopped at its wall time with frames left (EX_TEMPFAIL): pvrun submits the rest again
+STOPPED = 75
+
+#: set by SIGUSR1 (the job's end-of-time signal): the frame being rendered is the last
+_stop_asked = False
+
+
+class WallTime(Exception):
+    """The task stopped at its wall time after a whole frame; its frames so far are recorded."""
+
+
+def _on_stop_signal(signum, frame):
+    global _stop_asked
+    _stop_asked = True
+
+
+def listen_for_stop():
+    """Installs the end-of-time signal's handler (once per pvbatch; harmless when no signal comes)."""
+    signal.signal(signal.SIGUSR1, _on_stop_signal)
+
+
+def _all_stop(stop_file):
+    """Whether to stop after this frame: rank 0's word, broadcast so every rank stops after the same frame
+    (a rank rendering one frame more would wait for the others in the render's collective calls)."""
+    stop = 1 if _stop_asked or (stop_file and os.path.exists(stop_file)) else 0
+    try:
+        from paraview import servermanager
+        controller = servermanager.vtkProcessModule.GetProcessModule().GetGlobalController()
+    except Exception:
+        controller = None
+    if controller is not None and controller.GetNumberOfProcesses() > 1:
+        from vtkmodules.vtkCommonCore import vtkIntArray
+        flag = vtkIntArray()
+        flag.SetNumberOfTuples(1)
+        flag.SetValue(0, stop)
+        controller.Broadcast(flag, 0)
+        stop = flag.GetValue(0)
+    return bool(stop)
+
+
+def kept_frames(done_log, task_dir):
+    """The frames an earlier attempt recorded done whose files are still in the task folder: number -> path."""
+    kept = {}
+    try:
+        with open(done_log) as f:
+            for line in f:
+                if not line.endswith("\n"):
+                    break  # a line being written when that attempt ended
+                number, _, path = line.rstrip("\n").partition(" ")
+                full = os.path.normpath(os.path.join(task_dir, path))
+                if number.isdigit() and os.path.isfile(full):
+                    kept[int(number)] = full
+    except FileNotFoundError:
+        pass
+    return kept
 
 
 def window(part, parts, frames):
@@ -63,12 +131,17 @@ def frame_times(scene):
 class Split:
     """Installed in paraview.simple for one task; ``restore`` puts ParaView's own SaveAnimation back."""
 
-    def __init__(self, part, parts, record):
+    def __init__(self, part, parts, record, done_log=None, progress=None, kept=None, stop_file=None):
         import paraview.simple as simple
         self.simple = simple
         self.part = part
         self.parts = parts
         self.record = record
+        self.done_log = done_log  # None on ranks other than 0
+        self.progress = progress
+        self.kept = kept or {}
+        self.stop_file = stop_file
+        self.done = 0
         self.saved = []
         self.original = simple.SaveAnimation
         simple.SaveAnimation = self.save_animation
@@ -91,12 +164,32 @@ class Split:
         total = max(0, last - first + 1)
         lo, hi = window(self.part, self.parts, total)
         base, ext = os.path.splitext(filename)
-        for k in range(first + lo, first + hi):
-            scene.AnimationTime = times[k]
-            simple.SaveScreenshot(base + (suffix % k) + ext, view, **params)
         self.saved.append({"file": filename, "first": first, "total": total,
                            "window": [first + lo, first + hi]})
+        for k in range(first + lo, first + hi):
+            name = base + (suffix % k) + ext
+            if k in self.kept and self.kept[k] == os.path.normpath(os.path.abspath(name)):
+                self._frame_done(k, name, total, log=False)  # rendered by an earlier attempt
+                continue
+            scene.AnimationTime = times[k]
+            simple.SaveScreenshot(name, view, **params)
+            self._frame_done(k, name, total)
+            if k + 1 < first + hi and _all_stop(self.stop_file):
+                raise WallTime("stopped at the job's wall time after frame %d: %d of the task's %d frames done"
+                               % (k, k + 1 - first - lo, hi - lo))
         return True
+
+    def _frame_done(self, k, name, total, log=True):
+        self.done += 1
+        if self.done_log is None:
+            return
+        if log:
+            with open(self.done_log, "a") as f:
+                f.write("%d %s\n" % (k, name))
+        tmp = self.progress + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d %d\n" % (self.done, total))
+        os.replace(tmp, self.progress)
 
     def _write_record(self):
         if self.record is None:  # ranks other than 0

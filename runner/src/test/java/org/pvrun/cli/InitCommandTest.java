@@ -41,6 +41,39 @@ class InitCommandTest {
     }
 
     @Test
+    void stateSpecListsTheDataFoundHereAndNotesTheRest(@TempDir Path dir) throws IOException {
+        Path gui = Files.createDirectories(dir.resolve("gui"));
+        Path state = Files.copy(Path.of("src/test/resources/state/sample.pvsm"), gui.resolve("cavity run.pvsm"));
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(gui.resolve("ball_" + i + ".vtu"), "");
+        }
+        Path specs = dir.resolve("specs");
+        Cli.Result r = Cli.run("init", "--state", state.toString(), "--dir", specs.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        Path spec = specs.resolve("cavity-run.yaml");
+        assertTrue(r.out().contains("wrote " + spec + "  (the pipeline spec for cavity run.pvsm: 3 of 4 data files found "
+                + "here and listed as inputs)"), r.out());
+        assertTrue(r.out().contains("not found here: /tmp/pvrun-state-sample/laptop/wave.vti"), r.out());
+        String text = Files.readString(spec);
+        assertTrue(text.contains("\nstate: \"../gui/cavity run.pvsm\"\ninput_root: \"..\""), text);
+        assertTrue(text.contains("\n  - \"../gui/ball_2.vtu\"\n  # not found here: \"/tmp/pvrun-state-sample/laptop/wave.vti\""),
+                text);
+        assertTrue(text.contains("writes view-0.png (RenderView1), view-1.png (RenderView2)"), text);
+        assertFalse(text.contains("{{"), "unsubstituted placeholder:\n" + text);
+        Cli.Result v = Cli.run("validate", spec.toString());
+        assertEquals(2, v.exitCode(), v.toString());
+        assertTrue(v.err().contains("that no input or data matches by base name (add them to inputs: or data:, or map "
+                + "them in state_files): /tmp/pvrun-state-sample/laptop/wave.vti"), v.err());
+
+        Files.writeString(gui.resolve("wave.vti"), "");
+        Cli.Result again = Cli.run("init", "all-found", "--state", state.toString(), "--dir", specs.toString());
+        assertEquals(0, again.exitCode(), again.toString());
+        Cli.Result ok = Cli.run("validate", specs.resolve("all-found.yaml").toString());
+        assertEquals(0, ok.exitCode(), ok.toString());
+        assertTrue(ok.out().contains("ok (all-found, 1 task, 1 rank)"), ok.out());
+    }
+
+    @Test
     void nextCommandIsWhatTheUserTypes() {
         assertEquals("pvrun demo.yaml", InitCommand.nextCommand(Path.of("."), "demo"));
         assertEquals("pvrun paper/figs/demo.yaml", InitCommand.nextCommand(Path.of("paper/figs/"), "demo"));

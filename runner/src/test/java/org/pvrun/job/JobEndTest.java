@@ -26,6 +26,8 @@ class JobEndTest {
         "cancelled | job 7_0 was cancelled",
         "failed: NODE_FAIL on node2 | job 7_0 ended by the scheduler: NODE_FAIL on node2",
         "failed: OUT_OF_MEMORY on node1 | job 7_0 ended by the scheduler: OUT_OF_MEMORY on node1",
+        "timeout: TIMEOUT on vm | job 7_0 hit its time limit (TIMEOUT on vm)",
+        "cancelled: CANCELLED | job 7_0 was cancelled",
         "done     | job 7_0 ended",
         "ended without writing its exit status (killed, out of time or a node failure) | job 7_0 ended without writing its exit status (killed, out of time or a node failure)",
         "ended without writing its exit status (scheduler state completed) | job 7_0 ended without writing its exit status (scheduler state completed)",

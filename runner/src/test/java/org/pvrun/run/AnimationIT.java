@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,5 +132,109 @@ class AnimationIT {
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("animation frames/e.png: frame 0 (tasks/0000/frames/e.0000.png) is blank (one colour)"),
                 r.err());
+    }
+
+    /**
+     * A wall time shorter than the render, on Slurm: orbit.py with a cue that takes 2 s a frame (48 s for its 24
+     * frames, one task) under a one-minute limit and {@code --signal=B:USR1@20}. Slurm signals the job between
+     * about 15 and 40 s in; the task finishes its frame, records it and stops (exit 75); pvrun submits the rest,
+     * and the next attempt keeps the frames done and renders only the others. No frame is rendered twice (the
+     * task's frame log), and all 24 are the bare run's.
+     */
+    @Test
+    void aTaskStoppedAtItsWallTimeRendersOnlyTheRestInItsNextJob() throws Exception {
+        Path targets = TestCluster.require().targetsFile(dir);
+        String slow = Files.readString(Repo.root().resolve("samples/animation/orbit.py")).replace("os.makedirs(",
+                "cue = PythonAnimationCue()\ncue.Script = 'import time\\ndef start_cue(self): pass\\n"
+                        + "def tick(self): time.sleep(2)\\ndef end_cue(self): pass\\n'\nscene.Cues.append(cue)\n\nos.makedirs(");
+        Files.writeString(dir.resolve("slow-orbit.py"), slow);
+        Path spec = Files.writeString(dir.resolve("slow-orbit.yaml"), "name: slow-orbit\nscript: slow-orbit.py\n"
+                + "outputs: [\"frames/*.png\"]\nresources: {time: \"00:01:00\"}\n"
+                + "animation: {split: 1, requeue: 4, stop_before_end: 20s}\n");
+        Cli.Result r = Cli.run("run", spec.toString(), "-t", "ci-slurm", "--targets", targets.toString(),
+                "-o", dir.resolve("results").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        Path runDir = Path.of(m.get("run_dir").asText());
+        assertEquals(bare, frames(runDir), "the frames of all attempts are the bare run's");
+        JsonNode attempts = m.get("tasks").get(0).get("attempts");
+        assertTrue(attempts.size() >= 2, "the task was never stopped at its wall time: " + attempts);
+        assertEquals(75, attempts.get(0).get("exit_code").asInt(), attempts.toString());
+        assertTrue(attempts.get(0).get("reason").asText().contains("stopped at the job's wall time"), attempts.toString());
+        assertTrue(r.err().contains("task stopped at the job's wall time; submitting the rest of its frames")
+                || r.out().contains("task stopped at the job's wall time; submitting the rest of its frames"), r.toString());
+        List<String> log = Files.readAllLines(Path.of(m.get("remote_dir").asText(), "status/0000.fdone"));
+        assertEquals(24, log.size(), "each frame rendered once: " + log);
+        assertEquals(24, log.stream().map(l -> l.split(" ")[0]).distinct().count(), log.toString());
+        assertTrue((r.out() + r.err()).matches("(?s).*, frames \\d+/24.*"), "the progress line counts frames:\n" + r);
+    }
+
+    /**
+     * Ctrl-C in the middle of a split animation, then {@code --resume}: the frames each task had finished are
+     * collected with the cancelled run (and only those: its frame log), and the resumed run puts them back into
+     * the task folders, so its tasks render only the frames that are left; together they are the bare run's.
+     */
+    @Test
+    void resumeAfterCtrlCRendersOnlyTheFramesThatAreLeft() throws Exception {
+        String slow = Files.readString(Repo.root().resolve("samples/animation/orbit.py")).replace("os.makedirs(",
+                "cue = PythonAnimationCue()\ncue.Script = 'import time\\ndef start_cue(self): pass\\n"
+                        + "def tick(self): time.sleep(0.7)\\ndef end_cue(self): pass\\n'\nscene.Cues.append(cue)\n\nos.makedirs(");
+        Path work = Files.createDirectories(dir.resolve("resume-frames"));
+        Files.writeString(work.resolve("orbit.py"), slow);
+        Path spec = Files.writeString(work.resolve("orbit.yaml"), "name: orbit-resume\nscript: orbit.py\n"
+                + "outputs: [\"frames/*.png\"]\nanimation: {split: 2}\n");
+        Path results = work.resolve("results");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.pvrun.cli.Main", "run", spec.toString(),
+                "-o", results.toString()).redirectErrorStream(true).redirectOutput(work.resolve("first.out").toFile());
+        pb.environment().put("PVRUN_STATE", work.resolve("state").toString());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            assertTrue(System.nanoTime() < deadline, "no frames:\n" + Files.readString(work.resolve("first.out")));
+            Thread.sleep(200);
+            if (!Files.isDirectory(results.resolve("orbit-resume"))) {
+                continue;
+            }
+            Path status = LocalPipelinesIT.onlyRun(results.resolve("orbit-resume")).resolve(".work/status");
+            if (framesDone(status, "0000") >= 3 && framesDone(status, "0001") >= 3) {
+                break;
+            }
+        }
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(130, p.exitValue(), Files.readString(work.resolve("first.out")));
+        Path first = LocalPipelinesIT.onlyRun(results.resolve("orbit-resume"));
+        JsonNode m = ManifestIO.JSON.readTree(first.resolve("manifest.json").toFile());
+        assertEquals("cancelled", m.get("status").asText());
+        for (JsonNode t : m.get("tasks")) {
+            assertEquals("cancelled", t.get("status").asText(), t.toString());
+            assertTrue(t.get("outputs").size() >= 3, "the frames it had finished are kept: " + t);
+        }
+
+        Cli.Result again = Cli.run(Map.of("PVRUN_STATE", work.resolve("state").toString()), "run", spec.toString(),
+                "-o", results.toString(), "--resume", "--json");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.toString().matches("(?s).*--resume: \\d+ frames of 2 unfinished tasks kept from earlier runs.*"),
+                again.toString());
+        JsonNode second = ManifestIO.JSON.readTree(again.out());
+        Path runDir = Path.of(second.get("run_dir").asText());
+        assertEquals(bare, frames(runDir), "the kept and the new frames are the bare run's");
+        for (String t : List.of("0000", "0001")) {
+            String log = Files.readString(runDir.resolve("logs/" + t + ".log"));
+            assertTrue(log.matches("(?s).*pvrun: \\d+ frames done by an earlier attempt are kept.*"), log);
+        }
+        assertEquals(24, second.get("movie").get("frame_count").asInt(), second.get("movie").toString());
+    }
+
+    /** The frames a task has made, from its progress file (DONE TOTAL), 0 before the first. */
+    static int framesDone(Path status, String task) throws IOException {
+        Path f = status.resolve(task + ".fprog");
+        try {
+            String[] dt = Files.readString(f).strip().split(" ");
+            return dt.length == 2 ? Integer.parseInt(dt[0]) : 0;
+        } catch (java.nio.file.NoSuchFileException | NumberFormatException e) {
+            return 0;
+        }
     }
 }

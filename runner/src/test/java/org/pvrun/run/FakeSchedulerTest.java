@@ -100,6 +100,56 @@ class FakeSchedulerTest {
     }
 
     /**
+     * A squeue that prints something other than a queue (a broken wrapper on a lying host) is no answer: the jobs do
+     * not count as gone after three polls of it (they would then fail without their exit files), the user is told
+     * once with its output, and the jobs' own files end the round.
+     */
+    @Test
+    void squeuePrintingGarbageIsNoAnswerAndTheJobsFilesStillEndTheRound() throws Exception {
+        FakeSlurm.Pvrun p = run("--verbose");
+        p.await(l -> l.contains("submitted slurm job 100"));
+        Path remote = slurm.runDir(0);
+        slurm.queue("100", "garbage ### not a queue", "<html>502</html>");
+        p.await(l -> l.contains("the status query on fake printed nothing pvrun can read as a queue; not taken as an"
+                + " answer, the jobs are judged by their exit files until it answers:"));
+        Thread.sleep(4500); // more than three polls: the gone rule would have ended both jobs by now
+        FakeSlurm.taskDone(remote, 0, 0);
+        FakeSlurm.jobExit(remote, 1, 0, 0);
+        FakeSlurm.taskDone(remote, 1, 0);
+        FakeSlurm.jobExit(remote, 1, 1, 0);
+        assertEquals(0, p.end(LIMIT), p.toString());
+        assertTrue(p.toString().contains("garbage ### not a queue"), p.toString());
+        JsonNode m = manifest(localRun(0));
+        assertEquals("succeeded", m.get("status").asText(), m.toString());
+        for (JsonNode t : m.get("tasks")) {
+            assertEquals(1, t.get("attempts").size(), t.toString());
+        }
+        assertEquals(1, slurm.submissions().size());
+    }
+
+    /**
+     * A squeue that hangs is stopped after PVRUN_QUERY_TIMEOUT and counts as no answer; the run is not held by it
+     * and ends on the jobs' files.
+     */
+    @Test
+    void hangingSqueueIsStoppedAfterTheQueryTimeoutAndTheRunEndsOnTheJobsFiles() throws Exception {
+        slurm.env.put("PVRUN_QUERY_TIMEOUT", "1s");
+        FakeSlurm.Pvrun p = run();
+        p.await(l -> l.contains("submitted slurm job 100"));
+        slurm.squeueHangs();
+        p.await(l -> l.contains("the status query on fake did not answer within 1s (PVRUN_QUERY_TIMEOUT) and was stopped"));
+        long ended = System.nanoTime();
+        Path remote = slurm.runDir(0);
+        FakeSlurm.taskDone(remote, 0, 0);
+        FakeSlurm.jobExit(remote, 1, 0, 0);
+        FakeSlurm.taskDone(remote, 1, 0);
+        FakeSlurm.jobExit(remote, 1, 1, 0);
+        assertEquals(0, p.end(LIMIT), p.toString());
+        assertTrue(System.nanoTime() - ended < Duration.ofSeconds(20).toNanos(), "held by the hanging squeue:\n" + p);
+        assertEquals("succeeded", manifest(localRun(0)).get("status").asText());
+    }
+
+    /**
      * Pending with the scheduler's reason, then waiting (the job runs, its task has not started) apart from running
      * (started marker written), in the live line and in {@code pvrun status}. The live line prints the first job
      * to start at once; later changes that are no news are throttled, so {@code pvrun status} shows those.

@@ -27,6 +27,8 @@ final class FakeSlurm {
     final Path state;
     final Path workdir;
     final Path targets;
+    /** Added to the environment of each pvrun started. */
+    final Map<String, String> env = new java.util.HashMap<>();
 
     FakeSlurm(Path dir) throws IOException {
         this.dir = dir;
@@ -47,6 +49,7 @@ final class FakeSlurm {
                 echo "$id"
                 """);
         script("squeue", """
+                if [ -f "$S/squeue-hangs" ]; then exec sleep 30; fi
                 case "$*" in
                   *%o*) while IFS='|' read -r id s; do [ -f "$S/queue/$id" ] && echo "$id|$s"; done <"$S/jobs" 2>/dev/null ;;
                   *) cat "$S"/queue/* 2>/dev/null ;;
@@ -82,6 +85,11 @@ final class FakeSlurm {
         } else {
             Files.writeString(state.resolve("queue").resolve(id), String.join("\n", lines) + "\n");
         }
+    }
+
+    /** From now on squeue hangs (until it is stopped, or for 30 s). */
+    void squeueHangs() throws IOException {
+        Files.writeString(state.resolve("squeue-hangs"), "");
     }
 
     /** Submissions so far: "ID|SCRIPT". */
@@ -132,6 +140,7 @@ final class FakeSlurm {
         Map<String, String> env = pb.environment();
         env.put("PATH", bin + ":" + env.get("PATH"));
         env.put("PVRUN_STATE", dir.resolve("state").toString());
+        env.putAll(this.env);
         return new Pvrun(pb.start());
     }
 

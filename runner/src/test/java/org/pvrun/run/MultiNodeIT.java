@@ -146,8 +146,9 @@ class MultiNodeIT {
             while (onNode2 == null) {
                 assertTrue(System.nanoTime() < deadline, "the tasks did not start on both nodes:\n" + Files.readString(dir.resolve("out.txt")));
                 Thread.sleep(300);
-                if (!Files.isDirectory(dir.resolve("results/node-down"))) {
-                    continue;
+                if (!Files.isDirectory(dir.resolve("results/node-down"))
+                        || !Files.exists(LocalPipelinesIT.onlyRun(dir.resolve("results/node-down")).resolve(RunRecord.FILE))) {
+                    continue; // not recorded yet
                 }
                 String remote = RunRecord.read(LocalPipelinesIT.onlyRun(dir.resolve("results/node-down"))).remoteDir();
                 for (String t : java.util.List.of("0000", "0001")) {

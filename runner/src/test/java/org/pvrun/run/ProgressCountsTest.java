@@ -88,4 +88,16 @@ class ProgressCountsTest {
         assertEquals("4 tasks: 3 pending (Priority, Resources), 0 waiting, 0 running, 1 done, 0 failed, 1 reused",
                 counts.count(Map.of(), Set.of(), Map.of()).words());
     }
+
+    @org.junit.jupiter.api.Test
+    void aSplitAnimationCountsItsFramesFromTheTasksProgressFiles() {
+        JobFiles f = JobFiles.parse("P status/0000.fprog 7 24\nP status/0001.fprog 5 24\nP status/0002.fprog 3\n");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {7, 24}, f.frames.get(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {5, 24}, f.frames.get(1));
+        org.junit.jupiter.api.Assertions.assertFalse(f.frames.containsKey(2), "a line being written is read next poll");
+        org.junit.jupiter.api.Assertions.assertEquals("3 tasks: 0 pending, 0 waiting, 3 running, 0 done, 0 failed, frames 12/24",
+                new org.pvrun.job.TaskCounts(3, 0, 0, 3, 0, 0, 0, null).withFrames(12, 24).words());
+        org.junit.jupiter.api.Assertions.assertEquals("3 tasks: 0 pending, 0 waiting, 3 running, 0 done, 0 failed",
+                new org.pvrun.job.TaskCounts(3, 0, 0, 3, 0, 0, 0, null).words(), "no frames: as before");
+    }
 }

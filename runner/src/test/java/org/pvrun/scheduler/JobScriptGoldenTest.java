@@ -90,6 +90,13 @@ class JobScriptGoldenTest {
                 Arguments.of("pbs-split-array.sh", new PbsScheduler(), new JobSpec("sweep",
                         "/scratch/pvrun/run-1", 1, Map.of(), List.of(), Map.of(), "offscreen",
                         List.of("pvbatch", "driver.py"), 1, 0, "/scratch/pvrun/run-1/jobs/r1").asArray(10000, 3, 2)),
+                // a split animation's job: signalled a minute before its wall time, the launch in the background
+                Arguments.of("slurm-animation.sh", new SlurmScheduler(), new JobSpec("movie",
+                        "/scratch/pvrun/run-1", 1, Map.of("time", "00:30:00"), List.of(), Map.of(), "offscreen",
+                        List.of("pvbatch", "driver.py"), 4, 0, "/scratch/pvrun/run-1/jobs/r1").withStopSignal(60)),
+                Arguments.of("sge-animation.sh", new SgeScheduler(), new JobSpec("movie",
+                        "/scratch/pvrun/run-1", 1, Map.of("time", "00:30:00"), List.of(), Map.of(), "offscreen",
+                        List.of("pvbatch", "driver.py"), 4, 0, "/scratch/pvrun/run-1/jobs/r1").withStopSignal(90)),
                 Arguments.of("none.sh", new NoScheduler(), new JobSpec("wavelet-contour",
                         "/home/me/pv runs/it's run-1", 1, Map.of(), SETUP, hostileEnvironment(), "offscreen", LAUNCH,
                         1, 0, "/home/me/pv runs/it's run-1/jobs/j0")));

@@ -108,6 +108,21 @@ class SlurmSchedulerTest {
         assertEquals(Map.of(), slurm.parseStatus(""));
     }
 
+    /** A queue (maybe empty, maybe with a stray line) or not one at all: a wrapper's garbage, a message on stdout. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            ""                                              | true
+            "\\n"                                            | true
+            "7 R None node1\\n"                              | true
+            "garbage\\n7_1 PD Priority\\n"                    | true
+            "garbage ### not a queue\\n"                     | false
+            "slurm_load_jobs error: Socket timed out\\n"     | false
+            "<html>proxy error</html>"                       | false
+            """)
+    void tellsAQueueFromGarbage(String stdout, boolean queue) {
+        assertEquals(queue, slurm.isQueue(stdout.replace("\\n", "\n")), stdout);
+    }
+
     /** Every code of https://slurm.schedmd.com/squeue.html#SECTION_JOB-STATE-CODES, and one unknown. */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({

@@ -59,6 +59,17 @@ class SpecLoaderTest {
     }
 
     @Test
+    void stateSpecTakesTheStateAsItsScriptAndMatchesItsData() {
+        PipelineSpec s = new SpecLoader().load(SPECS.resolve("good/state.yaml"), Map.of());
+        assertEquals(Path.of("src/test/resources/state/sample.pvsm").toAbsolutePath().normalize(), s.script());
+        assertEquals("5.11.0", s.state().file().version());
+        assertEquals(List.of(640, 480), s.state().resolution());
+        assertEquals(StateSpec.LAYOUT, s.state().views());
+        assertEquals(Map.of("/tmp/pvrun-state-sample/laptop/wave.vti", "a.vti"), s.state().files());
+        assertEquals(null, new SpecLoader().load(SPECS.resolve("good/minimal.yaml"), Map.of()).state());
+    }
+
+    @Test
     void minimalSpecGetsDefaults() {
         PipelineSpec s = new SpecLoader().load(SPECS.resolve("good/minimal.yaml"), Map.of());
         assertEquals(1, s.ranks());

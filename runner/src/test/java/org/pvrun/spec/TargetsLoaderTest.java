@@ -46,7 +46,10 @@ class TargetsLoaderTest {
         assertEquals(Duration.ofSeconds(30), t.poll());
         assertEquals("8G", t.resources().get("memory"));
         assertEquals(Map.of("OMP_NUM_THREADS", "1"), t.env());
+        assertEquals(new Target.Keepalive(Duration.ofSeconds(15), 4), t.keepalive());
+        assertEquals(Duration.ofMinutes(1), t.keepalive().window());
         Target pbs = all.get("login-node");
+        assertNull(pbs.keepalive(), "none: ~/.ssh/config's, or 30 s and 3");
         assertNull(pbs.host());
         assertEquals("pbs", pbs.scheduler());
         assertEquals("mpiexec", pbs.launcher());

@@ -43,6 +43,7 @@ final class OpenSshMaster {
     private volatile Path socket;
     private volatile long masterPid = -1;
     private boolean closed; // guarded by this
+    private boolean everStarted; // guarded by this
     private Thread shutdownHook; // guarded by this
 
     OpenSshMaster(OpenSshOptions options) {
@@ -54,7 +55,12 @@ final class OpenSshMaster {
         return sessions;
     }
 
-    synchronized void ensureMaster() throws InterruptedException {
+    /**
+     * Starts the master connection unless it runs. A failure to start it again, after it had worked, is a lost
+     * connection (the operation can be repeated once the network is back); a first start's failure is the
+     * user's to fix (the key, the host name).
+     */
+    synchronized void ensureMaster() throws InterruptedException, org.pvrun.transport.ConnectionLostException {
         if (closed) {
             throw new IllegalStateException("openssh " + options.describe() + " is closed");
         }
@@ -92,8 +98,14 @@ final class OpenSshMaster {
         }
         String said = readQuietly(log);
         if (status != 0 || !Files.exists(socket)) {
-            throw refusal(said, status);
+            PvrunException refused = refusal(said, status);
+            if (everStarted && !permanent(said)) {
+                throw new org.pvrun.transport.ConnectionLostException("cannot connect again: " + refused.getMessage(),
+                        refused, false);
+            }
+            throw refused;
         }
+        everStarted = true;
         masterPid = queryMasterPid();
         if (shutdownHook == null) {
             // a run ended by Ctrl-C or an uncaught error still ends its master (a killed JVM leaves it to ControlPersist)
@@ -177,6 +189,10 @@ final class OpenSshMaster {
         if (options.identity() != null) {
             sb.append("IdentityFile ").append(configQuote(options.identity().toAbsolutePath().toString())).append('\n');
         }
+        if (options.keepalive() != null) {
+            sb.append("ServerAliveInterval ").append(Math.max(1, options.keepalive().interval().toSeconds())).append('\n');
+            sb.append("ServerAliveCountMax ").append(options.keepalive().countMax()).append('\n');
+        }
         List<Path> includes = new ArrayList<>();
         if (options.configFile() != null) {
             includes.add(options.configFile().toAbsolutePath());
@@ -234,6 +250,12 @@ final class OpenSshMaster {
         List<String> argv = sshBase();
         argv.addAll(List.of("-O", operation, options.host()));
         return argv;
+    }
+
+    /** A refusal that waiting does not cure: the host key, the login. */
+    private static boolean permanent(String said) {
+        return said.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || said.contains("Host key verification failed")
+                || said.contains("Permission denied") || said.contains("Too many authentication failures");
     }
 
     /** OpenSSH's complaint, turned into the user-facing error. */

@@ -30,7 +30,19 @@ public record OpenSshOptions(
         Path knownHosts,
         boolean acceptNewHostKey,
         Path configFile,
-        TreeMethod treeMethod) {
+        TreeMethod treeMethod,
+        Keepalive keepalive) {
+
+    /**
+     * The target's own ServerAliveInterval and ServerAliveCountMax, which win over the user's ssh_config; null
+     * leaves them to it (and to pvrun's default of 30 s, 3 probes).
+     */
+    public record Keepalive(java.time.Duration interval, int countMax) {}
+
+    public OpenSshOptions(String host, Integer port, String user, Path identity, List<String> jumpHosts, Path knownHosts,
+            boolean acceptNewHostKey, Path configFile, TreeMethod treeMethod) {
+        this(host, port, user, identity, jumpHosts, knownHosts, acceptNewHostKey, configFile, treeMethod, null);
+    }
 
     /** How {@code downloadTree} moves files ({@code uploadTree} always pipes the local tar into the host's). */
     public enum TreeMethod {
@@ -69,16 +81,20 @@ public record OpenSshOptions(
         }
     }
 
+    public OpenSshOptions withKeepalive(Keepalive k) {
+        return new OpenSshOptions(host, port, user, identity, jumpHosts, knownHosts, acceptNewHostKey, configFile, treeMethod, k);
+    }
+
     public OpenSshOptions withTreeMethod(TreeMethod method) {
-        return new OpenSshOptions(host, port, user, identity, jumpHosts, knownHosts, acceptNewHostKey, configFile, method);
+        return new OpenSshOptions(host, port, user, identity, jumpHosts, knownHosts, acceptNewHostKey, configFile, method, keepalive);
     }
 
     public OpenSshOptions withKnownHosts(Path file) {
-        return new OpenSshOptions(host, port, user, identity, jumpHosts, file, acceptNewHostKey, configFile, treeMethod);
+        return new OpenSshOptions(host, port, user, identity, jumpHosts, file, acceptNewHostKey, configFile, treeMethod, keepalive);
     }
 
     public OpenSshOptions withAcceptNewHostKey(boolean accept) {
-        return new OpenSshOptions(host, port, user, identity, jumpHosts, knownHosts, accept, configFile, treeMethod);
+        return new OpenSshOptions(host, port, user, identity, jumpHosts, knownHosts, accept, configFile, treeMethod, keepalive);
     }
 
     /** {@code [user@]host[:port]} as far as the target sets them, and the jump hosts. */

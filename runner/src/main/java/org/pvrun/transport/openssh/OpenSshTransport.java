@@ -72,7 +72,7 @@ public final class OpenSshTransport extends RemoteTransport {
      * @throws PvrunException (exit status 3) if ssh is missing, the host cannot be reached, its key is refused, or
      *     login fails
      */
-    public void connect() throws InterruptedException {
+    public void connect() throws java.io.IOException, InterruptedException {
         master.ensureMaster();
     }
 

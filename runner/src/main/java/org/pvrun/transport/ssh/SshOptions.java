@@ -31,8 +31,8 @@ import org.pvrun.transport.SshHome;
  * @param acceptNewHostKey OpenSSH's {@code StrictHostKeyChecking accept-new}: a host with no key in known_hosts is
  *     trusted and its key added; a key that differs from the known one is refused regardless
  * @param connectTimeout limit for the TCP connection (or the jump host's channel) and the SSH handshake
- * @param keepAliveInterval how often to probe an idle connection; after three unanswered probes it counts as
- *     dead (OpenSSH's ServerAliveInterval/ServerAliveCountMax 3). Zero disables.
+ * @param keepAliveInterval how often to probe an idle connection; after {@code keepAliveCountMax} unanswered
+ *     probes it counts as dead (OpenSSH's ServerAliveInterval/ServerAliveCountMax). Zero disables.
  * @param configFile the OpenSSH client configuration these options were read from (named in messages about the
  *     host name), or null
  */
@@ -46,13 +46,24 @@ public record SshOptions(
         boolean acceptNewHostKey,
         Duration connectTimeout,
         Duration keepAliveInterval,
-        Path configFile) {
+        Path configFile,
+        int keepAliveCountMax) {
 
     public SshOptions(String host, int port, String user, List<Path> identityFiles, Path knownHosts,
             List<String> jumpHosts, boolean acceptNewHostKey, Duration connectTimeout, Duration keepAliveInterval) {
         this(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
-                keepAliveInterval, null);
+                keepAliveInterval, null, DEFAULT_KEEPALIVE_COUNT);
     }
+
+    public SshOptions(String host, int port, String user, List<Path> identityFiles, Path knownHosts,
+            List<String> jumpHosts, boolean acceptNewHostKey, Duration connectTimeout, Duration keepAliveInterval,
+            Path configFile) {
+        this(host, port, user, identityFiles, knownHosts, jumpHosts, acceptNewHostKey, connectTimeout,
+                keepAliveInterval, configFile, DEFAULT_KEEPALIVE_COUNT);
+    }
+
+    /** OpenSSH's ServerAliveCountMax default. */
+    public static final int DEFAULT_KEEPALIVE_COUNT = 3;
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(30);
@@ -75,6 +86,9 @@ public record SshOptions(
         }
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
+        if (keepAliveCountMax < 1) {
+            throw PvrunException.invalid("ServerAliveCountMax for " + host + " must be at least 1, found " + keepAliveCountMax);
+        }
     }
 
     /**
@@ -142,8 +156,11 @@ public record SshOptions(
         boolean acceptNew = "accept-new".equalsIgnoreCase(orElse(c.getValue("StrictHostKeyChecking"), ""));
         Duration connectTimeout = seconds(c.getValue("ConnectTimeout"), DEFAULT_CONNECT_TIMEOUT);
         Duration keepAlive = seconds(c.getValue("ServerAliveInterval"), DEFAULT_KEEPALIVE);
+        String countText = c.getValue("ServerAliveCountMax");
+        int count = countText != null && countText.strip().matches("[1-9]\\d{0,3}") ? Integer.parseInt(countText.strip())
+                : DEFAULT_KEEPALIVE_COUNT;
         return new SshOptions(host, port, user, identityFiles, knownHosts, jumps, acceptNew, connectTimeout, keepAlive,
-                configFile);
+                configFile, count);
     }
 
     public SshOptions withUser(String user) {
@@ -178,12 +195,16 @@ public record SshOptions(
         return with(c -> c.keepAliveInterval = keepAliveInterval);
     }
 
+    public SshOptions withKeepAliveCountMax(int keepAliveCountMax) {
+        return with(c -> c.keepAliveCountMax = keepAliveCountMax);
+    }
+
     /** A copy with one component changed, checked again by the canonical constructor. */
     private SshOptions with(Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
         return new SshOptions(c.host, c.port, c.user, c.identityFiles, c.knownHosts, c.jumpHosts, c.acceptNewHostKey,
-                c.connectTimeout, c.keepAliveInterval, c.configFile);
+                c.connectTimeout, c.keepAliveInterval, c.configFile, c.keepAliveCountMax);
     }
 
     /** The components of a copy being made, for {@link #with(Consumer)}. */
@@ -198,6 +219,7 @@ public record SshOptions(
         Duration connectTimeout;
         Duration keepAliveInterval;
         Path configFile;
+        int keepAliveCountMax;
 
         Copy(SshOptions o) {
             host = o.host;
@@ -210,6 +232,7 @@ public record SshOptions(
             connectTimeout = o.connectTimeout;
             keepAliveInterval = o.keepAliveInterval;
             configFile = o.configFile;
+            keepAliveCountMax = o.keepAliveCountMax;
         }
     }
 

@@ -84,7 +84,7 @@ public final class SshSessionFactory {
                     session.setDaemonThread(true);
                     if (!options.keepAliveInterval().isZero()) {
                         session.setServerAliveInterval((int) Math.min(Integer.MAX_VALUE, options.keepAliveInterval().toMillis()));
-                        session.setServerAliveCountMax(3);
+                        session.setServerAliveCountMax(options.keepAliveCountMax());
                     }
                     if (via != null) {
                         session.setProxy(new JumpProxy(open.get(i - 1), via.toString()));
