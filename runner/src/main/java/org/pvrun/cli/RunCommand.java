@@ -50,6 +50,9 @@ public final class RunCommand extends PvrunSubcommand {
     @Option(names = "--dry-run", description = "Print the plan and the exact commands; run and write nothing.")
     boolean dryRun;
 
+    @Option(names = "--all", description = "With --dry-run: list every task (a plan of more than 20 is summarised: its first and last tasks, the packing, counts).")
+    boolean allTasks;
+
     @Mixin
     JsonOption json;
 
@@ -84,7 +87,11 @@ public final class RunCommand extends PvrunSubcommand {
         Target t = targetOptions.resolve(s.target(), s, parent.env);
         Plan plan = Planner.plan(s);
         Interruption.install();
-        RunOptions o = runOptions(results, dryRun, quiet.quiet, json.json).listingOutputs(list.listOutputs);
+        RunOptions o = runOptions(results, dryRun, quiet.quiet, json.json).listingOutputs(list.listOutputs)
+                .listingAllTasks(allTasks);
+        if (allTasks && !dryRun) {
+            throw PvrunException.invalid("--all lists a dry run's tasks: use it with --dry-run");
+        }
         if (jobs != null && jobs < 1) {
             throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
         }

@@ -2,6 +2,8 @@ package org.pvrun.run;
 
 import java.io.IOException;
 
+import org.pvrun.scheduler.Scheduler;
+import org.pvrun.spec.Target;
 import org.pvrun.transport.ExecResult;
 
 /**
@@ -21,7 +23,7 @@ final class ArrayLimits {
         if (cmd == null) {
             return 0;
         }
-        String key = VersionCache.key(s.target) + ":array-limit:" + s.scheduler.name();
+        String key = key(s.target, s.scheduler);
         String known = VersionCache.get(s.engine.state(), key);
         if (known != null && known.matches("\\d{1,10}")) {
             return (int) Math.min(Integer.MAX_VALUE, Long.parseLong(known));
@@ -40,5 +42,15 @@ final class ArrayLimits {
         }
         VersionCache.put(s.engine.state(), key, Integer.toString(limit));
         return limit;
+    }
+
+    /** The limit a run on this target learnt (0 for none), while it is remembered; null otherwise. For a dry run, which asks nothing. */
+    static Integer known(StateDir state, Target t, Scheduler scheduler) {
+        String known = VersionCache.get(state, key(t, scheduler));
+        return known != null && known.matches("\\d{1,10}") ? (int) Math.min(Integer.MAX_VALUE, Long.parseLong(known)) : null;
+    }
+
+    private static String key(Target t, Scheduler scheduler) {
+        return VersionCache.key(t) + ":array-limit:" + scheduler.name();
     }
 }

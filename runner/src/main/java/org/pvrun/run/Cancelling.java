@@ -23,15 +23,28 @@ final class Cancelling {
             return new Outcome(ids, false, evidence, command);
         }
 
-        /** {@code cancelled jobs 52, 53 (confirmed by squeue)}, or what went wrong and the command to run by hand. */
+        /**
+         * {@code cancelled jobs 52, 53 (confirmed by squeue)}, or what went wrong and the command to run by hand (whole:
+         * it is to be run). A run of many jobs names the first and the last: {@code cancelled 8000 jobs: 4101, ...}.
+         */
         String line() {
-            String jobs = "job" + (ids.size() == 1 ? " " : "s ") + String.join(", ", ids);
+            String jobs = jobs(ids);
             if (confirmed) {
                 return "pvrun: cancelled " + jobs + " (confirmed by " + evidence + ")";
             }
             return "pvrun: could not confirm that " + jobs + " ended (" + evidence.replace("\n", "\n    ") + ")"
                     + "\n    cancel by hand on the target: " + Shell.join(command);
         }
+    }
+
+    /** Jobs named in a cancel's line: every one up to {@link #JOBS_NAMED}, else their count, the first three and the last. */
+    static final int JOBS_NAMED = 10;
+
+    static String jobs(List<String> ids) {
+        if (ids.size() <= JOBS_NAMED) {
+            return "job" + (ids.size() == 1 ? " " : "s ") + String.join(", ", ids);
+        }
+        return ids.size() + " jobs: " + String.join(", ", ids.subList(0, 3)) + ", ... " + ids.get(ids.size() - 1);
     }
 
     /** Cancels the last round's jobs; returns the line to print, or null when nothing was submitted. */

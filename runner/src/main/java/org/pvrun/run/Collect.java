@@ -34,6 +34,8 @@ import org.pvrun.util.Versions;
 final class Collect {
     /** How long a local run's jobs may take to write their exit files after the last verdict. */
     static final Duration JOB_END_PATIENCE = Duration.ofSeconds(10);
+    /** Warnings of one kind (links not fetched, writes outside a task's folder) printed before the rest is a count. */
+    static final int WARNINGS_SHOWN = 5;
 
     private final Session s;
 
@@ -88,9 +90,10 @@ final class Collect {
                 throw e;
             }
             Files.deleteIfExists(failedNote);
-            for (String link : fetch.skippedLinks()) {
-                s.o.err().println("pvrun: not fetched: " + link + " is a symbolic link (links are never results)");
-            }
+            RunSummary.firstOf(fetch.skippedLinks().stream()
+                    .map(link -> "pvrun: not fetched: " + link + " is a symbolic link (links are never results)").toList(),
+                    WARNINGS_SHOWN, s.o.verbose(), n -> "pvrun: not fetched: " + n + " more symbolic links (-v lists"
+                            + " every one)").forEach(s.o.err()::println);
             nodes.addAll(new LinkedHashSet<>(fetch.nodes()));
             for (Task task : ran) {
                 if (fetch.exitCode(task) != null) {
@@ -99,6 +102,7 @@ final class Collect {
             }
         }
         List<Manifest.TaskRecord> tasks = new ArrayList<>();
+        List<String> outsideWarnings = new ArrayList<>();
         for (RunRecord.TaskEntry e : entries.values()) {
             if (kept.containsKey(e.index())) {
                 tasks.add(kept.get(e.index()));
@@ -106,9 +110,11 @@ final class Collect {
                 tasks.add(new Manifest.TaskRecord(e.index(), e.params(), seen(e), TaskStatus.SUCCEEDED.word(), 0, null,
                         log(e), e.key(), e.reusedFrom(), null, List.of(s.reusedOutputs.get(e.index()))));
             } else {
-                tasks.add(judge(e, codes.get(e.index()), cancelled && !codes.containsKey(e.index()), fetch));
+                tasks.add(judge(e, codes.get(e.index()), cancelled && !codes.containsKey(e.index()), fetch, outsideWarnings));
             }
         }
+        RunSummary.firstOf(outsideWarnings, WARNINGS_SHOWN, s.o.verbose(), n -> "pvrun: warning: " + n + " more files"
+                + " written outside their task folders: not collected (-v lists every one)").forEach(s.o.err()::println);
         boolean allOk = tasks.stream().allMatch(x -> TaskStatus.succeeded(x.status()));
         Manifest.MovieRecord movie = null;
         if (s.rec.spec().animation() != null && allOk && !cancelled) {
@@ -169,7 +175,8 @@ final class Collect {
     }
 
     /** One task's record from its verdict ({@code code}, null: none), its attempts and what was fetched of it. */
-    private Manifest.TaskRecord judge(RunRecord.TaskEntry e, Integer code, boolean cancelled, Fetch fetch) {
+    private Manifest.TaskRecord judge(RunRecord.TaskEntry e, Integer code, boolean cancelled, Fetch fetch,
+            List<String> warnings) {
         Task task = new Task(e.index(), e.params(), e.argv(), Map.of());
         List<Manifest.AttemptRecord> att = s.attempts.getOrDefault(e.index(), List.of());
         TaskStatus status;
@@ -196,7 +203,7 @@ final class Collect {
         boolean frames = cancelled && s.rec.spec().animation() != null;
         List<Manifest.OutputRecord> outs = cancelled && !frames ? List.of() : new ArrayList<>(fetch.outputs(task));
         List<String> outside = cancelled ? List.of() : fetch.outside(task);
-        outside.forEach(p -> s.o.err().println("pvrun: warning: " + OutsideWrites.warning(e.index(), p)));
+        outside.forEach(p -> warnings.add("pvrun: warning: " + OutsideWrites.warning(e.index(), p)));
         if (status == TaskStatus.SUCCEEDED && !outside.isEmpty() && Boolean.TRUE.equals(s.rec.spec().strict())) {
             status = TaskStatus.FAILED;
             reason = OutsideWrites.reason(outside);

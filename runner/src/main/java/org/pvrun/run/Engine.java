@@ -82,7 +82,7 @@ public final class Engine {
             // data in place is listed as the target sees it: a read-only look, the one connection a dry run makes
             List<Manifest.DataRecord> data = spec.data().isEmpty() ? List.of() : onTarget(t, s -> DataInPlace.resolve(
                     s.t, t, spec.data(), DataInPlace.inputNames(spec)));
-            new DryRun(o.out(), this, o.verbose()).print(plan, t, notes.toString(), data);
+            new DryRun(o.out(), this, o.verbose(), o.allTasks()).print(plan, t, notes.toString(), data);
             return new RunResult(null, null, ExitCode.OK);
         }
         return onTarget(t, s -> Starting.start(s, plan, eo));

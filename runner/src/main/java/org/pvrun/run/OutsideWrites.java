@@ -11,7 +11,7 @@ import org.pvrun.plan.Task;
  * (docs/runtime.md#outside-writes).
  */
 final class OutsideWrites {
-    /** Reasons name at most this many paths; the warnings name them all. */
+    /** Reasons name at most this many paths; the warnings name them all (of a run of many, the first few; -v all). */
     private static final int SHOWN = 3;
 
     private OutsideWrites() {}

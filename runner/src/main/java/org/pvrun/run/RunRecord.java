@@ -162,7 +162,7 @@ public record RunRecord(
     }
 
     public static void write(Path runDir, RunRecord r) throws IOException {
-        ManifestIO.writeAtomically(runDir.resolve(FILE), ManifestIO.JSON.writeValueAsBytes(r));
+        ManifestIO.writeJsonAtomically(runDir.resolve(FILE), r);
     }
 
     public static RunRecord read(Path runDir) throws IOException {

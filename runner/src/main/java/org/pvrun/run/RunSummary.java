@@ -174,6 +174,20 @@ final class RunSummary {
         return last.startsWith(" ") || last.equals(TRACEBACK) ? null : last;
     }
 
+    /**
+     * A warning per task or file, up to {@code shown} of them (all with {@code all}), then one line for the rest:
+     * {@code more} gets how many were left out. 100,000 tasks that each write outside their folder print a few
+     * lines, not 100,000.
+     */
+    static List<String> firstOf(List<String> lines, int shown, boolean all, java.util.function.IntFunction<String> more) {
+        if (all || lines.size() <= shown) {
+            return lines;
+        }
+        List<String> out = new ArrayList<>(lines.subList(0, shown - 1));
+        out.add(more.apply(lines.size() - shown + 1));
+        return out;
+    }
+
     /** {@code 0000-0005, 0007, 0010-0012}: consecutive indices as ranges; at most ten, then how many more. */
     static String ranges(List<Integer> indices) {
         List<String> parts = new ArrayList<>();

@@ -109,6 +109,16 @@ class CliTest {
     }
 
     @Test
+    void allWithoutDryRunExits2(@TempDir Path results) throws IOException {
+        Cli.Result r = Cli.run(NO_PVBATCH, "run", SPECS + "/good/minimal.yaml", "--all", "-o", results.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--all lists a dry run's tasks: use it with --dry-run"), r.err());
+        try (var s = Files.list(results)) {
+            assertEquals(0, s.count(), "something was written");
+        }
+    }
+
+    @Test
     void unknownTargetExits2() {
         Cli.Result r = Cli.run(NO_PVBATCH, "run", SPECS + "/good/minimal.yaml", "-t", "nowhere", "--dry-run");
         assertEquals(2, r.exitCode(), r.toString());

@@ -93,6 +93,62 @@ class RunSummaryTest {
         assertEquals(1, q.err().size(), q.err().toString());
     }
 
+    /**
+     * The shapes of a 100,000-task run's summary: a few lines whatever the size. Columns: the run's status; how many
+     * tasks succeeded, failed with one error, failed each with an error of its own (the value in the message), were
+     * cancelled; then the lines expected on stdout and stderr, and the closing line's counts. One kind of failure is
+     * 9 lines (its headline, the end of one log with its traceback, where the logs are); of 50,000 kinds, three get
+     * that, seven more their headline, and one line counts the rest.
+     */
+    @ParameterizedTest(name = "{0}: {1} ok, {2} same, {3} own, {4} cancelled -> {5} + {6} lines")
+    @CsvSource(delimiter = '|', value = {
+        "succeeded | 100000 | 0      | 0      | 0     | 3 | 0  | 100000 tasks, 100000 outputs, 97.7 MB",
+        "cancelled | 8000   | 0      | 0      | 92000 | 3 | 0  | 100000 tasks: 8000 succeeded, 92000 cancelled; 8000 outputs, 7.8 MB",
+        "cancelled | 0      | 0      | 0      | 100000| 2 | 0  | 100000 tasks: 100000 cancelled; 0 outputs",
+        "cancelled | 7990   | 10     | 0      | 92000 | 3 | 9  | 100000 tasks: 7990 succeeded, 10 failed, 92000 cancelled; 7990 outputs, 7.8 MB",
+        "failed    | 0      | 100000 | 0      | 0     | 2 | 9  | 100000 tasks: 100000 failed; 0 outputs",
+        "failed    | 50000  | 0      | 50000  | 0     | 3 | 35 | 100000 tasks: 50000 succeeded, 50000 failed; 50000 outputs, 48.8 MB",
+    })
+    void aLargeRunPrintsAFewLines(String status, int ok, int same, int own, int cancelled, int outLines, int errLines,
+            String counts) {
+        List<Manifest.TaskRecord> tasks = new ArrayList<>();
+        for (int i = 0; i < ok; i++) {
+            tasks.add(task(tasks.size(), "succeeded", null, List.of(new Manifest.OutputRecord(i + "/a.png", 1024, "x"))));
+        }
+        for (int i = 0; i < same; i++) {
+            tasks.add(task(tasks.size(), "failed", "script exited with status 1", List.of()));
+        }
+        for (int i = 0; i < own; i++) {
+            tasks.add(task(tasks.size(), "failed", "script exited with status 1", List.of()));
+        }
+        for (int i = 0; i < cancelled; i++) {
+            tasks.add(task(tasks.size(), "cancelled", "interrupted; job cancelled", List.of()));
+        }
+        int firstOwn = ok + same;
+        RunSummary.Lines l = RunSummary.of(manifest(status, tasks), Path.of("R"), t -> t.index() >= firstOwn
+                ? TB.replace("Contuor", "Contuor" + t.index()) : TB, false, false);
+        assertEquals(outLines, l.out().size(), l.out().toString());
+        assertEquals(errLines, l.err().size(), l.err().toString());
+        assertEquals("pvrun: p run R " + status + " (" + counts + "; 2.5 s)", l.out().get(0));
+        if (own > 0) {
+            assertEquals("pvrun: ... and " + (own - RunSummary.GROUPS_SHOWN) + " more kinds of failure (every task is in "
+                    + "R/manifest.json)", l.err().get(l.err().size() - 1));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} lines, {1} shown, all {2} -> {3}")
+    @CsvSource(delimiter = '|', value = {
+        "0      | 5 | false | ''",
+        "5      | 5 | false | 0 1 2 3 4",
+        "6      | 5 | false | 0 1 2 3 +2",
+        "100000 | 5 | false | 0 1 2 3 +99996",
+        "7      | 5 | true  | 0 1 2 3 4 5 6",
+    })
+    void warningsAreTheFirstFewThenACount(int n, int shown, boolean all, String expected) {
+        List<String> lines = java.util.stream.IntStream.range(0, n).mapToObj(String::valueOf).toList();
+        assertEquals(expected, String.join(" ", RunSummary.firstOf(lines, shown, all, more -> "+" + more)));
+    }
+
     @Test
     void quietSuccessSaysNothing() {
         RunSummary.Lines l = RunSummary.of(manifest("succeeded", List.of(task(0, "succeeded", null, List.of()))),
