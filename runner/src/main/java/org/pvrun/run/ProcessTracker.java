@@ -102,10 +102,23 @@ final class ProcessTracker implements JobTracker {
         return false;
     }
 
-    /** SIGTERM to each job's session, then waits (bounded) until no process of them is left, SIGKILL after 5 s. */
+    /**
+     * SIGTERM to the session of each job that has not ended (no exit file), then waits (bounded) until no process
+     * of them is left, SIGKILL after 5 s. A job that ended is never signalled: its pid may belong to another
+     * process by now. Null when every job had ended.
+     */
     @Override
     public Cancelling.Outcome cancel(RunRecord.Round round) throws IOException, InterruptedException {
-        List<String> pids = round.jobIds();
+        JobFiles files = JobFiles.read(s, round);
+        List<String> pids = new java.util.ArrayList<>();
+        for (int j = 0; j < round.jobIds().size(); j++) {
+            if (!files.exits.containsKey(j)) {
+                pids.add(round.jobIds().get(j));
+            }
+        }
+        if (pids.isEmpty()) {
+            return null;
+        }
         s.t.exec(none.cancelCommand(pids), Engine.COMMAND_TIMEOUT);
         for (int i = 0; i < 100; i++) {
             ExecResult r = s.t.exec(List.of("sh", "-c", NoScheduler.aliveSessions(pids)), Engine.COMMAND_TIMEOUT);
