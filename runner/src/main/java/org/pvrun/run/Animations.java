@@ -80,7 +80,7 @@ final class Animations {
                     null), List.of());
         }
         String ffmpeg = env.getOrDefault("PVRUN_FFMPEG", "ffmpeg");
-        Movies.Result made = Movies.make(runDir, frames.frames(), spec.movie(), ffmpeg);
+        Movies.Result made = Movies.make(runDir, frames.frames(), frames.numbers(), spec.movie(), ffmpeg);
         String sheet = made.contactSheet() == null ? null : runDir.relativize(made.contactSheet()).toString();
         String sheetSha = made.contactSheet() == null ? null : Hashes.sha256(made.contactSheet());
         if (made.problem() != null) {
