@@ -4,7 +4,10 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -12,6 +15,7 @@ import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
+import org.pvrun.plan.Task;
 import org.pvrun.util.Ranges;
 
 /**
@@ -21,8 +25,9 @@ import org.pvrun.util.Ranges;
  *
  * @param name   the script's SaveAnimation file name ({@code frames/orbit.png})
  * @param frames the frame files in frame order, relative to the run directory
+ * @param numbers the frame number of each of {@code frames}
  */
-public record Frames(String name, List<String> frames) {
+public record Frames(String name, List<String> frames, List<Integer> numbers) {
 
     /** What went wrong with the frames; empty when a movie can be made. */
     public record Check(List<String> problems, int width, int height) {
@@ -48,7 +53,26 @@ public record Frames(String name, List<String> frames) {
                 byNumber.merge(Integer.parseInt(m.group(1)), o, (a, b) -> a + "\n" + b);
             }
         }
-        return new Frames(name, List.copyOf(byNumber.values()));
+        return new Frames(name, List.copyOf(byNumber.values()), List.copyOf(byNumber.keySet()));
+    }
+
+    /**
+     * The frames of an {@code animation: {times: all}} (docs/animations.md#times-all): each task's record says which
+     * file each of its frames went to (the script names them); a frame counts when that file is among
+     * {@code outputs} (run-relative paths {@code tasks/NNNN/...}).
+     *
+     * @param byTask task index to its frames, frame number to the file relative to the task folder
+     */
+    public static Frames recorded(String name, Map<Integer, Map<Integer, String>> byTask, Collection<String> outputs) {
+        Set<String> collected = new HashSet<>(outputs);
+        Map<Integer, String> byNumber = new TreeMap<>();
+        new TreeMap<>(byTask).forEach((task, frames) -> frames.forEach((k, file) -> {
+            String path = "tasks/" + Task.id(task) + "/" + file;
+            if (collected.contains(path)) {
+                byNumber.merge(k, path, (a, b) -> a + "\n" + b);
+            }
+        }));
+        return new Frames(name, List.copyOf(byNumber.values()), List.copyOf(byNumber.keySet()));
     }
 
     /** Checks numbering against the animation's {@code first} and {@code total}, then sizes and blank frames. */
@@ -95,12 +119,8 @@ public record Frames(String name, List<String> frames) {
 
     private Map<Integer, String> numbered() {
         Map<Integer, String> m = new TreeMap<>();
-        Pattern p = Pattern.compile(".*\\.(\\d+)\\.[^./]+$");
-        for (String f : frames) {
-            Matcher x = p.matcher(f.split("\n")[0]);
-            if (x.matches()) {
-                m.put(Integer.parseInt(x.group(1)), f);
-            }
+        for (int i = 0; i < frames.size(); i++) {
+            m.put(numbers.get(i), frames.get(i));
         }
         return m;
     }

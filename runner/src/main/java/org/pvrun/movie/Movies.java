@@ -49,8 +49,14 @@ public final class Movies {
     /** Encodes the checked frames into {@code runDir/movie/FILE} and writes the contact sheet beside it. */
     public static Result make(Path runDir, List<String> frames, AnimationSpec.Movie movie, String ffmpeg)
             throws IOException, InterruptedException {
+        return make(runDir, frames, null, movie, ffmpeg);
+    }
+
+    /** As above, the contact sheet labelled with {@code numbers} (null: the number in each frame's name). */
+    public static Result make(Path runDir, List<String> frames, List<Integer> numbers, AnimationSpec.Movie movie,
+            String ffmpeg) throws IOException, InterruptedException {
         Path dir = Files.createDirectories(runDir.resolve("movie"));
-        Path sheet = contactSheet(runDir, frames, dir.resolve(stem(movie.file()) + ".contact.png"));
+        Path sheet = contactSheet(runDir, frames, numbers, dir.resolve(stem(movie.file()) + ".contact.png"));
         Path links = Files.createDirectories(runDir.resolve(".movie"));
         try {
             for (int i = 0; i < frames.size(); i++) {
@@ -92,6 +98,10 @@ public final class Movies {
 
     /** Thumbnails of up to {@value #SHEET_MAX} frames, evenly spaced, each labelled with its number. */
     static Path contactSheet(Path runDir, List<String> frames, Path out) throws IOException {
+        return contactSheet(runDir, frames, null, out);
+    }
+
+    static Path contactSheet(Path runDir, List<String> frames, List<Integer> numbers, Path out) throws IOException {
         int n = Math.min(SHEET_MAX, frames.size());
         if (n == 0) {
             return null;
@@ -109,7 +119,8 @@ public final class Movies {
             g.drawImage(img, 0, 0, THUMB_WIDTH, h, null);
             g.dispose();
             thumbs.add(t);
-            labels.add(String.valueOf(frames.get(k).replaceAll(".*\\.(\\d+)\\.[^.]+$", "$1")));
+            labels.add(numbers != null ? String.valueOf(numbers.get(k))
+                    : frames.get(k).replaceAll(".*\\.(\\d+)\\.[^.]+$", "$1"));
             th = Math.max(th, h);
         }
         int cols = Math.min(SHEET_COLUMNS, n);

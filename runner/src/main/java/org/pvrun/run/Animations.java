@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.pvrun.movie.Frames;
@@ -24,6 +25,21 @@ final class Animations {
     record Outcome(Manifest.MovieRecord record, List<String> problems) {}
 
     private Animations() {}
+
+    /** Each task's frames as its record lists them ({@code times: all}): frame number to the file in its folder. */
+    static Map<Integer, Map<Integer, String>> recordedFrames(Map<Integer, String> records) throws IOException {
+        Map<Integer, Map<Integer, String>> byTask = new TreeMap<>();
+        for (Map.Entry<Integer, String> r : records.entrySet()) {
+            Map<Integer, String> frames = new TreeMap<>();
+            for (JsonNode a : ManifestIO.JSON.readTree(r.getValue()).path("animations")) {
+                for (JsonNode f : a.path("frames")) {
+                    frames.put(f.get(0).asInt(), f.get(1).asText());
+                }
+            }
+            byTask.put(r.getKey(), frames);
+        }
+        return byTask;
+    }
 
     /**
      * @param records each task's record of what it rendered (task index to the driver's JSON), for the tasks that
@@ -45,12 +61,13 @@ final class Animations {
         }
         if (file == null) {
             return new Outcome(null, List.of("animation: split " + spec.split() + ", but no task's script called "
-                    + "SaveAnimation, so there are no frames to split"));
+                    + (spec.times() == null ? "SaveAnimation" : "SaveScreenshot") + ", so there are no frames to split"));
         }
         String name = file;
         List<String> outputs = new ArrayList<>();
         tasks.forEach(t -> t.outputs().forEach(o -> outputs.add(o.path())));
-        Frames frames = Frames.gather(file, outputs);
+        Frames frames = spec.times() == null ? Frames.gather(file, outputs) : Frames.recorded(file, recordedFrames(records),
+                outputs);
         Frames.Check check = frames.check(runDir, first, total);
         if (!check.ok()) {
             List<String> problems = new ArrayList<>();
@@ -63,7 +80,7 @@ final class Animations {
                     null), List.of());
         }
         String ffmpeg = env.getOrDefault("PVRUN_FFMPEG", "ffmpeg");
-        Movies.Result made = Movies.make(runDir, frames.frames(), spec.movie(), ffmpeg);
+        Movies.Result made = Movies.make(runDir, frames.frames(), frames.numbers(), spec.movie(), ffmpeg);
         String sheet = made.contactSheet() == null ? null : runDir.relativize(made.contactSheet()).toString();
         String sheetSha = made.contactSheet() == null ? null : Hashes.sha256(made.contactSheet());
         if (made.problem() != null) {

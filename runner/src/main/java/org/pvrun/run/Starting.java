@@ -65,6 +65,11 @@ final class Starting {
             inputHashes.put("state:screenshot", state.views() + " " + state.resolution());
             state.files().forEach((path, name) -> inputHashes.put("state:file:" + path, name));
         }
+        if (spec.animation() != null && spec.animation().times() != null) {
+            // SaveScreenshot's calls split instead of SaveAnimation's frames: other tasks (--resume); absent
+            // otherwise, so the keys of earlier runs stay valid
+            inputHashes.put("animation:times", spec.animation().times());
+        }
         String scriptSha = org.pvrun.util.Hashes.sha256(spec.script());
         Display display = Engine.display(spec, s.target);
         List<RunRecord.TaskEntry> entries = new ArrayList<>();

@@ -52,7 +52,12 @@ final class Submission {
                 jt.put("inputs", s.inputLinks);
                 jt.put("attempt", number);
                 if (e.animation() != null) {
-                    jt.put("animation", Map.of("part", e.animation().part(), "parts", e.animation().parts()));
+                    Map<String, Object> a = new LinkedHashMap<>(Map.of("part", e.animation().part(),
+                            "parts", e.animation().parts()));
+                    if (s.rec.spec().animation() != null && s.rec.spec().animation().times() != null) {
+                        a.put("times", s.rec.spec().animation().times());  // the script's SaveScreenshot is split
+                    }
+                    jt.put("animation", a);
                 }
                 RunRecord.StateRecord state = s.rec.spec().state();
                 if (state != null) {

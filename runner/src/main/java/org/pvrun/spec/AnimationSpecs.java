@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Reads and checks a spec's {@code animation:} map. */
 final class AnimationSpecs {
-    static final List<String> KEYS = List.of("split", "movie", "requeue", "stop_before_end");
+    static final List<String> KEYS = List.of("split", "movie", "requeue", "stop_before_end", "times");
     static final List<String> MOVIE_KEYS = List.of("file", "fps");
     static final int MAX_SPLIT = 10_000;
 
@@ -57,6 +57,18 @@ final class AnimationSpecs {
                 r.error(n.where(), "stop_before_end must be a duration such as 90s: " + e.getMessage());
             }
         }
-        return new AnimationSpec(split.intValue(), movie, requeue == null ? AnimationSpec.DEFAULT_REQUEUE : requeue, stop);
+        String times = null;
+        if (r.has("times")) {
+            YamlNode n = r.raw("times");
+            Object v = n instanceof YamlNode.Scalar s ? s.value() : null;
+            if (AnimationSpec.TIMES_ALL.equals(v)) {
+                times = AnimationSpec.TIMES_ALL;
+            } else {
+                r.error(n.where(), "times must be 'all' (the script calls SaveScreenshot once per time step), found "
+                        + (v == null ? "a " + (n instanceof YamlNode.Scalar ? "null" : "list or map") : "'" + v + "'"));
+            }
+        }
+        return new AnimationSpec(split.intValue(), movie, requeue == null ? AnimationSpec.DEFAULT_REQUEUE : requeue, stop,
+                times);
     }
 }

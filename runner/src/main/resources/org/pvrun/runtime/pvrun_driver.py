@@ -227,7 +227,8 @@ def run_task(task, rank, others, outside, stop_file=None):
             split = pvrun_frames.Split(animation["part"], animation["parts"],
                                        task["status"] + pvrun_frames.RECORD_SUFFIX if rank == 0 else None,
                                        done_log if rank == 0 else None,
-                                       _beside_status(task, pvrun_frames.PROGRESS_SUFFIX), kept, stop_file)
+                                       _beside_status(task, pvrun_frames.PROGRESS_SUFFIX), kept, stop_file,
+                                       animation.get("times"))
         outside.start(task["dir"])
         if task.get("state") is not None:
             # a state file instead of a script: the copy is the state, rewritten and loaded (docs/state-files.md)

@@ -129,9 +129,14 @@ def frame_times(scene):
 
 
 class Split:
-    """Installed in paraview.simple for one task; ``restore`` puts ParaView's own SaveAnimation back."""
+    """Installed in paraview.simple for one task; ``restore`` puts ParaView's own SaveAnimation back.
 
-    def __init__(self, part, parts, record, done_log=None, progress=None, kept=None, stop_file=None):
+    With ``times="all"`` it is the script's SaveScreenshot that is split instead (a script that loops over the time
+    steps itself): call k is frame k; the task renders the calls in its window of T frames, T the time keeper's
+    time steps at the first call, and skips the others (True, as ParaView returns), so the files of all tasks
+    together are those of a bare run. The record lists the file of each frame, since the script names them."""
+
+    def __init__(self, part, parts, record, done_log=None, progress=None, kept=None, stop_file=None, times=None):
         import paraview.simple as simple
         self.simple = simple
         self.part = part
@@ -143,8 +148,17 @@ class Split:
         self.stop_file = stop_file
         self.done = 0
         self.saved = []
-        self.original = simple.SaveAnimation
-        simple.SaveAnimation = self.save_animation
+        self.times = times
+        self.calls = 0
+        self.frames = []  # times "all": [number, file relative to the task folder] of each frame rendered or kept
+        if times is None:
+            self.original = simple.SaveAnimation
+            simple.SaveAnimation = self.save_animation
+        elif times == "all":
+            self.original = simple.SaveScreenshot
+            simple.SaveScreenshot = self.save_screenshot
+        else:
+            raise ValueError("animation times: %r; only 'all' is known" % (times,))
 
     def save_animation(self, filename, viewOrLayout=None, scene=None, **params):
         simple = self.simple
@@ -179,6 +193,36 @@ class Split:
                                % (k, k + 1 - first - lo, hi - lo))
         return True
 
+    def save_screenshot(self, filename, viewOrLayout=None, **params):
+        k = self.calls
+        self.calls += 1
+        if k == 0:
+            total = len(self.simple.GetTimeKeeper().TimestepValues or [])
+            if total == 0:
+                raise ValueError("animation: {times: all} splits one SaveScreenshot per time step, but the time keeper "
+                                 "has no time steps when the script first calls SaveScreenshot(%r): load the time "
+                                 "series before the loop, or use SaveAnimation with animation: {split: N}" % filename)
+            lo, hi = window(self.part, self.parts, total)
+            self.saved.append({"file": filename, "first": 0, "total": total, "window": [lo, hi], "frames": self.frames})
+        entry = self.saved[0]
+        total, (lo, hi) = entry["total"], entry["window"]
+        if k >= total:
+            raise ValueError("animation: {times: all}: SaveScreenshot(%r) is call %d, but there are only %d time steps: "
+                             "the script must save one screenshot per time step" % (filename, k + 1, total))
+        if not lo <= k < hi:
+            return True  # another task's frame
+        name = os.path.normpath(os.path.abspath(filename))
+        self.frames.append([k, os.path.relpath(name)])
+        if k in self.kept and self.kept[k] == name:
+            self._frame_done(k, filename, total, log=False)  # rendered by an earlier attempt
+            return True
+        result = self.original(filename, viewOrLayout, **params)
+        self._frame_done(k, filename, total)
+        if k + 1 < hi and _all_stop(self.stop_file):
+            raise WallTime("stopped at the job's wall time after frame %d: %d of the task's %d frames done"
+                           % (k, k + 1 - lo, hi - lo))
+        return result
+
     def _frame_done(self, k, name, total, log=True):
         self.done += 1
         if self.done_log is None:
@@ -196,12 +240,18 @@ class Split:
             return
         tmp = self.record + ".tmp"
         with open(tmp, "w") as f:
-            json.dump({"part": self.part, "parts": self.parts, "animations": self.saved}, f)
+            record = {"part": self.part, "parts": self.parts, "animations": self.saved}
+            if self.times is not None:
+                record["times"] = self.times
+            json.dump(record, f)
         os.replace(tmp, self.record)
 
     def restore(self):
         """ParaView's own SaveAnimation back, and the record written (after the outside-write watch ended: the
         record lives beside the task's status, not in its folder)."""
-        self.simple.SaveAnimation = self.original
+        if self.times is None:
+            self.simple.SaveAnimation = self.original
+        else:
+            self.simple.SaveScreenshot = self.original
         if self.saved:
             self._write_record()

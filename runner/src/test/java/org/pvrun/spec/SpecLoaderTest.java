@@ -42,6 +42,13 @@ class SpecLoaderTest {
     }
 
     @Test
+    void animationTimesAllSplitsTheScriptsScreenshots() {
+        AnimationSpec a = new SpecLoader().load(SPECS.resolve("good/animation-times.yaml"), Map.of()).animation();
+        assertEquals(3, a.split());
+        assertEquals(AnimationSpec.TIMES_ALL, a.times());
+    }
+
+    @Test
     void fullSpecLoadsEveryField() {
         PipelineSpec s = new SpecLoader().load(SPECS.resolve("good/full.yaml"), Map.of());
         assertEquals("wavelet-contours", s.name());
