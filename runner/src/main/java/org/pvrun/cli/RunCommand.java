@@ -10,6 +10,7 @@ import org.pvrun.PvrunException;
 import org.pvrun.plan.Plan;
 import org.pvrun.plan.Planner;
 import org.pvrun.run.Engine;
+import org.pvrun.run.FrameCount;
 import org.pvrun.run.Interruption;
 import org.pvrun.run.RunOptions;
 import org.pvrun.run.RunLock;
@@ -95,14 +96,18 @@ public final class RunCommand extends PvrunSubcommand {
         if (jobs != null && jobs < 1) {
             throw PvrunException.invalid("--jobs must be at least 1, found " + jobs);
         }
-        Engine engine = new Engine(o, new Engine.Options(targetOptions.acceptNewHostKey(), detach, resume, jobs,
-                RunRecord.AfterRun.of(s.baseline(), junit, s.report())));
+        Engine.Options engineOptions = new Engine.Options(targetOptions.acceptNewHostKey(), detach, resume, jobs,
+                RunRecord.AfterRun.of(s.baseline(), junit, s.report()));
+        Engine engine = new Engine(o, engineOptions);
         RunResult r;
         if (dryRun) {
             r = engine.run(plan, t);
         } else {
             try (RunLock lock = RunLock.acquire(new StateDir(parent.env), results.resolve(s.name()).toAbsolutePath().normalize(), s.name(),
                     lockWait(), parent.err)) {
+                if (s.animation() != null && s.animation().needsCount()) {
+                    plan = FrameCount.plan(s, t, o, engineOptions);  // frames_per_task: the frames counted first
+                }
                 r = engine.run(plan, t);
             }
         }

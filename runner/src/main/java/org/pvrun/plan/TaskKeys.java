@@ -42,7 +42,10 @@ public final class TaskKeys {
         m.put("outputs", outputs);
         if (task.animation() != null) {
             // each window of a split animation makes other frames (absent otherwise: older keys stay valid)
-            m.put("animation", List.of(task.animation().part(), task.animation().parts()));
+            m.put("animation", task.animation().count() ? List.of(task.animation().part(), task.animation().parts(), "count")
+                    : task.animation().framesPerTask() > 0
+                    ? List.of(task.animation().part(), task.animation().parts(), "frames_per_task", task.animation().framesPerTask())
+                    : List.of(task.animation().part(), task.animation().parts()));
         }
         try {
             return Hashes.sha256(CANONICAL.writeValueAsBytes(m));

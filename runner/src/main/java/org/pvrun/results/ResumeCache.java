@@ -22,6 +22,9 @@ import org.pvrun.util.Hashes;
  */
 public final class ResumeCache {
     /** A task that can stand in: the run directory that holds it and its manifest record. */
+    /** Beside a task's log: a split animation task's record of what it rendered (the driver's JSON). */
+    public static final String FRAMES_RECORD = ".frames";
+
     public record Hit(Path runDir, String runId, Manifest.TaskRecord task) {
         public String reference() {
             return runId + "/tasks/" + String.format("%04d", task.index());
@@ -129,6 +132,13 @@ public final class ResumeCache {
             Path newLog = runDir.resolve("logs").resolve(taskId + ".log");
             Files.createDirectories(newLog.getParent());
             Files.copy(oldLog, newLog, StandardCopyOption.REPLACE_EXISTING);
+        }
+        // a split animation task's record of what it rendered, which the movie needs from every task
+        Path oldRecord = hit.runDir().resolve("logs").resolve(String.format("%04d", hit.task().index()) + FRAMES_RECORD);
+        if (Files.isRegularFile(oldRecord)) {
+            Path newRecord = runDir.resolve("logs").resolve(taskId + FRAMES_RECORD);
+            Files.createDirectories(newRecord.getParent());
+            Files.copy(oldRecord, newRecord, StandardCopyOption.REPLACE_EXISTING);
         }
         return out;
     }

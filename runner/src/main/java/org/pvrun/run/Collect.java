@@ -19,6 +19,7 @@ import org.pvrun.job.TaskStatus;
 import org.pvrun.plan.Task;
 import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
+import org.pvrun.results.ResumeCache;
 import org.pvrun.spec.OutputGlobs;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalFiles;
@@ -117,13 +118,16 @@ final class Collect {
                 + " written outside their task folders: not collected (-v lists every one)").forEach(s.o.err()::println);
         boolean allOk = tasks.stream().allMatch(x -> TaskStatus.succeeded(x.status()));
         Manifest.MovieRecord movie = null;
-        if (s.rec.spec().animation() != null && allOk && !cancelled) {
+        if (s.rec.spec().animation() != null && !s.rec.spec().animation().count() && allOk && !cancelled) {
             Map<Integer, String> records = new HashMap<>();
-            entries.keySet().forEach(i -> {
-                if (fetch.frames(i) != null) {
-                    records.put(i, fetch.frames(i));
+            for (RunRecord.TaskEntry e : entries.values()) {
+                Path earlier = s.localRun.resolve("logs").resolve(Task.id(e.index()) + ResumeCache.FRAMES_RECORD);
+                if (fetch.frames(e.index()) != null) {
+                    records.put(e.index(), fetch.frames(e.index()));
+                } else if (Files.isRegularFile(earlier)) {
+                    records.put(e.index(), Files.readString(earlier));  // a task reused from an earlier run
                 }
-            });
+            }
             Animations.Outcome a = Animations.finish(s.localRun, s.rec.spec().animation(), tasks, records, s.o.env());
             movie = a.record();
             a.problems().forEach(p -> s.o.err().println("pvrun: " + p));

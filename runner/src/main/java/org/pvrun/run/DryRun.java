@@ -152,7 +152,11 @@ record DryRun(PrintStream out, Engine engine, boolean verbose, boolean all) {
         if (!sweep.isEmpty()) {
             lines.add("sweep:     " + sweep);
         }
-        if (plan.spec().animation() != null) {
+        if (plan.spec().animation() != null && plan.spec().animation().needsCount()) {
+            lines.add("animation: " + plan.spec().animation().framesPerTask() + " frames a task; the frames are counted "
+                    + "on the target before the jobs are queued (run " + plan.spec().name() + "-count), so the tasks "
+                    + "below are one a point, as the count run has them");
+        } else if (plan.spec().animation() != null) {
             lines.add("animation: " + plan.spec().animation().split() + " windows per point: "
                     + plan.spec().points().size() + " points x " + plan.spec().animation().split() + " = "
                     + plan.tasks().size() + " tasks");

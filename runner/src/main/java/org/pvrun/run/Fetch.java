@@ -176,7 +176,11 @@ final class Fetch {
                     } else if (name.endsWith(".started") && name.substring(0, name.length() - 8).matches("\\d+")) {
                         started.add(Integer.parseInt(name.substring(0, name.length() - 8)));
                     } else if (name.endsWith(".exit.frames") && name.substring(0, name.length() - 12).matches("\\d+")) {
-                        frames.put(Integer.parseInt(name.substring(0, name.length() - 12)), text);
+                        int index = Integer.parseInt(name.substring(0, name.length() - 12));
+                        frames.put(index, text);
+                        // kept beside the log: a later --resume that reuses the task needs it for the movie
+                        move(got, localRun.resolve("logs").resolve(org.pvrun.plan.Task.id(index)
+                                + org.pvrun.results.ResumeCache.FRAMES_RECORD));
                     } else if (name.endsWith(".fdone") && name.substring(0, name.length() - 6).matches("\\d+")) {
                         // a split animation task's frames, kept for --resume frame by frame (ResumeCache.frames)
                         move(got, localRun.resolve("logs").resolve(name));

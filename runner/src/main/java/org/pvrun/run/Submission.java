@@ -54,6 +54,12 @@ final class Submission {
                 if (e.animation() != null) {
                     Map<String, Object> a = new LinkedHashMap<>(Map.of("part", e.animation().part(),
                             "parts", e.animation().parts()));
+                    if (e.animation().framesPerTask() > 0) {
+                        a.put("frames_per_task", e.animation().framesPerTask());
+                    }
+                    if (e.animation().count()) {
+                        a.put("count", true);  // the count run of frames_per_task: count the frames, render none
+                    }
                     if (s.rec.spec().animation() != null && s.rec.spec().animation().times() != null) {
                         a.put("times", s.rec.spec().animation().times());  // the script's SaveScreenshot is split
                     }

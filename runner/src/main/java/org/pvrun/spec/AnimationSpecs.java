@@ -4,9 +4,11 @@ import java.util.List;
 
 /** Reads and checks a spec's {@code animation:} map. */
 final class AnimationSpecs {
-    static final List<String> KEYS = List.of("split", "movie", "requeue", "stop_before_end", "times");
+    static final List<String> KEYS = List.of("split", "frames_per_task", "movie", "requeue", "stop_before_end",
+            "times");
     static final List<String> MOVIE_KEYS = List.of("file", "fps");
     static final int MAX_SPLIT = 10_000;
+    static final int MAX_FRAMES_PER_TASK = 1_000_000;
 
     private AnimationSpecs() {}
 
@@ -15,10 +17,24 @@ final class AnimationSpecs {
             return null;
         }
         MapReader r = new MapReader(spec.raw("animation"), "animation", KEYS, spec.errors());
-        Long split = r.integer("split");
+        if (r.has("split") && r.has("frames_per_task")) {
+            r.error(r.where("frames_per_task"), "animation takes split (how many tasks) or frames_per_task (how many "
+                    + "frames a task), not both");
+            return null;
+        }
+        int perTask = 0;
+        if (r.has("frames_per_task")) {
+            Integer f = r.integer("frames_per_task", 1, MAX_FRAMES_PER_TASK, "frames_per_task must be 1 to " + MAX_FRAMES_PER_TASK);
+            if (f == null) {
+                return null;
+            }
+            perTask = f;
+        }
+        Long split = perTask > 0 ? Long.valueOf(1) : r.integer("split");
         if (split == null) {
             if (!r.has("split")) {
-                r.error(r.node().where(), "animation needs split: the number of tasks that share its frames");
+                r.error(r.node().where(), "animation needs split (the number of tasks that share its frames) or "
+                        + "frames_per_task (the frames each task renders)");
             }
             return null;
         }
@@ -69,6 +85,6 @@ final class AnimationSpecs {
             }
         }
         return new AnimationSpec(split.intValue(), movie, requeue == null ? AnimationSpec.DEFAULT_REQUEUE : requeue, stop,
-                times);
+                times, perTask, false);
     }
 }

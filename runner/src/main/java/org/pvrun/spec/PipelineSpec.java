@@ -69,6 +69,24 @@ public record PipelineSpec(
         data = data == null ? List.of() : List.copyOf(data);
     }
 
+    /**
+     * The count run of {@code frames_per_task:} (docs/animations.md): the same script, inputs, data, target and
+     * sweep under the name {@code NAME-count}, each point one task that only counts its animation's frames and
+     * writes the count to {@code countFile}; no movie, report, baseline or retries.
+     */
+    public PipelineSpec forFrameCount(String countFile) {
+        return new PipelineSpec(specFile, specSha256, name + "-count", description, script, paraview, params, args, ranks,
+                inputs, List.of(countFile), target, inlineTarget, timeout, display, resources, points, tasksPerJob,
+                maxParallel, 0, reset, null, false, data, strict, animation.counting(), state);
+    }
+
+    /** The same spec, its {@code frames_per_task:} animation counted into {@code parts} (only the record needs it). */
+    public PipelineSpec withAnimation(AnimationSpec a) {
+        return new PipelineSpec(specFile, specSha256, name, description, script, paraview, params, args, ranks, inputs,
+                outputs, target, inlineTarget, timeout, display, resources, points, tasksPerJob, maxParallel, retries,
+                reset, baseline, report, data, strict, a, state);
+    }
+
     /** A spec without data in place (a run picked up from its record, which keeps the resolved data itself). */
     public PipelineSpec(Path specFile, String specSha256, String name, String description, Path script,
             VersionConstraint paraview, Map<String, Object> params, List<String> args, int ranks,

@@ -228,7 +228,8 @@ def run_task(task, rank, others, outside, stop_file=None):
                                        task["status"] + pvrun_frames.RECORD_SUFFIX if rank == 0 else None,
                                        done_log if rank == 0 else None,
                                        _beside_status(task, pvrun_frames.PROGRESS_SUFFIX), kept, stop_file,
-                                       animation.get("times"))
+                                       animation.get("times"), animation.get("frames_per_task", 0),
+                                       animation.get("count", False))
         outside.start(task["dir"])
         if task.get("state") is not None:
             # a state file instead of a script: the copy is the state, rewritten and loaded (docs/state-files.md)
@@ -237,6 +238,9 @@ def run_task(task, rank, others, outside, stop_file=None):
             _run_as_main(script)
     except SystemExit as exc:
         code = _exit_code(exc)
+    except pvrun_frames.Counted as exc:
+        print("pvrun: counted %s; nothing rendered (the count run of frames_per_task)" % exc, flush=True)
+        exc.__traceback__ = None
     except pvrun_frames.WallTime as exc:
         print("pvrun: %s; the rest is submitted again" % exc, file=sys.stderr)
         exc.__traceback__ = None

@@ -36,6 +36,8 @@ DONE_SUFFIX = ".fdone"
 PROGRESS_SUFFIX = ".fprog"
 #: a task stopped at its wall time with frames left (EX_TEMPFAIL): pvrun submits the rest again
 STOPPED = 75
+#: written in the task folder by the count run of ``frames_per_task:``: the animation's frame count
+COUNT_FILE = "pvrun-frames.count"
 
 #: set by SIGUSR1 (the job's end-of-time signal): the frame being rendered is the last
 _stop_asked = False
@@ -43,6 +45,21 @@ _stop_asked = False
 
 class WallTime(Exception):
     """The task stopped at its wall time after a whole frame; its frames so far are recorded."""
+
+
+class Counted(BaseException):
+    """The count run of ``frames_per_task:``: the frames are counted and written, and the script goes no further
+    (what it would do after its SaveAnimation is the render, which the real tasks do)."""
+
+
+def _counted(total, write):
+    """Ends the count run's script; rank 0 (``write``) leaves the count in the task folder."""
+    if write:
+        tmp = COUNT_FILE + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % total)
+        os.replace(tmp, COUNT_FILE)
+    raise Counted("%d frames" % total)
 
 
 def _on_stop_signal(signum, frame):
@@ -91,10 +108,15 @@ def kept_frames(done_log, task_dir):
     return kept
 
 
-def window(part, parts, frames):
-    """The frames [lo, hi) of part ``part`` of ``parts``: contiguous, each frame in exactly one part."""
+def window(part, parts, frames, per_task=0):
+    """The frames [lo, hi) of part ``part`` of ``parts``: contiguous, each frame in exactly one part; shared evenly,
+    or with ``per_task`` windows of that many frames (the last part takes what is left: the task count was
+    planned from the same frame count)."""
     if parts < 1 or not 0 <= part < parts:
         raise ValueError("part %d of %d" % (part, parts))
+    if per_task > 0:
+        lo = min(frames, part * per_task)
+        return lo, frames if part == parts - 1 else min(frames, lo + per_task)
     return part * frames // parts, (part + 1) * frames // parts
 
 
@@ -136,11 +158,14 @@ class Split:
     time steps at the first call, and skips the others (True, as ParaView returns), so the files of all tasks
     together are those of a bare run. The record lists the file of each frame, since the script names them."""
 
-    def __init__(self, part, parts, record, done_log=None, progress=None, kept=None, stop_file=None, times=None):
+    def __init__(self, part, parts, record, done_log=None, progress=None, kept=None, stop_file=None, times=None,
+                 per_task=0, count=False):
         import paraview.simple as simple
         self.simple = simple
         self.part = part
         self.parts = parts
+        self.per_task = per_task
+        self.count = count
         self.record = record
         self.done_log = done_log  # None on ranks other than 0
         self.progress = progress
@@ -176,7 +201,9 @@ class Split:
         params.pop("FrameRate", None)
         times = frame_times(scene)
         total = max(0, last - first + 1)
-        lo, hi = window(self.part, self.parts, total)
+        if self.count:
+            _counted(total, self.record is not None)
+        lo, hi = window(self.part, self.parts, total, self.per_task)
         base, ext = os.path.splitext(filename)
         self.saved.append({"file": filename, "first": first, "total": total,
                            "window": [first + lo, first + hi]})
@@ -202,7 +229,9 @@ class Split:
                 raise ValueError("animation: {times: all} splits one SaveScreenshot per time step, but the time keeper "
                                  "has no time steps when the script first calls SaveScreenshot(%r): load the time "
                                  "series before the loop, or use SaveAnimation with animation: {split: N}" % filename)
-            lo, hi = window(self.part, self.parts, total)
+            if self.count:
+                _counted(total, self.record is not None)
+            lo, hi = window(self.part, self.parts, total, self.per_task)
             self.saved.append({"file": filename, "first": 0, "total": total, "window": [lo, hi], "frames": self.frames})
         entry = self.saved[0]
         total, (lo, hi) = entry["total"], entry["window"]

@@ -3,6 +3,7 @@ package org.pvrun.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,6 +57,32 @@ class PlannerTest {
         assertEquals(6, plan.tasks().size());
         assertEquals(List.of(0, 1, 2, 0, 1, 2), plan.tasks().stream().map(t -> t.animation().part()).toList());
         assertEquals(List.of(1L, 1L, 1L, 2L, 2L, 2L), plan.tasks().stream().map(t -> t.params().get("i")).toList());
+    }
+
+    @ParameterizedTest(name = "{0} frames, {1} a task -> {2} tasks")
+    @CsvSource({"0, 10, 1", "1, 10, 1", "10, 10, 1", "11, 10, 2", "24, 10, 3", "24, 7, 4", "24, 1, 24",
+        "2147483647, 1000000, 2148"})
+    void framesPerTaskGivesOneTaskPerWindowOfThatSize(int frames, int perTask, int tasks) {
+        assertEquals(tasks, Planner.partsFor(frames, perTask));
+    }
+
+    @Test
+    void framesPerTaskPlansEachPointFromItsOwnCount() throws IOException {
+        PipelineSpec s = spec("sweep: {i: [1, 2]}\nanimation: {frames_per_task: 10}");
+        assertTrue(s.animation().needsCount());
+        // before the count (the dry run, and the count run's own plan): one task a point
+        assertEquals(2, Planner.plan(s).tasks().size());
+        Plan plan = Planner.plan(s, List.of(24, 5));
+        assertEquals(List.of(0, 1, 2, 0), plan.tasks().stream().map(t -> t.animation().part()).toList());
+        assertEquals(List.of(3, 3, 3, 1), plan.tasks().stream().map(t -> t.animation().parts()).toList());
+        assertEquals(List.of(1L, 1L, 1L, 2L), plan.tasks().stream().map(t -> t.params().get("i")).toList());
+        plan.tasks().forEach(t -> assertEquals(10, t.animation().framesPerTask()));
+        Plan counting = Planner.plan(s.forFrameCount("n.count"));
+        assertEquals(2, counting.tasks().size());
+        counting.tasks().forEach(t -> assertTrue(t.animation().count()));
+        assertEquals("p-count", counting.spec().name());
+        assertEquals(List.of("n.count"), counting.spec().outputs());
+        assertThrows(IllegalArgumentException.class, () -> Planner.plan(s, List.of(24)));
     }
 
     private PipelineSpec spec(String extra) throws IOException {

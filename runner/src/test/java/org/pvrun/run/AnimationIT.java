@@ -120,6 +120,58 @@ class AnimationIT {
         assertMovie(m);
     }
 
+    /** pipelines/animation.yaml with {@code frames_per_task: F} instead of its split. */
+    static Path perTaskSpec(int frames) throws IOException {
+        String text = Files.readString(Repo.pipeline("animation.yaml"))
+                .replace("../samples/animation/orbit.py", Repo.root().resolve("samples/animation/orbit.py").toString())
+                .replace("split: 4", "frames_per_task: " + frames);
+        return Files.writeString(dir.resolve("per-task-" + frames + ".yaml"), text);
+    }
+
+    @Test
+    void framesPerTaskCountsTheFramesFirstThenRendersWindowsOfThatSize() throws Exception {
+        Cli.Result r = Cli.run("run", perTaskSpec(10).toString(), "-o", dir.resolve("results-per-task").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("counted 24 frames: 3 tasks of at most 10 frames"), r.err());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals(3, m.get("tasks").size());
+        Path runDir = Path.of(m.get("run_dir").asText());
+        // 10, 10 and 4 frames: each window where frames_per_task puts it
+        int[] expected = {10, 10, 4};
+        for (int t = 0; t < 3; t++) {
+            try (Stream<Path> f = Files.list(runDir.resolve("tasks").resolve(org.pvrun.plan.Task.id(t)).resolve("frames"))) {
+                List<String> names = f.map(p -> p.getFileName().toString()).sorted().toList();
+                assertEquals(expected[t], names.size(), names.toString());
+                assertEquals(String.format("orbit.%04d.png", 10 * t), names.get(0));
+            }
+        }
+        assertMovie(m);
+        // the count run is a run of its own, listed; a --resume reuses its count and the frames
+        Path counts = dir.resolve("results-per-task").resolve("orbit-movie-count");
+        LocalPipelinesIT.onlyRun(counts);
+        Cli.Result again = Cli.run("run", perTaskSpec(10).toString(), "-o", dir.resolve("results-per-task").toString(), "--resume");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.toString().contains("3 of 3 tasks reused"), again.toString());
+        try (Stream<Path> runs = Files.list(counts)) {
+            Path second = runs.sorted().toList().get(1);
+            JsonNode count = ManifestIO.JSON.readTree(second.resolve(ManifestIO.FILE).toFile());
+            assertTrue(count.get("tasks").get(0).hasNonNull("reused_from"), "the count was not reused: " + count);
+        }
+    }
+
+    @Test
+    void framesPerTaskOnSlurmCountsThereAndMakesTheSameFrames() throws Exception {
+        TestCluster cluster = TestCluster.require();
+        Cli.Result r = Cli.run("run", perTaskSpec(7).toString(), "-o", dir.resolve("results").toString(), "--json",
+                "-t", "ci-slurm", "--targets", cluster.targetsFile(dir).toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("counted 24 frames: 4 tasks of at most 7 frames"), r.err());
+        JsonNode m = ManifestIO.JSON.readTree(r.out());
+        assertEquals("slurm", m.get("scheduler").asText());
+        assertEquals(4, m.get("tasks").size());
+        assertMovie(m);
+    }
+
     @Test
     void aBlankFrameFailsTheRunNamingIt() throws Exception {
         Files.writeString(dir.resolve("empty.py"), "import os\nfrom paraview.simple import *\n"
