@@ -101,7 +101,7 @@ public final class Movies {
         return contactSheet(runDir, frames, null, out);
     }
 
-    static Path contactSheet(Path runDir, List<String> frames, List<Integer> numbers, Path out) throws IOException {
+    public static Path contactSheet(Path runDir, List<String> frames, List<Integer> numbers, Path out) throws IOException {
         int n = Math.min(SHEET_MAX, frames.size());
         if (n == 0) {
             return null;

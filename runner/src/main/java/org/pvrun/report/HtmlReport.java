@@ -94,6 +94,11 @@ public final class HtmlReport {
         return file;
     }
 
+    /** The report's style sheet, for the live page of a running animation (run/LiveSheet). */
+    public static String css() throws IOException {
+        return resource("report.css");
+    }
+
     private static String resource(String name) throws IOException {
         try (InputStream in = HtmlReport.class.getClassLoader().getResourceAsStream(DIR + "/" + name)) {
             if (in == null) {

@@ -21,7 +21,6 @@ import org.pvrun.results.Manifest;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.results.ResumeCache;
 import org.pvrun.spec.OutputGlobs;
-import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalFiles;
 import org.pvrun.util.Hashes;
 import org.pvrun.util.Versions;
@@ -48,6 +47,7 @@ final class Collect {
     static final String FETCH_FAILED = "fetch-failed.txt";
 
     RunResult collect() throws IOException, InterruptedException {
+        LiveSheet.clear(s.localRun);  // the live page of a running animation: the run's report takes its place
         s.trace("collect");
         boolean cancelled = Interruption.interrupted() || RunRecord.CANCELLED.equals(s.rec.state());
         Map<Integer, Manifest.TaskRecord> kept = cancelled ? earlierSucceeded() : Map.of();
@@ -242,18 +242,8 @@ final class Collect {
     /** The task verdicts on the target now (task index → status); none when nothing was submitted. */
     /** Task id → the frames (paths in its folder) each split animation task logged as finished (status/NNNN.fdone). */
     private Map<String, Set<String>> framesOnTarget() throws IOException, InterruptedException {
-        String sh = "cd \"$1\"/status 2>/dev/null || exit 0; for f in *.fdone; do [ -f \"$f\" ] && "
-                + "{ printf 'F %s\\n' \"$f\"; cat \"$f\"; }; done; exit 0";
-        ExecResult r = s.t.exec(List.of("sh", "-c", sh, "sh", s.rec.remoteDir()), Engine.COMMAND_TIMEOUT);
         Map<String, Set<String>> out = new HashMap<>();
-        Set<String> current = null;
-        for (String line : r.stdout().split("\n")) {
-            if (line.startsWith("F ") && line.endsWith(".fdone")) {
-                current = out.computeIfAbsent(line.substring(2, line.length() - 6), k -> new LinkedHashSet<>());
-            } else if (current != null && line.matches("\\d+ .+")) {
-                current.add(java.nio.file.Path.of(line.split(" ", 2)[1]).normalize().toString());
-            }
-        }
+        FrameLogs.read(s.t, s.rec.remoteDir()).forEach((task, frames) -> out.put(task, new LinkedHashSet<>(frames.values())));
         return out;
     }
 

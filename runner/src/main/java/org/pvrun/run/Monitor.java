@@ -152,6 +152,7 @@ final class Monitor {
         long began = System.nanoTime();
         long nextQuery = began;
         QueueAnswer states = QueueAnswer.failed();
+        LiveSheet live = new LiveSheet(s);
         while (!Interruption.interrupted() && !s.detachNow) {
             JobFiles files = JobFiles.read(s, round);
             s.lastTaskCodes = files.taskCodes;
@@ -188,6 +189,7 @@ final class Monitor {
                 counts.heard(states);
             }
             counts.show(progress, files, ends);
+            live.update(files);
             if (ends.size() == round.jobs().size()) {
                 return ends;
             }

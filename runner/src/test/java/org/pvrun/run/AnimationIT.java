@@ -172,6 +172,50 @@ class AnimationIT {
         assertMovie(m);
     }
 
+    /** With report: true the run's report.html is a live page of the frames so far, then the run's report. */
+    void liveContactSheet(String name, String... more) throws Exception {
+        String text = Files.readString(Repo.pipeline("animation.yaml"))
+                .replace("../samples/animation/orbit.py", Repo.root().resolve("samples/animation/orbit.py").toString())
+                .replace("split: 4", "split: 2") + "report: true\n";
+        Path spec = Files.writeString(dir.resolve(name + ".yaml"), text.replace("name: orbit-movie", "name: " + name));
+        Path results = dir.resolve("results-" + name);
+        List<String> args = new ArrayList<>(List.of("run", spec.toString(), "-o", results.toString()));
+        args.addAll(List.of(more));
+        Path out = dir.resolve(name + ".out");
+        Process p = FaultsIT.pvrun(out, Map.of("PVRUN_LIVE_SHEET_SECONDS", "1", "DISPLAY", x.display),
+                args.toArray(String[]::new));
+        Path[] page = new Path[1];
+        FaultsIT.waitUntil("a live report", 180, () -> {
+            if (!Files.isDirectory(results.resolve(name))) {
+                return false;
+            }
+            try (Stream<Path> runs = Files.list(results.resolve(name))) {
+                page[0] = runs.map(r -> r.resolve("report.html")).filter(Files::isRegularFile).findFirst().orElse(null);
+            }
+            return page[0] != null && FaultsIT.read(page[0]).contains("pvrun live report")
+                    && Files.isRegularFile(page[0].resolveSibling("live/contact.png"));
+        });
+        String live = FaultsIT.read(page[0]);
+        assertTrue(live.contains("http-equiv=\"refresh\"") && live.matches("(?s).*frames \\d+/24.*"), live);
+        java.awt.image.BufferedImage sheet = javax.imageio.ImageIO.read(page[0].resolveSibling("live/contact.png").toFile());
+        assertTrue(sheet != null && sheet.getWidth() >= 160, "the live sheet is no image");
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), FaultsIT.read(out));
+        assertEquals(0, p.exitValue(), FaultsIT.read(out));
+        String report = Files.readString(page[0]);
+        assertTrue(!report.contains("pvrun live report") && report.contains("id=\"movie\""), "not the run's report");
+        assertTrue(!Files.exists(page[0].resolveSibling("live")), "live/ left in the run directory");
+    }
+
+    @Test
+    void theReportIsALiveContactSheetWhileTheRunGoesOn() throws Exception {
+        liveContactSheet("live-here");
+    }
+
+    @Test
+    void theLiveContactSheetFetchesItsFramesFromSlurm() throws Exception {
+        liveContactSheet("live-slurm", "-t", "ci-slurm", "--targets", TestCluster.require().targetsFile(dir).toString());
+    }
+
     @Test
     void aBlankFrameFailsTheRunNamingIt() throws Exception {
         Files.writeString(dir.resolve("empty.py"), "import os\nfrom paraview.simple import *\n"
