@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,7 +21,12 @@ import org.pvrun.PvrunException;
 import org.pvrun.connect.Transports;
 import org.pvrun.spec.Display;
 import org.pvrun.spec.Target;
+import org.pvrun.testing.SshAgent;
 import org.pvrun.testing.TestCluster;
+import org.pvrun.transport.ssh.SshConnection;
+import org.pvrun.transport.ssh.SshOptions;
+import org.pvrun.transport.ssh.SshPrompter;
+import org.pvrun.transport.ssh.SshSessionFactory;
 
 /**
  * SSH as HPC centres run it, against the test cluster's certificate sshd ({@code cert}: its host key signed by a
@@ -59,8 +64,7 @@ class SshCertificatesIT {
     }
 
     private String logFrom(long offset) throws Exception {
-        byte[] all = Files.readAllBytes(cluster.path("CERT_LOG"));
-        return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+        return TransportContractIT.readFrom(cluster.path("CERT_LOG"), offset);
     }
 
     @ParameterizedTest
@@ -77,6 +81,41 @@ class SshCertificatesIT {
         assertTrue(log.contains("Accepted publickey for " + cluster.get("SSH_USER")) && log.contains("ED25519-CERT")
                 && log.contains("ID pvrun-test-id_cert "), log);
         assertEquals(before, Files.readString(Path.of(t.knownHosts())), "known_hosts untouched");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jsch", "openssh"})
+    void withoutTheCaLineTheHostIsCheckedByItsOwnKeyLine(String transport) throws Exception {
+        // as OpenSSH: a host certificate whose CA is not trusted falls back to the plain key, known or refused
+        String name = "[" + cluster.get("CERT_HOST") + "]:" + cluster.get("CERT_PORT");
+        String[] key = Files.readString(cluster.path("CERT_HOST_KEY")).split(" ");
+        Path kh = Files.writeString(tmp.resolve("known_hosts_plain"), name + " " + key[0] + " " + key[1] + "\n");
+        Target known = new Target("cert", cluster.get("CERT_HOST"), cluster.port("CERT_PORT"), cluster.get("SSH_USER"),
+                cluster.get("CERT_KEY"), List.of(), kh.toString(), "none", null, List.of(), "none", "pvbatch",
+                Display.AUTO, Duration.ofSeconds(1), Map.of(), Map.of(), transport);
+        assertEquals(cluster.get("SSH_USER"), whoami(known, false));
+        Files.writeString(kh, "");
+        PvrunException e = assertThrows(PvrunException.class, () -> whoami(known, false));
+        assertTrue(e.getMessage().startsWith("The host key of "), e.getMessage());
+        assertEquals("", Files.readString(kh));
+    }
+
+    @Test
+    void jschUsesACertificateHeldBySshAgent() throws Exception {
+        try (SshAgent agent = SshAgent.start(tmp)) {
+            // ssh-add loads KEY-cert.pub beside the key as a second identity of the agent
+            String added = agent.add(cluster.get("CERT_KEY"));
+            assertTrue(added.contains("Certificate added"), added);
+            Path kh = Files.copy(cluster.path("CERT_KNOWN_HOSTS_CA"), tmp.resolve("known_hosts"));
+            SshOptions noFiles = new SshOptions(cluster.get("CERT_HOST"), cluster.port("CERT_PORT"),
+                    cluster.get("SSH_USER"), List.of(), kh, List.of(), false, Duration.ofSeconds(10), Duration.ofSeconds(30));
+            long offset = Files.size(cluster.path("CERT_LOG"));
+            try (SshConnection c = new SshSessionFactory(SshPrompter.none(), agent.socket().toString()).connect(noFiles)) {
+                assertTrue(c.isConnected());
+            }
+            String log = logFrom(offset);
+            assertTrue(log.contains("Accepted publickey for " + cluster.get("SSH_USER")) && log.contains("ED25519-CERT"), log);
+        }
     }
 
     @ParameterizedTest

@@ -38,7 +38,12 @@ import org.pvrun.transport.SshCertificate;
  *   <li>Authentication: public keys from ssh-agent (when {@code SSH_AUTH_SOCK} is set; JSch talks to the socket
  *       with Java 16's Unix-domain sockets, no extra dependency) and then the identity files; then
  *       keyboard-interactive (one-time codes) and password, asked through the {@link SshPrompter}. An encrypted
- *       key's passphrase is asked only once the server has accepted its public key.
+ *       key's passphrase is asked only once the server has accepted its public key. An identity file with
+ *       {@code KEY-cert.pub} beside it is offered with that certificate first, then alone, as OpenSSH does; a
+ *       refused login whose certificate is out of date says so ({@link SshCertificate}).
+ *   <li>Host certificates and {@code @revoked}: JSch's own, from the {@code @cert-authority} and {@code @revoked}
+ *       lines of the known_hosts file; a certificate whose CA is not trusted falls back to the plain key, which
+ *       {@link HostKeyVerifier} checks.
  *   <li>Keepalives every {@link SshOptions#keepAliveInterval()}, three unanswered ones end the session.
  *   <li>Algorithms are JSch's defaults (aes128-gcm@openssh.com is negotiated with OpenSSH).
  * </ul>
