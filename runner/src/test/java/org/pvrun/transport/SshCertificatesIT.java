@@ -100,6 +100,30 @@ class SshCertificatesIT {
         assertEquals("", Files.readString(kh));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jsch", "openssh"})
+    void aCertificateTheHostRefusesIsFollowedByTheKeyAlone(String transport) throws Exception {
+        // the login sshd trusts no CA but has the cluster's key in authorized_keys; beside a copy of that key, a
+        // certificate of it from a CA of the test's own, which that sshd refuses: the key alone must follow it
+        Path key = tmp.resolve("id_ed25519");
+        Files.copy(cluster.path("KEY"), key);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.copy(Path.of(cluster.get("KEY") + ".pub"), tmp.resolve("id_ed25519.pub"));
+        TransportContractIT.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", tmp.resolve("ca").toString());
+        TransportContractIT.run("ssh-keygen", "-q", "-s", tmp.resolve("ca").toString(), "-I", "untrusted",
+                "-n", cluster.get("SSH_USER"), tmp.resolve("id_ed25519.pub").toString());
+        assertTrue(Files.isRegularFile(tmp.resolve("id_ed25519-cert.pub")));
+        Target t = new Target("login", cluster.get("LOGIN_HOST"), cluster.port("LOGIN_PORT"), cluster.get("SSH_USER"),
+                key.toString(), List.of(), cluster.get("KNOWN_HOSTS"), "none", null, List.of(), "none", "pvbatch",
+                Display.AUTO, Duration.ofSeconds(1), Map.of(), Map.of(), transport);
+        Path log = cluster.path("LOGIN_LOG");
+        long offset = Files.size(log);
+        assertEquals(cluster.get("SSH_USER"), whoami(t, false));
+        String said = TransportContractIT.readFrom(log, offset);
+        assertTrue(said.matches("(?s).*Accepted publickey for " + cluster.get("SSH_USER") + " from \\S+ port \\d+ ssh2: ED25519 .*"),
+                said);
+    }
+
     @Test
     void jschUsesACertificateHeldBySshAgent() throws Exception {
         try (SshAgent agent = SshAgent.start(tmp)) {

@@ -145,12 +145,18 @@ public final class SshSessionFactory {
     /**
      * The key {@code key}, with its certificate when {@code cert} is given, parsed by a throw-away JSch: adding keys to
      * the session's own JSch while an agent is in use would upload them into the agent. JSch reads a certificate given
-     * as the "public key" file (and falls back to the plain key when the file is no certificate).
+     * as the "public key" file (and falls back to the plain key when the file is no certificate). Only the one-argument
+     * {@code addIdentity} gives the key alone: the three-argument one with no public key file picks up
+     * {@code KEY-cert.pub} by itself.
      */
     private static List<Identity> load(Path key, Path cert) {
         JSch loader = new JSch();
         try {
-            loader.addIdentity(key.toString(), cert == null ? null : cert.toString(), null);
+            if (cert == null) {
+                loader.addIdentity(key.toString());
+            } else {
+                loader.addIdentity(key.toString(), cert.toString(), null);
+            }
             return loader.getIdentityRepository().getIdentities();
         } catch (JSchException e) {
             throw PvrunException.environment("cannot use the SSH private key " + key
