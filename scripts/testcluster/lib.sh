@@ -38,6 +38,10 @@ LOGIN_HOST=127.0.0.1; LOGIN_PORT=2222
 JUMP_HOST=$ADDR_RJ_JUMP; JUMP_PORT=22
 INNER_HOST=$ADDR_JI_INNER; INNER_PORT=22
 CTLD_ADDR=$ADDR_RI_ROOT
+# The certificate sshd (root namespace): host key signed by the host CA, logins only by certificates of the
+# user CA. The CAs, the user keys and their certificates live in $CERT_DIR.
+CERT_HOST=127.0.0.1; CERT_PORT=2223
+CERT_DIR=$STATE/ssh/ca
 
 SLURM_DIR=$STATE/slurm
 SLURM_CONF_FILE=$SLURM_DIR/slurm.conf

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.stream.Stream;
 import org.pvrun.PvrunException;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.transport.LocalTransport;
+import org.pvrun.transport.SshCertificate;
 import org.pvrun.transport.SshHome;
 
 /**
@@ -272,6 +274,12 @@ final class OpenSshMaster {
                     + " with --accept-new-host-key. ssh said:\n" + indented + "\nIf the administrators confirm the new key,"
                     + " remove the old one (ssh-keygen -R HOST -f " + kh + ") and connect again.");
         }
+        if (text.contains("REVOKED HOST KEY") || text.contains("was revoked")) {
+            return PvrunException.environment("The host key of " + where + " is REVOKED: " + kh + " marks it (or the CA"
+                    + " that signed its certificate) @revoked, so pvrun refuses to connect, also with --accept-new-host-key."
+                    + " ssh said:\n" + indented + "\nA revoked key may be stolen and used to impersonate the host; ask its"
+                    + " administrators.");
+        }
         if (text.contains("Host key verification failed") || text.contains("host key is known for")) {
             String scan = (options.port() != null ? "-p " + options.port() + " " : "") + options.host();
             return PvrunException.environment("The host key of " + where + " is not in " + kh + " (strict host key"
@@ -281,7 +289,10 @@ final class OpenSshMaster {
                     + " >> " + kh);
         }
         if (text.contains("Permission denied") || text.contains("Too many authentication failures")) {
-            return PvrunException.environment("Could not log in to " + where + ". ssh said:\n" + indented);
+            // sshd tells the client only "denied"; an out-of-date certificate beside the key is the likely reason
+            String certProblem = SshCertificate.problemOfKeys(identities(), Instant.now());
+            return PvrunException.environment("Could not log in to " + where + (certProblem != null ? ": " + certProblem
+                    : ".") + " ssh said:\n" + indented);
         }
         if (text.contains("Could not resolve hostname")) {
             Path config = options.configFile() != null ? options.configFile() : SshHome.sshDir().resolve("config");
@@ -290,6 +301,18 @@ final class OpenSshMaster {
                     : " and /etc/ssh/ssh_config; " + SshHome.RULE));
         }
         return PvrunException.environment("Cannot connect to " + where + ". ssh said:\n" + indented);
+    }
+
+    /** The private keys ssh offers: the target's, or else OpenSSH's default ones (whose certificates it also reads). */
+    private List<Path> identities() {
+        if (options.identity() != null) {
+            return List.of(options.identity());
+        }
+        List<Path> defaults = new ArrayList<>();
+        for (String name : List.of("id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk")) {
+            defaults.add(SshHome.sshDir().resolve(name));
+        }
+        return defaults;
     }
 
     /** After ssh exited with 255: is the master gone (the connection dropped) rather than the command failing? */

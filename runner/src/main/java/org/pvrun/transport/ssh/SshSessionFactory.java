@@ -7,6 +7,7 @@ import com.jcraft.jsch.Identity;
 import com.jcraft.jsch.IdentityRepository;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.JSchRevokedHostKeyException;
 import com.jcraft.jsch.SSHAgentConnector;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.UIKeyboardInteractive;
@@ -19,12 +20,14 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Vector;
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
+import org.pvrun.transport.SshCertificate;
 
 /**
  * Turns {@link SshOptions} into a connected, authenticated {@link SshConnection}: one JSch session per hop, each
@@ -35,7 +38,12 @@ import org.pvrun.PvrunException;
  *   <li>Authentication: public keys from ssh-agent (when {@code SSH_AUTH_SOCK} is set; JSch talks to the socket
  *       with Java 16's Unix-domain sockets, no extra dependency) and then the identity files; then
  *       keyboard-interactive (one-time codes) and password, asked through the {@link SshPrompter}. An encrypted
- *       key's passphrase is asked only once the server has accepted its public key.
+ *       key's passphrase is asked only once the server has accepted its public key. An identity file with
+ *       {@code KEY-cert.pub} beside it is offered with that certificate first, then alone, as OpenSSH does; a
+ *       refused login whose certificate is out of date says so ({@link SshCertificate}).
+ *   <li>Host certificates and {@code @revoked}: JSch's own, from the {@code @cert-authority} and {@code @revoked}
+ *       lines of the known_hosts file; a certificate whose CA is not trusted falls back to the plain key, which
+ *       {@link HostKeyVerifier} checks.
  *   <li>Keepalives every {@link SshOptions#keepAliveInterval()}, three unanswered ones end the session.
  *   <li>Algorithms are JSch's defaults (aes128-gcm@openssh.com is negotiated with OpenSSH).
  * </ul>
@@ -123,17 +131,37 @@ public final class SshSessionFactory {
             if (!Files.isRegularFile(p)) {
                 throw PvrunException.environment("The SSH identity file " + p + " does not exist.");
             }
-            // a throw-away JSch only to parse the key: adding keys to the session's own JSch while an agent is in use
-            // would upload them into the agent
-            JSch loader = new JSch();
-            try {
-                loader.addIdentity(p.toString());
-                files.addAll(loader.getIdentityRepository().getIdentities());
-            } catch (JSchException e) {
-                throw PvrunException.environment("cannot use the SSH private key " + p + ": " + e.getMessage(), e);
+            // as OpenSSH does: KEY-cert.pub beside the key is offered first (the key with its certificate), then the
+            // key alone (for hosts that have it in authorized_keys)
+            Path cert = SshCertificate.besideKey(p);
+            if (Files.isRegularFile(cert)) {
+                files.addAll(load(p, cert));
             }
+            files.addAll(load(p, null));
         }
         return new Credentials(agent(), files, options.identityFiles());
+    }
+
+    /**
+     * The key {@code key}, with its certificate when {@code cert} is given, parsed by a throw-away JSch: adding keys to
+     * the session's own JSch while an agent is in use would upload them into the agent. JSch reads a certificate given
+     * as the "public key" file (and falls back to the plain key when the file is no certificate). Only the one-argument
+     * {@code addIdentity} gives the key alone: the three-argument one with no public key file picks up
+     * {@code KEY-cert.pub} by itself.
+     */
+    private static List<Identity> load(Path key, Path cert) {
+        JSch loader = new JSch();
+        try {
+            if (cert == null) {
+                loader.addIdentity(key.toString());
+            } else {
+                loader.addIdentity(key.toString(), cert.toString(), null);
+            }
+            return loader.getIdentityRepository().getIdentities();
+        } catch (JSchException e) {
+            throw PvrunException.environment("cannot use the SSH private key " + key
+                    + (cert == null ? "" : " with its certificate " + cert) + ": " + e.getMessage(), e);
+        }
     }
 
     private IdentityRepository agent() {
@@ -164,6 +192,18 @@ public final class SshSessionFactory {
                 && !(root instanceof SocketTimeoutException)) {
             Thread.currentThread().interrupt();
             return new PvrunException(ExitCode.INTERRUPTED, "interrupted while connecting to " + where, e);
+        }
+        if (e instanceof JSchRevokedHostKeyException) {
+            String name = hop.port() == 22 ? hop.host() : "[" + hop.host() + "]:" + hop.port();
+            return PvrunException.environment("The host key of " + name + " is REVOKED: " + options.knownHosts()
+                    + " marks it (or the CA that signed its certificate) @revoked, so pvrun refuses to connect, also with"
+                    + " --accept-new-host-key.\n  JSch: " + msg + "\nA revoked key may be stolen and used to impersonate"
+                    + " the host; ask its administrators.", e);
+        }
+        String certProblem = SshCertificate.problemOfKeys(options.identityFiles(), Instant.now());
+        if ((msg.startsWith("Auth fail") || msg.startsWith("Auth cancel")) && certProblem != null) {
+            return PvrunException.environment("Could not log in to " + where + ": " + certProblem + "\n"
+                    + "  keys offered: " + credentials.describe() + " (JSch: " + msg + ")", e);
         }
         if (msg.startsWith("Auth fail") || msg.startsWith("Auth cancel")) {
             return PvrunException.environment("Could not log in to " + where + ": the server accepted none of the"
@@ -256,7 +296,12 @@ public final class SshSessionFactory {
         }
 
         String describe() {
-            String keys = fileNames.isEmpty() ? "no identity files" : "identity files " + fileNames;
+            List<String> names = new ArrayList<>();
+            for (Path f : fileNames) {
+                Path cert = SshCertificate.besideKey(f);
+                names.add(Files.isRegularFile(cert) ? f + " with its certificate " + cert.getFileName() : f.toString());
+            }
+            String keys = fileNames.isEmpty() ? "no identity files" : "identity files " + names;
             String agentPart = agent == null ? "no ssh-agent" : "ssh-agent with " + agentIdentities().size() + " key(s)";
             return keys + "; " + agentPart;
         }

@@ -10,13 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pvrun.ExitCode;
 import org.pvrun.PvrunException;
 import org.pvrun.spec.Target;
+import org.pvrun.testing.SshAgent;
 import org.pvrun.transport.Transport;
 import org.pvrun.transport.TransportContractIT;
 import org.pvrun.connect.Transports;
@@ -148,12 +147,9 @@ class SshTransportIT extends TransportContractIT {
 
     @Test
     void sshAgentKeysAreUsed() throws Exception {
-        Path socket = tmp.resolve("agent.sock");
-        String agentOut = run("ssh-agent", "-a", socket.toString(), "-s");
-        Matcher pid = Pattern.compile("SSH_AGENT_PID=(\\d+)").matcher(agentOut);
-        assertTrue(pid.find(), agentOut);
-        try {
-            sshAdd(socket, cluster.get("KEY"));
+        try (SshAgent agent = SshAgent.start(tmp)) {
+            Path socket = agent.socket();
+            agent.add(cluster.get("KEY"));
             SshOptions noFiles = cluster.login().withIdentityFiles(List.of());
             try (SshConnection c = new SshSessionFactory(SshPrompter.none(), socket.toString()).connect(noFiles)) {
                 assertTrue(c.isConnected());
@@ -164,28 +160,21 @@ class SshTransportIT extends TransportContractIT {
             // The agent now holds six keys the server does not know, then the decrypted encrypted key. Offered in the
             // agent's order, the strangers would use up the server's MaxAuthTries (6); the configured identity file's
             // copy in the agent goes first, so this logs in, and without asking for the passphrase.
-            run("env", "SSH_AUTH_SOCK=" + socket, "ssh-add", "-D");
+            agent.add("-D");
             for (int i = 0; i < 6; i++) {
                 Path stranger = tmp.resolve("stranger" + i);
                 run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.toString());
-                sshAdd(socket, stranger.toString());
+                agent.add(stranger.toString());
             }
             Path askpass = tmp.resolve("askpass.sh");
             Files.writeString(askpass, "#!/bin/sh\necho '" + cluster.get("KEY_ENC_PASSPHRASE") + "'\n");
             askpass.toFile().setExecutable(true);
-            run("env", "SSH_AUTH_SOCK=" + socket, "SSH_ASKPASS=" + askpass, "SSH_ASKPASS_REQUIRE=force", "ssh-add",
-                    cluster.get("KEY_ENC"));
+            agent.add("SSH_ASKPASS=" + askpass, "SSH_ASKPASS_REQUIRE=force", cluster.get("KEY_ENC"));
             SshOptions encrypted = cluster.login().withIdentityFiles(List.of(cluster.path("KEY_ENC")));
             try (SshConnection c = new SshSessionFactory(SshPrompter.none(), socket.toString()).connect(encrypted)) {
                 assertTrue(c.isConnected());
             }
-        } finally {
-            ProcessHandle.of(Long.parseLong(pid.group(1))).ifPresent(ProcessHandle::destroy);
         }
-    }
-
-    private static void sshAdd(Path socket, String key) throws Exception {
-        run("env", "SSH_AUTH_SOCK=" + socket, "ssh-add", key);
     }
 
     private static SshConnection connect(SshOptions options) {
