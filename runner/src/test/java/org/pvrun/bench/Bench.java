@@ -349,7 +349,10 @@ public final class Bench {
                     + "  jsch:\n" + login + "    scheduler: none\n"
                     + "  openssh:\n" + login + "    scheduler: none\n    transport: openssh\n"
                     + "  ci-slurm:\n" + login + "    display: xvfb\n    scheduler: slurm\n"
-                    + "    resources: {partition: " + cluster("PARTITION") + ", time: \"00:10:00\"}\n");
+                    + "    resources: {partition: " + cluster("PARTITION") + ", time: \"00:10:00\"}\n"
+                    // the test cluster's two Slurm nodes (its partition "multi": node1 and node2)
+                    + "  ci-slurm-2nodes:\n" + login + "    display: xvfb\n    scheduler: slurm\n"
+                    + "    resources: {partition: multi, time: \"00:10:00\"}\n");
             ssh("rm -rf " + remote + " && mkdir -m 0755 " + remote);
         }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pvrun.results.ManifestIO;
 import org.pvrun.testing.Cli;
 import org.pvrun.testing.TestCluster;
+import org.pvrun.util.Hashes;
 
 /**
  * Faults at random moments (docs/reliability.md#faults-at-random-moments): a 200-task sweep through SSH and the
@@ -163,6 +164,144 @@ class ChaosIT {
         assertEquals(0, list.exitCode(), where + ": " + list);
         assertTrue(list.out().contains(run.getFileName().toString()), where + ": " + list);
         return kills;
+    }
+
+    // ------------------------------------------------------------------------------- chosen steps
+
+    /**
+     * A smaller sweep for kills at chosen steps: 8 tasks, 2 to a job, a 16 MiB input to stage and an 8 MiB output
+     * a task to fetch, so that staging and fetching last long enough to be killed in.
+     */
+    Path stepSpec() throws IOException {
+        Files.write(dir.resolve("blob.bin"), FaultsIT.randomBytes(16 << 20));
+        Files.writeString(dir.resolve("steps.py"), "import os, pvrun\n"
+                + "assert os.path.getsize('blob.bin') == 16 << 20\n"
+                + "open('out.txt', 'w').write(str(pvrun.params['i']) * 1000)\n"
+                + "open('big.bin', 'wb').write(os.urandom(8 << 20))\n");
+        return Files.writeString(dir.resolve("steps.yaml"), "name: chaos\nscript: steps.py\ninputs: [blob.bin]\n"
+                + "outputs: [out.txt, big.bin]\nsweep: {i: {from: 0, to: 7, step: 1}}\ntasks_per_job: 2\n");
+    }
+
+    /** When to kill: true once the first start of the trial has reached the step. */
+    interface Step {
+        boolean reached(String said, Path work) throws IOException;
+    }
+
+    static Step traced(String step) {
+        return (said, work) -> said.lines().anyMatch(l -> l.startsWith("pvrun-trace") && l.endsWith("  " + step));
+    }
+
+    /**
+     * Kills timed to a chosen step rather than by chance: SIGKILL of {@code pvrun run} as soon as it reaches each
+     * step (by its PVRUN_TRACE lines, by the files it writes, or by a submission whose answer is held back), then
+     * {@code pvrun fetch} (or the pipeline again, when it says so) until the run is complete, checked as above.
+     */
+    @Test
+    void killedAtChosenStepsNothingIsLostNothingRepeated() throws Exception {
+        TestCluster cluster = TestCluster.require();
+        Path targets = cluster.targetsFile(dir);
+        Path spec = stepSpec();
+        String cache = Path.of(cluster.get("WORKDIR"), Engine.CACHE).toString();
+        Path sbatchLog = Files.createTempFile("pvrun-chaos", ".sbatch");
+        Path hold = dir.resolve("hold-the-answer");
+        Path held = dir.resolve("answer-held");
+        Files.setPosixFilePermissions(sbatchLog, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        // the wrapper runs as the target's user: it looks for the hold file and leaves its mark here
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Map<String, Step> steps = new java.util.LinkedHashMap<>();
+        steps.put("before staging (run dir made)", traced("run dir"));
+        String blob = Hashes.sha256(dir.resolve("blob.bin"));  // new random bytes: not in the target's cache yet
+        steps.put("mid-upload of the input", (said, work) -> FaultsIT.anyFile(Path.of(cache),
+                n -> n.startsWith("." + blob + ".part-")));
+        steps.put("after staging, before sbatch", traced("staged"));
+        steps.put("between sbatch and its answer", (said, work) -> Files.exists(held));
+        steps.put("after the submission is recorded", traced("submitted"));
+        steps.put("at the first poll", traced("poll"));
+        steps.put("as collection starts", traced("collect"));
+        steps.put("mid-fetch of an 8 MiB output", (said, work) -> FaultsIT.anyFile(work.resolve("results"),
+                n -> n.startsWith(".big.bin") || n.startsWith(".big.bin.part-")));
+        String wrapper = "#!/bin/sh\nfor a; do s=$a; done\necho \"$s\" >>" + sbatchLog + "\n"
+                + "if [ -e " + hold + " ]; then out=$(/usr/bin/sbatch \"$@\"); rc=$?; touch " + held
+                + "; sleep 60; echo \"$out\"; exit $rc; fi\nexec /usr/bin/sbatch \"$@\"\n";
+        int trial = 0;
+        try (AutoCloseable wrap = cluster.remotePath(Map.of("sbatch", wrapper))) {
+            for (Map.Entry<String, Step> step : steps.entrySet()) {
+                String where = "kill " + step.getKey();
+                Path work = Files.createDirectories(dir.resolve("step" + trial++));
+                Files.deleteIfExists(held);
+                if (step.getKey().startsWith("between sbatch")) {
+                    Files.writeString(hold, "");
+                }
+                try {
+                    chosenStep(step.getValue(), targets, spec, work, sbatchLog, where);
+                } finally {
+                    Files.deleteIfExists(hold);
+                }
+                System.out.printf("ChaosIT: killed %s: complete afterwards, nothing repeated%n", step.getKey());
+            }
+        } finally {
+            Files.deleteIfExists(sbatchLog);
+            Files.deleteIfExists(Path.of(cache, blob));
+        }
+    }
+
+    void chosenStep(Step step, Path targets, Path spec, Path work, Path sbatchLog, String where) throws Exception {
+        Path results = work.resolve("results");
+        Map<String, String> env = Map.of("PVRUN_STATE", work.resolve("state").toString(), "PVRUN_TRACE", "1");
+        StringBuilder story = new StringBuilder();
+        Path first = work.resolve("out-0.txt");
+        Process p = FaultsIT.pvrun(first, env, "run", spec.toString(), "-t", "ci-slurm-2nodes", "--targets",
+                targets.toString(), "-o", results.toString());
+        FaultsIT.waitUntil(where, 240, () -> step.reached(FaultsIT.read(first), work) || !p.isAlive());
+        assertTrue(p.isAlive(), where + ": pvrun ended before the step:\n" + FaultsIT.read(first));
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+        story.append(FaultsIT.read(first)).append("(killed ").append(where).append(")\n");
+        int ended = -1;
+        boolean again = false;
+        for (int attempt = 1; attempt < 6 && ended != 0; attempt++) {
+            Path run = recordedRun(results);
+            List<String> args = run == null || again
+                    ? List.of("run", spec.toString(), "-t", "ci-slurm-2nodes", "--targets", targets.toString(),
+                            "-o", results.toString())
+                    : List.of("fetch", run.getFileName().toString());
+            Path out = work.resolve("out-" + attempt + ".txt");
+            Process q = FaultsIT.pvrun(out, env, args.toArray(String[]::new));
+            story.append("---- start ").append(attempt).append(": ").append(String.join(" ", args)).append('\n');
+            assertTrue(q.waitFor(300, TimeUnit.SECONDS), where + ": pvrun did not end:\n" + story + FaultsIT.read(out));
+            ended = q.exitValue();
+            story.append(FaultsIT.read(out)).append("(exit ").append(ended).append(")\n");
+            again = ended == 3 && FaultsIT.read(out).contains("Run the pipeline again");
+            assertTrue(ended == 0 || ended == 3, where + ": exit " + ended + ":\n" + story);
+        }
+        assertEquals(0, ended, where + ": not complete:\n" + story);
+        Path run = recordedRun(results);
+        JsonNode m = ManifestIO.JSON.readTree(run.resolve(ManifestIO.FILE).toFile());
+        assertEquals("succeeded", m.get("status").asText(), where);
+        assertEquals(8, m.get("tasks").size(), where);
+        for (JsonNode t : m.get("tasks")) {
+            long ok = 0;
+            for (JsonNode a : t.get("attempts")) {
+                ok += a.has("exit_code") && a.get("exit_code").asInt() == 0 ? 1 : 0;
+            }
+            assertEquals(1, ok, where + ": one successful attempt: " + t + "\n" + story);
+            assertEquals(String.valueOf(t.get("index").asInt()).repeat(1000),
+                    Files.readString(run.resolve(String.format("tasks/%04d/out.txt", t.get("index").asInt()))), where);
+        }
+        FaultsIT.assertComplete(run);
+        FaultsIT.assertNoPartialFiles(run);
+        String remote = m.get("remote_dir").asText();
+        Map<String, Integer> submitted = new HashMap<>();
+        for (String line : Files.readAllLines(sbatchLog)) {
+            if (line.startsWith(remote + "/")) {
+                submitted.merge(line, 1, Integer::sum);
+            }
+        }
+        assertFalse(submitted.isEmpty(), where + ": no submission of " + remote + " counted");
+        submitted.forEach((script, n) -> assertEquals(1, n, where + ": " + script + " submitted " + n + " times\n" + story));
+        Cli.Result list = Cli.run(env, "list");
+        assertEquals(0, list.exitCode(), where + ": " + list);
+        assertTrue(list.out().contains(run.getFileName().toString()), where + ": " + list);
     }
 
     /**
