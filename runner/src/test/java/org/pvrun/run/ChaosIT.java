@@ -210,9 +210,10 @@ class ChaosIT {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Map<String, Step> steps = new java.util.LinkedHashMap<>();
         steps.put("before staging (run dir made)", traced("run dir"));
-        String blob = Hashes.sha256(dir.resolve("blob.bin"));  // new random bytes: not in the target's cache yet
+        // each step's input new random bytes, so that it is not in the target's cache yet and is sent again
+        List<String> blobs = new ArrayList<>();
         steps.put("mid-upload of the input", (said, work) -> FaultsIT.anyFile(Path.of(cache),
-                n -> n.startsWith("." + blob + ".part-")));
+                n -> n.startsWith("." + blobs.get(blobs.size() - 1) + ".part-")));
         steps.put("after staging, before sbatch", traced("staged"));
         steps.put("between sbatch and its answer", (said, work) -> Files.exists(held));
         steps.put("after the submission is recorded", traced("submitted"));
@@ -229,6 +230,8 @@ class ChaosIT {
                 String where = "kill " + step.getKey();
                 Path work = Files.createDirectories(dir.resolve("step" + trial++));
                 Files.deleteIfExists(held);
+                Files.write(dir.resolve("blob.bin"), FaultsIT.randomBytes(16 << 20));
+                blobs.add(Hashes.sha256(dir.resolve("blob.bin")));
                 if (step.getKey().startsWith("between sbatch")) {
                     Files.writeString(hold, "");
                 }
@@ -241,7 +244,9 @@ class ChaosIT {
             }
         } finally {
             Files.deleteIfExists(sbatchLog);
-            Files.deleteIfExists(Path.of(cache, blob));
+            for (String blob : blobs) {
+                Files.deleteIfExists(Path.of(cache, blob));
+            }
         }
     }
 
