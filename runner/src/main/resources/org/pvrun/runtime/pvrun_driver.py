@@ -230,7 +230,7 @@ def run_task(task, rank, others, outside, stop_file=None):
                                        _beside_status(task, pvrun_frames.PROGRESS_SUFFIX), kept, stop_file,
                                        animation.get("times"), animation.get("frames_per_task", 0),
                                        animation.get("count", False))
-        outside.start(task["dir"])
+        outside.start(task["dir"], os.path.dirname(task["status"]))
         if task.get("state") is not None:
             # a state file instead of a script: the copy is the state, rewritten and loaded (docs/state-files.md)
             pvrun_state.render(script, task["dir"], task["state"], split is not None)

@@ -15,6 +15,7 @@ _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 class OutsideWrites:
     def __init__(self):
         self.folder = None
+        self.own = None
         self.paths = []
         home = os.path.expanduser("~")
         # where programs keep their own state, not results: devices, caches and settings (~/.cache, ~/.config)
@@ -23,9 +24,12 @@ class OutsideWrites:
         sys.addaudithook(self._audit)
         self._wrap_paraview()
 
-    def start(self, folder):
+    def start(self, folder, own=None):
+        """Watches from now on; ``own`` is the folder of pvrun's own records of the task (its status folder, where
+        a split animation's frame logs are written while the script runs), not the script's writes."""
         self.paths = []
         self.folder = os.path.realpath(folder)
+        self.own = os.path.realpath(own) + os.sep if own else None
 
     def stop(self):
         self.folder = None
@@ -40,7 +44,7 @@ class OutsideWrites:
         except (TypeError, ValueError, OSError):
             return
         if p == self.folder or p.startswith(self.folder + os.sep) or p.startswith(self.ignored) \
-                or os.sep + "__pycache__" + os.sep in p:
+                or os.sep + "__pycache__" + os.sep in p or (self.own and p.startswith(self.own)):
             return
         if p not in self.paths:
             self.paths.append(p)
