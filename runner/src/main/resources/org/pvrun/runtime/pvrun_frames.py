@@ -7,8 +7,9 @@ frame 42 whichever task renders it), so the frames of all tasks together are the
 The window is computed from the task's part and the animation's frame count, which ParaView's own
 SaveAnimation options give for the script's scene and view (Sequence: NumberOfFrames; Snap To TimeSteps:
 the time steps), so every task finds the same count. Each frame of the window is then rendered by setting
-the scene to that frame's time (as ParaView's players compute it) and saving a screenshot under the name
-SaveAnimation gives it. Not SaveAnimation's own FrameWindow: in ParaView 5.11 a window of several frames
+the scene to that frame's time (as ParaView's players compute it, with the scene's own render on a time
+change switched off as SaveAnimation switches it off) and saving a screenshot under the name SaveAnimation
+gives it. Not SaveAnimation's own FrameWindow: in ParaView 5.11 a window of several frames
 drops frames at its edges ([1, 3] wrote nothing, [2, 4] wrote 2 and 3) and a window of one frame renders the
 last frame at a slightly different time; screenshots at the player's times were byte-identical to a bare
 run's frames (measured on a 10-frame camera orbit).
@@ -150,6 +151,27 @@ def frame_times(scene):
     raise ValueError("animation: split needs the scene's PlayMode 'Sequence' or 'Snap To TimeSteps', not %r" % mode)
 
 
+class _StillRenders:
+    """The scene's own render on each time change switched off while a window is saved, as SaveAnimation does
+    (vtkSMAnimationScene's OverrideStillRender): setting the frame's time would otherwise render every view at
+    its own size before the screenshot renders it again at the image's (measured on a 60-frame time series:
+    359 renders against SaveAnimation's 301, 13.5 s against 10.7 s; the frames are the same bytes)."""
+
+    def __init__(self, scene):
+        self.scene = None
+        try:
+            scene_object = scene.GetClientSideObject()  # None outside a built-in or symmetric session
+            if scene_object is not None and hasattr(scene_object, "SetOverrideStillRender"):
+                scene_object.SetOverrideStillRender(1)
+                self.scene = scene_object
+        except Exception:  # an older ParaView without it renders as before
+            self.scene = None
+
+    def restore(self):
+        if self.scene is not None:
+            self.scene.SetOverrideStillRender(0)
+
+
 class Split:
     """Installed in paraview.simple for one task; ``restore`` puts ParaView's own SaveAnimation back.
 
@@ -207,17 +229,21 @@ class Split:
         base, ext = os.path.splitext(filename)
         self.saved.append({"file": filename, "first": first, "total": total,
                            "window": [first + lo, first + hi]})
-        for k in range(first + lo, first + hi):
-            name = base + (suffix % k) + ext
-            if k in self.kept and self.kept[k] == os.path.normpath(os.path.abspath(name)):
-                self._frame_done(k, name, total, log=False)  # rendered by an earlier attempt
-                continue
-            scene.AnimationTime = times[k]
-            simple.SaveScreenshot(name, view, **params)
-            self._frame_done(k, name, total)
-            if k + 1 < first + hi and _all_stop(self.stop_file):
-                raise WallTime("stopped at the job's wall time after frame %d: %d of the task's %d frames done"
-                               % (k, k + 1 - first - lo, hi - lo))
+        still = _StillRenders(scene)
+        try:
+            for k in range(first + lo, first + hi):
+                name = base + (suffix % k) + ext
+                if k in self.kept and self.kept[k] == os.path.normpath(os.path.abspath(name)):
+                    self._frame_done(k, name, total, log=False)  # rendered by an earlier attempt
+                    continue
+                scene.AnimationTime = times[k]
+                simple.SaveScreenshot(name, view, **params)
+                self._frame_done(k, name, total)
+                if k + 1 < first + hi and _all_stop(self.stop_file):
+                    raise WallTime("stopped at the job's wall time after frame %d: %d of the task's %d frames done"
+                                   % (k, k + 1 - first - lo, hi - lo))
+        finally:
+            still.restore()
         return True
 
     def save_screenshot(self, filename, viewOrLayout=None, **params):
