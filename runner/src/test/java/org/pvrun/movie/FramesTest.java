@@ -49,4 +49,33 @@ class FramesTest {
         assertEquals(List.of("frame 0 was rendered by more than one task: tasks/0000/s0.png, tasks/0001/s0.png",
                 "1 of 3 frames missing: 1"), f.check(run, 0, 3).problems());
     }
+
+    @Test
+    void blankOddSizedAndBrokenFramesAreNamedInFrameOrder() throws Exception {
+        List<String> outputs = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            String file = String.format("frames/x.%04d.png", k);
+            if (k == 7) {
+                outputs.add(frame(k % 3, file, 0));  // setRGB(1, 1, black) on black: one colour
+            } else if (k == 23) {
+                Path p = Files.createDirectories(run.resolve(String.format("tasks/%04d/frames", k % 3))).resolve("x.0023.png");
+                ImageIO.write(new BufferedImage(4, 6, BufferedImage.TYPE_INT_RGB), "png", p.toFile());
+                outputs.add(run.relativize(p).toString());
+            } else if (k == 31) {
+                Path p = Files.createDirectories(run.resolve(String.format("tasks/%04d/frames", k % 3))).resolve("x.0031.png");
+                Files.writeString(p, "not a png");
+                outputs.add(run.relativize(p).toString());
+            } else {
+                outputs.add(frame(k % 3, file, 0x010101 * (k + 1)));
+            }
+        }
+        Frames f = Frames.gather("frames/x.png", outputs);
+        Frames.Check check = f.check(run, 0, 41);
+        assertEquals(List.of("1 of 41 frames missing: 40",
+                "frame 7 (tasks/0001/frames/x.0007.png) is blank (one colour): a failed offscreen context renders such frames",
+                "frame 23 is 4x6, the others 8x6",
+                "frame 23 (tasks/0002/frames/x.0023.png) is blank (one colour): a failed offscreen context renders such frames",
+                "frame 31 (tasks/0001/frames/x.0031.png) is not an image"), check.problems());
+        assertEquals(8, check.width());
+    }
 }
