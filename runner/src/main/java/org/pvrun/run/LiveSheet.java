@@ -27,7 +27,8 @@ import org.pvrun.util.Versions;
  * write them; on a remote target only the sampled frames are fetched, into {@code RUN/live/} (at most 64 files,
  * and only those not fetched before). When the run ends, {@link #clear} removes the page and {@code live/}, and the
  * run's report takes the page's place. A live sheet that cannot be made is no reason to stop a render: the first
- * failure is said once and the sheet is left as it was.
+ * failure is said once and the sheet is left as it was; it is tried again a period later (a connection lost for a
+ * moment, a frame a retry removed), and given up after {@link #TRIES} failures in a row.
  */
 final class LiveSheet {
     static final String DIR = "live";
@@ -42,7 +43,9 @@ final class LiveSheet {
     private final long period;
     private long next = System.nanoTime();
     private int lastDone = -1;
-    private boolean failed;
+    /** Failures in a row after which the sheet is left as it was for the rest of the run. */
+    static final int TRIES = 3;
+    private int failures;
 
     LiveSheet(Session s) {
         this.s = s;
@@ -56,7 +59,7 @@ final class LiveSheet {
 
     /** After a poll: the sheet made again when frames were added since and the period has passed. */
     void update(JobFiles files) {
-        if (!enabled || failed || files.frames.isEmpty() || System.nanoTime() - next < 0) {
+        if (!enabled || failures >= TRIES || files.frames.isEmpty() || System.nanoTime() - next < 0) {
             return;
         }
         int done = files.frames.values().stream().mapToInt(f -> f[0]).sum();
@@ -68,9 +71,14 @@ final class LiveSheet {
         try {
             make(Math.min(done, total), total);
             lastDone = done;
+            failures = 0;
         } catch (IOException | RuntimeException e) {
-            failed = true;
-            s.o.err().println("pvrun: warning: no live contact sheet: " + e.getMessage());
+            if (++failures == 1) {
+                s.o.err().println("pvrun: warning: the live contact sheet could not be made (tried again later): "
+                        + e.getMessage());
+            } else if (failures == TRIES) {
+                s.o.err().println("pvrun: warning: no live contact sheet for the rest of this run: " + e.getMessage());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
