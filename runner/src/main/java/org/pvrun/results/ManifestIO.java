@@ -76,4 +76,34 @@ public final class ManifestIO {
             Files.deleteIfExists(tmp);
         }
     }
+
+    /** The temporary name {@link #writeAtomically} writes to: {@code .NAME.PID.NANOS.tmp}. */
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.(\\d{1,10})\\.[0-9a-f]+\\.tmp");
+
+    /**
+     * Removes from {@code dir} (not below it) the temporary files of {@link #writeAtomically} whose writer is no longer
+     * alive: a pvrun killed while it wrote {@code run.json} or the manifest leaves one, which no later run would
+     * otherwise remove (found by the chaos soak run, docs/reliability.md). A live writer's file is left alone.
+     *
+     * @return how many were removed
+     */
+    public static int removeStaleTemporaries(Path dir) throws IOException {
+        int removed = 0;
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path f : entries) {
+                java.util.regex.Matcher m = TEMPORARY.matcher(f.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && !alive(Long.parseLong(m.group(1)))) {
+                    removed += Files.deleteIfExists(f) ? 1 : 0;
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
+        return removed;
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
 }

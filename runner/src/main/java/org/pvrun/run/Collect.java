@@ -48,6 +48,8 @@ final class Collect {
 
     RunResult collect() throws IOException, InterruptedException {
         LiveSheet.clear(s.localRun);  // the live page of a running animation: the run's report takes its place
+        // what an earlier pvrun killed while writing run.json or the manifest left behind
+        ManifestIO.removeStaleTemporaries(s.localRun);
         s.trace("collect");
         boolean cancelled = Interruption.interrupted() || RunRecord.CANCELLED.equals(s.rec.state());
         Map<Integer, Manifest.TaskRecord> kept = cancelled ? earlierSucceeded() : Map.of();

@@ -51,4 +51,25 @@ class ManifestIOTest {
             assertEquals(List.of(file), files.toList());
         }
     }
+
+    @Test
+    void aKilledWritersTemporaryIsRemovedALiveOnesIsNot() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long dead = gone.pid();
+        long self = ProcessHandle.current().pid();
+        List<String> names = List.of(".run.json." + dead + ".18c2f0a9.tmp", ".manifest.json." + dead + ".7.tmp",
+                ".run.json." + self + ".18c2f0aa.tmp", ".notes.tmp", ".run.json." + dead + ".xyz.tmp", "run.json");
+        for (String n : names) {
+            Files.writeString(dir.resolve(n), "x");
+        }
+        Files.createDirectory(dir.resolve(".report.html." + dead + ".1.tmp"));
+        assertEquals(2, ManifestIO.removeStaleTemporaries(dir));
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.Set.of(".notes.tmp", ".report.html." + dead + ".1.tmp", ".run.json." + dead + ".xyz.tmp",
+                    ".run.json." + self + ".18c2f0aa.tmp", "run.json"),
+                    files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+        assertEquals(0, ManifestIO.removeStaleTemporaries(dir.resolve("no-such-folder")));
+    }
 }

@@ -36,12 +36,15 @@ import org.pvrun.util.Hashes;
  * the run ends cancelled, its finished tasks kept, and the queue is empty.
  *
  * <p>Trials and seed: {@code -Dpvrun.chaos.trials=20} (the CI run) and {@code -Dpvrun.chaos.seed=...}; the seed
- * of a failing trial is in the failure message. The long run is documented in docs/reliability.md.
+ * of a failing trial is in the failure message, and {@code -Dpvrun.chaos.only=N} runs trial N alone. The long run
+ * is documented in docs/reliability.md.
  */
 @Tag("integration")
 class ChaosIT {
     static final int TRIALS = Integer.getInteger("pvrun.chaos.trials", 20);
     static final long SEED = Long.getLong("pvrun.chaos.seed", 20261202L);
+    /** {@code -Dpvrun.chaos.only=N}: only trial N of the seeded sequence (the one a failure named). */
+    static final int ONLY = Integer.getInteger("pvrun.chaos.only", -1);
 
     @TempDir
     Path dir;
@@ -78,6 +81,9 @@ class ChaosIT {
                 "#!/bin/sh\nfor a; do s=$a; done\necho \"$s\" >>" + sbatchLog + "\nexec /usr/bin/sbatch \"$@\"\n"))) {
             for (int trial = 0; trial < TRIALS; trial++) {
                 long trialSeed = random.nextLong();
+                if (ONLY >= 0 && trial != ONLY) {
+                    continue;  // -Dpvrun.chaos.only=N: that trial again, with its own seed
+                }
                 String where = "trial " + trial + " (ChaosIT seed " + SEED + ", trial seed " + trialSeed + ")";
                 kills += trial(new SplittableRandom(trialSeed), targets, spec, dir.resolve("t" + trial), sbatchLog, where);
             }
@@ -134,6 +140,16 @@ class ChaosIT {
             assertTrue(ended == 0 || ended == 3, where + ": exit " + ended + ":\n" + story);
         }
         assertEquals(0, ended, where + ": not complete after 12 starts:\n" + story);
+        try {
+            return checked(results, sbatchLog, env, where, kills);
+        } catch (AssertionError | IOException e) {
+            // the whole story of the trial with whatever check failed: what each start printed, when it was killed
+            throw new AssertionError(e.getMessage() + "\n" + where + ":\n" + story, e);
+        }
+    }
+
+    /** The checks after a trial's run completed; returns the trial's kills. */
+    private int checked(Path results, Path sbatchLog, Map<String, String> env, String where, int kills) throws IOException {
         Path run = recordedRun(results);
         JsonNode m = ManifestIO.JSON.readTree(run.resolve(ManifestIO.FILE).toFile());
         assertEquals("succeeded", m.get("status").asText(), where);

@@ -215,7 +215,14 @@ class FaultsIT {
 
     static void assertNoPartialFiles(Path runDir) throws IOException {
         // pvrun's temporary names are .NAME.part-RANDOM, rsync's .NAME.RANDOM: nothing in a run directory is hidden
-        assertFalse(anyFile(runDir, n -> n.startsWith(".")), "a temporary file was left in " + runDir);
+        if (anyFile(runDir, n -> n.startsWith("."))) {
+            List<String> hidden;
+            try (Stream<Path> s = Files.walk(runDir)) {
+                hidden = s.filter(p -> p.getFileName().toString().startsWith(".")).map(p -> runDir.relativize(p).toString())
+                        .toList();
+            }
+            fail("a temporary file was left in " + runDir + ": " + hidden);
+        }
         assertFalse(Files.exists(runDir.resolve(".fetch")), ".fetch left behind in " + runDir);
     }
 
