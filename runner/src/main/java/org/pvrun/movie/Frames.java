@@ -2,6 +2,7 @@ package org.pvrun.movie;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
 
@@ -96,25 +96,23 @@ public record Frames(String name, List<String> frames, List<Integer> numbers) {
         // problems still said in frame order
         List<Map.Entry<Integer, String>> single = byNumber.entrySet().stream().filter(e -> !e.getValue().contains("\n"))
                 .toList();
-        Look[] looks = new Look[single.size()];
-        IOException[] failed = new IOException[1];
-        IntStream.range(0, looks.length).parallel().forEach(i -> {
-            try {
-                looks[i] = Look.of(runDir.resolve(single.get(i).getValue()));
-            } catch (IOException e) {
-                synchronized (failed) {
-                    failed[0] = e;
+        List<Look> looks;
+        try {
+            looks = single.parallelStream().map(e -> {
+                try {
+                    return Look.of(runDir.resolve(e.getValue()));
+                } catch (IOException io) {
+                    throw new UncheckedIOException(io);
                 }
-            }
-        });
-        if (failed[0] != null) {
-            throw failed[0];
+            }).toList();  // in frame order; null where a file is not an image
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         int width = -1;
         int height = -1;
-        for (int i = 0; i < looks.length; i++) {
+        for (int i = 0; i < looks.size(); i++) {
             Map.Entry<Integer, String> e = single.get(i);
-            Look look = looks[i];
+            Look look = looks.get(i);
             if (look == null) {
                 problems.add("frame " + e.getKey() + " (" + e.getValue() + ") is not an image");
                 continue;

@@ -129,8 +129,7 @@ public final class Baselines {
     /** Copy under a hidden temporary name in the destination folder, then rename over the old file. */
     static void copyAtomically(Path src, Path dest) throws IOException {
         Files.createDirectories(dest.getParent());
-        Path tmp = dest.resolveSibling("." + dest.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(System.nanoTime()) + ".tmp");
+        Path tmp = ManifestIO.temporaryFor(dest);
         try {
             Files.copy(src, tmp);
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

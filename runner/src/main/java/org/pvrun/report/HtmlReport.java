@@ -21,6 +21,7 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
 import org.pvrun.results.Manifest;
+import org.pvrun.results.ManifestIO;
 import org.pvrun.util.Streams;
 
 /**
@@ -65,8 +66,7 @@ public final class HtmlReport {
     static Path write(Path runDir, Manifest m, long embedLimit) throws IOException {
         Path dir = runDir.toAbsolutePath().normalize();
         Path file = dir.resolve(FILE);
-        Path tmp = dir.resolve("." + FILE + "." + ProcessHandle.current().pid() + "." + Long.toHexString(System.nanoTime())
-                + ".tmp");
+        Path tmp = ManifestIO.temporaryFor(file);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);

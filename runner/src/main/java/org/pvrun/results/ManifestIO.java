@@ -52,8 +52,7 @@ public final class ManifestIO {
 
     public static void writeAtomically(Path file, Content content) throws IOException {
         // a fresh name created exclusively, so the file gets the user's umask (createTempFile would force 0600)
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(System.nanoTime()) + ".tmp");
+        Path tmp = temporaryFor(file);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -77,11 +76,21 @@ public final class ManifestIO {
         }
     }
 
-    /** The temporary name {@link #writeAtomically} writes to: {@code .NAME.PID.NANOS.tmp}. */
+    /**
+     * The hidden name a file is written under before it is renamed into place, beside it:
+     * {@code .NAME.PID.NANOS.tmp} (this process's id, so that {@link #removeStaleTemporaries} knows a killed writer's
+     * file from a live one's). Every atomic write of pvrun's own files uses it.
+     */
+    public static Path temporaryFor(Path file) {
+        return file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp");
+    }
+
+    /** {@link #temporaryFor}'s names; group 1 is the writer's process id. */
     private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.(\\d{1,10})\\.[0-9a-f]+\\.tmp");
 
     /**
-     * Removes from {@code dir} (not below it) the temporary files of {@link #writeAtomically} whose writer is no longer
+     * Removes from {@code dir} (not below it) the temporary files ({@link #temporaryFor}) whose writer is no longer
      * alive: a pvrun killed while it wrote {@code run.json} or the manifest leaves one, which no later run would
      * otherwise remove (found by the chaos soak run, docs/reliability.md). A live writer's file is left alone.
      *
