@@ -102,7 +102,7 @@ final class SshExec {
      */
     private void connectExec(ChannelExec channel) throws JSchException {
         try {
-            channel.connect(sessions.timeoutMs());
+            channel.connect(SshSessions.CHANNEL_OPEN);
         } catch (JSchException e) {
             if (!(e.getCause() instanceof NullPointerException) || !channel.isClosed()) {
                 throw e;

@@ -95,9 +95,13 @@ final class SshSessions {
         return new ConnectionLostException(e.getMessage(), e, mayHaveRun);
     }
 
-    int timeoutMs() {
-        return (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis());
-    }
+    /**
+     * What channel opens wait with: 0, JSch's own limit (2000 waits of 10 ms, about 20 s), checking between them
+     * whether the session is still up. With a timeout JSch waits it out in one piece, and nothing wakes it when
+     * the session dies: a command started while a jump host's link was dark failed only after the whole connect
+     * timeout (20 s), though the keepalives had ended the session in 6.
+     */
+    static final int CHANNEL_OPEN = 0;
 
     IOException failure(String what, Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
