@@ -158,6 +158,21 @@ public final class Reconnecting implements Transport {
         retry("upload", () -> inner.uploadTree(localDir, relativePaths, remoteDir));
     }
 
+    /** The inner transport's watch, not repeated: a monitor without one polls. */
+    @Override
+    public Watch watch(List<String> dirs) throws IOException {
+        return inner.watch(dirs);
+    }
+
+    /**
+     * The inner transport's, not repeated here: a failed command stops the watch, and the monitor polls on its own
+     * (its commands reconnect) and starts another once they work again.
+     */
+    @Override
+    public Watch watchExits(String dir, Duration patience) throws IOException {
+        return inner.watchExits(dir, patience);
+    }
+
     @Override
     public void close() throws IOException {
         inner.close();

@@ -7,7 +7,8 @@ import java.time.Duration;
  * many jobs and however much news. The job files are read more often while the round is young, an eighth of its
  * age but at least {@link #FIRST} (so 0.25, 0.25, ... then growing to the interval, as submitit's watcher reads
  * young jobs sooner): a short job is not followed by most of a poll interval of waiting. A watched target
- * (inotify on this machine) wakes the monitor itself when a file appears, so it just waits for the interval.
+ * (inotify on this machine; on a remote host a command there that waits for the jobs' exit files) wakes the monitor
+ * itself when a file appears, so it just waits for the interval.
  */
 public record PollCadence(Duration interval) {
     /** The shortest wait between two reads of the job files. */

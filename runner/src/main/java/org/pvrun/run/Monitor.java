@@ -138,12 +138,61 @@ final class Monitor {
         } catch (IOException e) {
             watch = null; // no inotify to spare (fs.inotify.max_user_instances): poll instead
         }
-        try (Transport.Watch news = watch) {
+        Watching news = new Watching(watch, round);
+        try {
             return monitor(round, progress, news);
+        } finally {
+            news.close();
         }
     }
 
-    private Map<Integer, JobEnd> monitor(RunRecord.Round round, Progress progress, Transport.Watch news)
+    /**
+     * What wakes the monitor: inotify here; on a remote host a command there that waits for the jobs' exit files
+     * (a job's end seen in well under a second, the scheduler still asked once per interval; the verdicts are
+     * read at the interval). That watch stops when its command fails and never reconnects by itself: a new one
+     * is started after one of the monitor's own reads has worked, at most once per interval.
+     */
+    private final class Watching {
+        /** No inotify watch: the host is remote (or this machine had no inotify instance to spare). */
+        private final boolean remote;
+        private final RunRecord.Round round;
+        private Transport.Watch watch;
+        private long started;
+
+        Watching(Transport.Watch local, RunRecord.Round round) throws IOException {
+            this.remote = local == null;
+            this.round = round;
+            this.watch = local;
+            if (remote) {
+                start();
+            }
+        }
+
+        private void start() throws IOException {
+            watch = s.t.watchExits(round.jobDir(), s.target.poll());
+            started = System.nanoTime();
+        }
+
+        /** After a read that worked: a stopped remote watch is started again. */
+        void readWorked() throws IOException {
+            if (remote && watch != null && !watch.working() && System.nanoTime() - started >= s.target.poll().toNanos()) {
+                watch.close();
+                start();
+            }
+        }
+
+        Transport.Watch current() {
+            return watch != null && watch.working() ? watch : null;
+        }
+
+        void close() throws IOException {
+            if (watch != null) {
+                watch.close();
+            }
+        }
+    }
+
+    private Map<Integer, JobEnd> monitor(RunRecord.Round round, Progress progress, Watching watching)
             throws IOException, InterruptedException {
         Map<Integer, JobEnd> ends = new HashMap<>();
         JobJudge judge = new JobJudge();
@@ -157,6 +206,7 @@ final class Monitor {
             JobFiles files = JobFiles.read(s, round);
             s.lastTaskCodes = files.taskCodes;
             s.trace("poll");
+            watching.readWorked();
             // once per poll interval: the scheduler's answer (or, without one, which job processes are alive)
             // is taken and a job missing from it counted by the gone rule; polls woken early between these
             // only look for exit files and verdicts (a job just started has no pid file for a moment)
@@ -183,6 +233,7 @@ final class Monitor {
                 }
                 if (end != null) {
                     ends.put(j, end);
+                    s.trace("job " + j + " ended (" + end.recorded() + "), seen at " + System.currentTimeMillis() + " ms");
                 }
             }
             if (queried) {
@@ -194,6 +245,7 @@ final class Monitor {
                 return ends;
             }
             s.tracker.keepGoing(round, files);
+            Transport.Watch news = watching.current();
             sleep(cadence.nap(Duration.ofNanos(System.nanoTime() - began), news != null), news);
         }
         return ends;
@@ -293,8 +345,8 @@ final class Monitor {
         long end = System.nanoTime() + d.toNanos();
         while (!Interruption.interrupted() && !s.detachNow && System.nanoTime() < end) {
             long slice = Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000));
-            if (news == null) {
-                Thread.sleep(slice);
+            if (news == null || !news.working()) {
+                Thread.sleep(slice); // no watch, or it stopped while this slept
             } else if (news.await(slice)) {
                 return;
             }

@@ -2,6 +2,7 @@ package org.pvrun.transport;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,6 +12,12 @@ import java.util.List;
 public abstract class RemoteTransport implements Transport {
     /** The part that copies trees. */
     protected abstract TreeCopy trees();
+
+    /** A command on the host waits for new exit files ({@link ExitWatch}). */
+    @Override
+    public Watch watchExits(String dir, Duration patience) {
+        return ExitWatch.start(this, dir, patience);
+    }
 
     @Override
     public final void downloadTree(String remoteDir, List<String> relativePaths, Path localDir)

@@ -58,10 +58,25 @@ public interface Transport extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Something to wait on for new {@code *.exit} files in {@code dir} when {@link #watch} cannot be had, or null: a
+     * remote transport runs a command that waits on the host until their number changes ({@link ExitWatch}, one
+     * command per {@code patience} while nothing happens), so that a job's end is seen within a second without
+     * asking the scheduler more often.
+     */
+    default Watch watchExits(String dir, Duration patience) throws IOException {
+        return null;
+    }
+
     /** Files appearing in watched directories. */
     interface Watch extends AutoCloseable {
         /** Waits up to {@code millis} for a file to appear in a watched directory; true if one did. */
         boolean await(long millis) throws InterruptedException;
+
+        /** False while the watch cannot see the host (its caller then polls on its own). */
+        default boolean working() {
+            return true;
+        }
 
         @Override
         void close() throws IOException;

@@ -47,6 +47,7 @@ public final class Bench {
             new EngineCases.LocalOverhead(),
             new EngineCases.TransferEndToEnd(),
             new EngineCases.SweepLoad(),
+            new JobEndCase(),
             new AnimationCase(),
             new BigSweepCase());
 
@@ -243,7 +244,10 @@ public final class Bench {
             return "pvci-login";
         }
 
-        /** A targets file with {@code jsch} and {@code openssh} (both the login host, no scheduler) and the cluster's own. */
+        /**
+         * A targets file with {@code jsch} and {@code openssh} (both the login host, no scheduler) and the cluster's own
+         * ({@code ci-slurm}, {@code ci-slurm-2nodes}), all polling every second, and {@code ci-slurm-default-poll}.
+         */
         public Path targetsFile() {
             return local.resolve("targets.yaml");
         }
@@ -343,8 +347,9 @@ public final class Bench {
             deleteTree(local);
             Files.createDirectories(local);
             String ssh = "    user: " + cluster("SSH_USER") + "\n    identity: " + cluster("KEY") + "\n    known_hosts: "
-                    + cluster("KNOWN_HOSTS") + "\n    workdir: " + cluster("WORKDIR") + "\n    poll: 1s\n";
-            String login = "    host: " + cluster("LOGIN_HOST") + "\n    port: " + cluster("LOGIN_PORT") + "\n" + ssh;
+                    + cluster("KNOWN_HOSTS") + "\n    workdir: " + cluster("WORKDIR") + "\n";
+            String host = "    host: " + cluster("LOGIN_HOST") + "\n    port: " + cluster("LOGIN_PORT") + "\n" + ssh;
+            String login = host + "    poll: 1s\n";
             Files.writeString(targetsFile(), "targets:\n"
                     + "  jsch:\n" + login + "    scheduler: none\n"
                     + "  openssh:\n" + login + "    scheduler: none\n    transport: openssh\n"
@@ -352,7 +357,10 @@ public final class Bench {
                     + "    resources: {partition: " + cluster("PARTITION") + ", time: \"00:10:00\"}\n"
                     // the test cluster's two Slurm nodes (its partition "multi": node1 and node2)
                     + "  ci-slurm-2nodes:\n" + login + "    display: xvfb\n    scheduler: slurm\n"
-                    + "    resources: {partition: multi, time: \"00:10:00\"}\n");
+                    + "    resources: {partition: multi, time: \"00:10:00\"}\n"
+                    // as users have it: the default poll interval
+                    + "  ci-slurm-default-poll:\n" + host + "    display: xvfb\n    scheduler: slurm\n"
+                    + "    resources: {partition: " + cluster("PARTITION") + ", time: \"00:10:00\"}\n");
             ssh("rm -rf " + remote + " && mkdir -m 0755 " + remote);
         }
 
