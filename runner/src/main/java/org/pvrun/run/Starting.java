@@ -126,7 +126,7 @@ final class Starting {
         List<Integer> toRun = entries.stream().filter(e -> e.reusedFrom() == null).map(RunRecord.TaskEntry::index).toList();
         return Engine.recorded(() -> {
             if (!toRun.isEmpty()) {
-                Staging.stage(s, plan, workdir);
+                Staging.stage(s, workdir);
                 s.trace("staged");
                 Submission.newRound(s, toRun);
                 s.trace("submitted");
