@@ -155,9 +155,8 @@ class DiskFullIT {
     @ParameterizedTest
     @ValueSource(strings = {"small-local", "small-ssh"})
     void inodesRunningOutWhileStagingRemoveTheHalfStagedRun(String target) throws Exception {
-        // room for bytes, but no more than 12 files and folders: the byte count passes, and the run directory's
-        // own files run out half-way through pvrun's runtime (the tasks' folders are made by the driver, not staged)
-        Path work = tmpfs(target, "size=50m,nr_inodes=12");
+        // room for bytes, but no more than 24 files and folders: the byte count passes, the task folders run out
+        Path work = tmpfs(target, "size=50m,nr_inodes=24");
         String points = IntStream.range(0, 40).mapToObj(Integer::toString).collect(Collectors.joining(", "));
         Path spec = spec("disk-inodes", "open('ok.txt', 'w').write('ok')\n", "sweep:\n  n: [" + points + "]\n");
         Cli.Result r = run(spec, target, targets(work), dir.resolve("results"));
