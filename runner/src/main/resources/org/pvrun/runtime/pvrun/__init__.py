@@ -24,14 +24,13 @@ def param(name, default=None):
 
 def _load(task):
     """The task's params: from its entry in the job file, which also goes into params.json in the task folder
-    (every rank writes the same bytes under a name of its own beside the folder, where no rank's clean-up of
-    the folder can remove it, and renames it into place, so a script never reads half a file), or from a
-    params.json already there."""
+    (every rank writes the same bytes under a name of its own and renames it into place, so a script never reads
+    half a file), or from a params.json already there."""
     global params, task_index, run_dir
     params.clear()
     path = os.path.join(task["dir"], "params.json")
     if "params" in task:
-        part = "%s.params.%s-%d.part" % (os.path.normpath(task["dir"]), socket.gethostname(), os.getpid())
+        part = "%s.%s-%d.part" % (path, socket.gethostname(), os.getpid())
         with open(part, "w") as f:
             json.dump(task["params"], f, separators=(",", ":"))
         os.replace(part, path)
