@@ -13,8 +13,10 @@ import java.util.Set;
 
 import org.apache.commons.io.FileUtils;
 import org.pvrun.PvrunException;
+import org.pvrun.plan.Plan;
 import org.pvrun.plan.Task;
 import org.pvrun.results.Manifest;
+import org.pvrun.results.ManifestIO;
 import org.pvrun.spec.PipelineSpec;
 import org.pvrun.transport.ExecResult;
 import org.pvrun.util.Shell;
@@ -69,7 +71,7 @@ final class Staging {
         return out;
     }
 
-    static void stage(Session s, String workdir) throws IOException, InterruptedException {
+    static void stage(Session s, Plan plan, String workdir) throws IOException, InterruptedException {
         Path stage = Files.createDirectories(s.localRun.resolve(".stage"));
         List<String> files = new ArrayList<>();
         FileUtils.copyDirectory(s.localRun.resolve("pipeline").toFile(), stage.resolve("pipeline").toFile());
@@ -77,10 +79,18 @@ final class Staging {
         PythonRuntime.files().forEach(f -> files.add("runtime/" + f));
         files.add("pipeline/" + s.rec.spec().file());
         files.add("pipeline/" + s.rec.spec().script());
-        // the task folders and their params.json are made by the driver as each task starts (from the job file):
-        // staging a folder and a file per task took minutes for 100,000 tasks before the first one ran
         List<String> dirs = new ArrayList<>(List.of(s.rec.remoteDir() + "/logs", s.rec.remoteDir() + "/status",
-                s.rec.remoteDir() + "/jobs", s.rec.remoteDir() + "/tasks"));
+                s.rec.remoteDir() + "/jobs"));
+        for (Task task : plan.tasks()) {
+            if (s.reusedOutputs.containsKey(task.index())) {
+                continue;
+            }
+            String rel = "tasks/" + task.id();
+            Files.createDirectories(stage.resolve(rel));
+            Files.write(stage.resolve(rel).resolve("params.json"), ManifestIO.JSON.writeValueAsBytes(task.params()));
+            files.add(rel + "/params.json");
+            dirs.add(s.rec.remoteDir() + "/" + rel);
+        }
         InputPlan inputs = planInputs(s, workdir);
         String where = workdir != null ? workdir : s.rec.remoteDir();
         List<Long> sizes = new ArrayList<>();
@@ -131,7 +141,7 @@ final class Staging {
         try {
             List<String> files = new ArrayList<>();
             for (Map.Entry<Integer, List<org.pvrun.results.ResumeCache.Frame>> e : s.seededFrames.entrySet()) {
-                String id = Task.id(e.getKey());
+                String id = org.pvrun.plan.Task.id(e.getKey());
                 StringBuilder log = new StringBuilder();
                 for (org.pvrun.results.ResumeCache.Frame f : e.getValue()) {
                     Path dest = seed.resolve("tasks/" + id + "/" + f.path());

@@ -126,7 +126,7 @@ final class Starting {
         List<Integer> toRun = entries.stream().filter(e -> e.reusedFrom() == null).map(RunRecord.TaskEntry::index).toList();
         return Engine.recorded(() -> {
             if (!toRun.isEmpty()) {
-                Staging.stage(s, workdir);
+                Staging.stage(s, plan, workdir);
                 s.trace("staged");
                 Submission.newRound(s, toRun);
                 s.trace("submitted");

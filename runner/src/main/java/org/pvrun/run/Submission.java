@@ -44,7 +44,6 @@ final class Submission {
                 Map<String, Object> jt = new LinkedHashMap<>();
                 jt.put("index", idx);
                 jt.put("dir", s.rec.remoteDir() + "/tasks/" + id);
-                jt.put("params", e.params()); // the driver makes the folder and writes params.json there
                 jt.put("script", s.rec.remoteDir() + "/pipeline/" + s.rec.spec().script());
                 jt.put("argv", e.argv());
                 jt.put("log", s.rec.remoteDir() + "/logs/" + id + ".log");

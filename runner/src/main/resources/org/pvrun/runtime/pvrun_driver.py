@@ -180,9 +180,6 @@ def _script_copy(task):
 def run_task(task, rank, others, outside, stop_file=None):
     import pvrun
 
-    # the folder is made here, by every rank, not staged: a 100,000-task sweep staged a folder and a params.json
-    # per task before anything ran (pvrun._load writes params.json from the job file)
-    os.makedirs(task["dir"], exist_ok=True)
     animation = task.get("animation")
     done_log = _beside_status(task, pvrun_frames.DONE_SUFFIX)
     kept = pvrun_frames.kept_frames(done_log, task["dir"]) if animation else {}

@@ -116,8 +116,6 @@ final class FakeSlurm {
     /** A task finishing as the driver does: its outputs, then its verdict (written last, renamed into place). */
     static void taskDone(Path runDir, int task, int code) throws IOException {
         String id = String.format("%04d", task);
-        // the driver makes the task folder as the task starts (nothing is staged per task)
-        Files.createDirectories(runDir.resolve("tasks/" + id));
         Files.writeString(runDir.resolve("tasks/" + id + "/out.txt"), "task " + task + "\n");
         Files.writeString(runDir.resolve("logs/" + id + ".log"), "rendered " + task + "\n");
         Files.writeString(runDir.resolve("status/" + id + ".started"), "");

@@ -10,7 +10,6 @@ and run without pvrun. See docs/runtime.md.
 """
 import json
 import os
-import socket
 
 params = {}
 task_index = 0
@@ -23,18 +22,9 @@ def param(name, default=None):
 
 
 def _load(task):
-    """The task's params: from its entry in the job file, which also goes into params.json in the task folder
-    (every rank writes the same bytes under a name of its own and renames it into place, so a script never reads
-    half a file), or from a params.json already there."""
     global params, task_index, run_dir
     params.clear()
-    path = os.path.join(task["dir"], "params.json")
-    if "params" in task:
-        part = "%s.%s-%d.part" % (path, socket.gethostname(), os.getpid())
-        with open(part, "w") as f:
-            json.dump(task["params"], f, separators=(",", ":"))
-        os.replace(part, path)
-    with open(path) as f:
+    with open(os.path.join(task["dir"], "params.json")) as f:
         params.update(json.load(f))
     task_index = task.get("index", 0)
     run_dir = task.get("run_dir")
