@@ -3,6 +3,8 @@ package org.pvrun.transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A watch on a remote host, where there is no inotify to ask from here: one command at a time waits on the host
@@ -31,8 +33,8 @@ public final class ExitWatch implements Transport.Watch {
     private final String dir;
     private final long patienceSeconds;
     private final Thread thread;
-    private final Object lock = new Object();
-    private boolean news;
+    /** At most one permit: there is news since the last {@link #await} that took it. */
+    private final Semaphore news = new Semaphore(0);
     private volatile boolean working = true;
     private volatile boolean closed;
 
@@ -90,26 +92,14 @@ public final class ExitWatch implements Transport.Watch {
     }
 
     private void signal() {
-        synchronized (lock) {
-            news = true;
-            lock.notifyAll();
+        if (news.availablePermits() == 0) {
+            news.release(); // only this thread releases, so there is never more than one
         }
     }
 
     @Override
     public boolean await(long millis) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        synchronized (lock) {
-            while (!news) {
-                long left = (end - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    return false;
-                }
-                lock.wait(left);
-            }
-            news = false;
-            return true;
-        }
+        return news.tryAcquire(millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
