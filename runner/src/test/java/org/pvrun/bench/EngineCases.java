@@ -25,6 +25,21 @@ final class EngineCases {
         return argv;
     }
 
+    /** {@code argv} run with its stderr, where {@code PVRUN_TRACE} writes, going to {@code file}. */
+    static List<String> stderrTo(Path file, List<String> argv) {
+        List<String> sh = new ArrayList<>(List.of("sh", "-c", "t=$1; shift; exec \"$@\" 2>\"$t\"", "sh", file.toString()));
+        sh.addAll(argv);
+        return sh;
+    }
+
+    private static final java.util.regex.Pattern TRACE = java.util.regex.Pattern.compile("^pvrun-trace\\s+(\\d+) ms  .*$");
+
+    /** The milliseconds since the engine started of a {@code PVRUN_TRACE} line, or -1 for any other line. */
+    static long traceMs(String line) {
+        java.util.regex.Matcher m = TRACE.matcher(line);
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     /** An Xvfb of the case's own; its display name, e.g. ":5". */
     static final class Xvfb implements AutoCloseable {
         final Process process;
@@ -274,14 +289,12 @@ final class EngineCases {
                 List<String> argv = new ArrayList<>(List.of("/usr/bin/time", "-o", time.toString(), "-f", "%M %e"));
                 argv.addAll(pvrun(ctx, List.of("PATH=" + path, "PVRUN_TRACE=1"), spec.toString(), "-t", "login", "--targets",
                         targets.toString(), "-q", "--json", "-o", ctx.local().resolve("results").toString()));
-                List<String> sh = new ArrayList<>(List.of("sh", "-c", "t=$1; shift; exec \"$@\" 2>\"$t\"", "sh", trace.toString()));
-                sh.addAll(argv);
-                String json = ctx.run(sh);
+                String json = ctx.run(stderrTo(trace, argv));
                 var manifest = org.pvrun.results.ManifestIO.JSON.readTree(json);
                 int jobs = manifest.get("tasks").findValues("job").stream()
                         .map(n -> n.asText()).collect(java.util.stream.Collectors.toSet()).size();
                 List<Long> pollTimes = Files.readAllLines(trace).stream().filter(l -> l.startsWith("pvrun-trace") && l.endsWith(" poll"))
-                        .map(l -> Long.parseLong(l.replaceAll("^pvrun-trace\\s+(\\d+) ms.*$", "$1"))).toList();
+                        .map(EngineCases::traceMs).toList();
                 long polls = pollTimes.size();
                 // the poll intervals (1 s) between the first look at the jobs and the last
                 long intervals = polls == 0 ? 0 : (pollTimes.get(pollTimes.size() - 1) - pollTimes.get(0)) / 1000 + 1;

@@ -19,7 +19,6 @@ import org.pvrun.util.Shell;
  */
 final class JobEndCase implements BenchCase {
     private static final Pattern SEEN = Pattern.compile("job (\\d+) ended \\(.*\\), seen at (\\d+) ms$");
-    private static final Pattern QUERY = Pattern.compile("^pvrun-trace\\s+(\\d+) ms  status query$");
 
     @Override
     public String id() {
@@ -64,10 +63,9 @@ final class JobEndCase implements BenchCase {
             // alternating: pvrun, then the reference
             ctx.ssh("rm -rf " + workdir + "/bench-job-end");
             Path trace = ctx.local().resolve("trace-" + round + ".txt");
-            List<String> sh = new ArrayList<>(List.of("sh", "-c", "t=$1; shift; exec \"$@\" 2>\"$t\"", "sh", trace.toString()));
-            sh.addAll(EngineCases.pvrun(ctx, List.of("PVRUN_TRACE=1"), spec.toString(), "-t", "ci-slurm-default-poll",
-                    "--targets", ctx.targetsFile().toString(), "-q", "-o", ctx.local().resolve("results-" + round).toString()));
-            ctx.run(sh);
+            ctx.run(EngineCases.stderrTo(trace, EngineCases.pvrun(ctx, List.of("PVRUN_TRACE=1"), spec.toString(), "-t",
+                    "ci-slurm-default-poll", "--targets", ctx.targetsFile().toString(), "-q", "-o",
+                    ctx.local().resolve("results-" + round).toString())));
             Map<Integer, Long> seen = new HashMap<>();
             List<Long> queries = new ArrayList<>();
             long last = 0;
@@ -76,12 +74,12 @@ final class JobEndCase implements BenchCase {
                 if (m.find()) {
                     seen.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
                 }
-                Matcher q = QUERY.matcher(line);
-                if (q.find()) {
-                    queries.add(Long.parseLong(q.group(1)));
-                }
-                if (line.startsWith("pvrun-trace")) {
-                    last = Long.parseLong(line.replaceAll("^pvrun-trace\\s+(\\d+) ms.*$", "$1"));
+                long ms = EngineCases.traceMs(line);
+                if (ms >= 0) {
+                    last = ms;
+                    if (line.endsWith(" status query")) {
+                        queries.add(ms);
+                    }
                 }
             }
             String ends = ctx.ssh("for f in " + workdir + "/bench-job-end/*/jobs/r1/job-*.exit; do "
